@@ -1,0 +1,49 @@
+/** Resolves the tenant context once per request, and the guards that read it. */
+import { eq } from "drizzle-orm";
+import type { NextFunction, Request, Response } from "express";
+import { can, type Permission, type Role } from "@shared/permissions";
+import { users } from "../db/schema";
+import type { AppDeps } from "../lib/context";
+import { AppError } from "../lib/errors";
+import { isPlatformAdmin } from "../services/auth/users";
+
+export function loadContext(deps: AppDeps) {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    try {
+      const userId = req.session?.userId;
+      if (userId) {
+        const [row] = await deps.db.select().from(users).where(eq(users.id, userId));
+        if (row) {
+          req.ctx = {
+            organizationId: row.organizationId,
+            userId: row.id,
+            role: row.role as Role,
+            isPlatformAdmin: isPlatformAdmin(deps, row),
+            db: deps.db,
+            log: req.log ?? deps.log,
+            deps,
+          };
+        }
+      }
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+export function requireUser(req: Request, _res: Response, next: NextFunction) {
+  next(req.ctx ? undefined : new AppError("unauthorized", 401, "Sign in to continue"));
+}
+
+export function requireRole(permission: Permission) {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    if (!req.ctx) return next(new AppError("unauthorized", 401, "Sign in to continue"));
+    next(can(req.ctx.role, permission) ? undefined : new AppError("forbidden", 403, "Your role does not allow this"));
+  };
+}
+
+export function requirePlatformAdmin(req: Request, _res: Response, next: NextFunction) {
+  if (!req.ctx) return next(new AppError("unauthorized", 401, "Sign in to continue"));
+  next(req.ctx.isPlatformAdmin ? undefined : new AppError("forbidden", 403, "Platform administrators only"));
+}

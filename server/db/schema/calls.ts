@@ -1,0 +1,116 @@
+import { sql, type SQL } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { agents } from "./integrations";
+import { organizations } from "./organizations";
+
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+const bytea = customType<{ data: Buffer }>({ dataType: () => "bytea" });
+
+export type TranscriptTurnRow = { role: string; message: string | null; time_in_call_secs: number | null };
+
+export const callLogs = pgTable(
+  "call_logs",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    agentId: uuid().references(() => agents.id, { onDelete: "set null" }),
+    elevenlabsAgentId: text().notNull(),
+    conversationId: text().notNull(),
+    status: text().notNull(),
+    startedAt: timestamp({ withTimezone: true }),
+    durationSeconds: integer(),
+    callSuccessful: text({ enum: ["success", "failure", "unknown"] }),
+    terminationReason: text(),
+    summaryTitle: text(),
+    summary: text(),
+    transcript: jsonb().$type<TranscriptTurnRow[]>(),
+    analysis: jsonb(),
+    metadata: jsonb(),
+    raw: jsonb(),
+    costCredits: numeric({ precision: 14, scale: 2 }),
+    hasAudio: boolean().notNull().default(false),
+    source: text({ enum: ["webhook", "sync"] }).notNull(),
+    search: tsvector().generatedAlwaysAs(
+      (): SQL =>
+        sql`to_tsvector('english'::regconfig, coalesce(summary_title, '') || ' ' || coalesce(summary, '') || ' ' || coalesce(jsonb_path_query_array(transcript, '$[*].message')::text, ''))`,
+    ),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    unique("call_logs_org_conversation_key").on(t.organizationId, t.conversationId),
+    index("call_logs_org_started_idx").on(t.organizationId, t.startedAt.desc(), t.id.desc()),
+    index("call_logs_org_agent_started_idx").on(t.organizationId, t.agentId, t.startedAt.desc(), t.id.desc()),
+    index("call_logs_org_elevenlabs_agent_idx").on(t.organizationId, t.elevenlabsAgentId),
+    index("call_logs_search_idx").using("gin", t.search),
+  ],
+);
+
+export const callAudio = pgTable(
+  "call_audio",
+  {
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    callLogId: uuid()
+      .primaryKey()
+      .references(() => callLogs.id, { onDelete: "cascade" }),
+    contentType: text().notNull().default("audio/mpeg"),
+    bytes: bytea().notNull(),
+    size: integer().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("call_audio_organization_idx").on(t.organizationId)],
+);
+
+/** Per organization, agent and UTC hour: keeps analytics over a year of calls fast. */
+export const callHourlyRollups = pgTable(
+  "call_hourly_rollups",
+  {
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    elevenlabsAgentId: text().notNull(),
+    hour: timestamp({ withTimezone: true }).notNull(),
+    calls: integer().notNull().default(0),
+    durationSeconds: bigint({ mode: "number" }).notNull().default(0),
+    successCalls: integer().notNull().default(0),
+    failureCalls: integer().notNull().default(0),
+    durationCalls: integer().notNull().default(0),
+    costCredits: numeric({ precision: 18, scale: 2 }).notNull().default("0"),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.hour, t.elevenlabsAgentId] })],
+);
+
+export const webhookEvents = pgTable(
+  "webhook_events",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    organizationId: uuid().references(() => organizations.id, { onDelete: "cascade" }),
+    type: text(),
+    conversationId: text(),
+    receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    signatureOk: boolean().notNull(),
+    processedAt: timestamp({ withTimezone: true }),
+    error: text(),
+    payload: jsonb(),
+  },
+  (t) => [index("webhook_events_org_received_idx").on(t.organizationId, t.receivedAt.desc())],
+);
+

@@ -1,0 +1,123 @@
+/** The environment, parsed once. The only module that reads process.env. */
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .pipe(z.string().url().optional());
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(5000),
+  DATABASE_URL: optionalUrl.optional(),
+  DATA_DIR: z.string().min(1).default("./.data"),
+  SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
+  ENCRYPTION_KEY: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v.split(",").every((k) => decodeKey(k) !== null), {
+      message: "ENCRYPTION_KEY must be 32 bytes in base64 (optionally a comma-separated list, newest first, for rotation)",
+    }),
+  ELEVENLABS_API_URL: z.string().url().default("https://api.elevenlabs.io"),
+  OIDC_ISSUER_URL: optionalUrl.optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  APP_URL: optionalUrl.optional(),
+  PLATFORM_ADMIN_EMAILS: z.string().default(""),
+  SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Env = {
+  /** "local" when NODE_ENV is unset: `npm start` on a laptop (built client, generated secrets, no dev login). */
+  nodeEnv: "development" | "production" | "test" | "local";
+  port: number;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  sessionSecret: string;
+  /** Newest first; the first encrypts, all decrypt. */
+  encryptionKeys: Buffer[];
+  elevenLabsApiUrl: string;
+  oidc: { issuerUrl: string; clientId: string; clientSecret: string | undefined } | null;
+  appUrl: string;
+  platformAdminEmails: string[];
+  syncIntervalSeconds: number;
+  logLevel: string;
+  warnings: string[];
+};
+
+function decodeKey(value: string): Buffer | null {
+  const buf = Buffer.from(value.trim(), "base64");
+  return buf.length === 32 ? buf : null;
+}
+
+export class EnvError extends Error {}
+
+/** Reads a secret from DATA_DIR, creating it once when missing. */
+function localSecret(dataDir: string, file: string, make: () => string): string {
+  const p = path.join(dataDir, file);
+  if (fs.existsSync(p)) return fs.readFileSync(p, "utf8").trim();
+  fs.mkdirSync(dataDir, { recursive: true });
+  const value = make();
+  fs.writeFileSync(p, value, { mode: 0o600 });
+  return value;
+}
+
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new EnvError(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const warnings: string[] = [];
+  const dataDir = path.resolve(e.DATA_DIR);
+
+  if (e.NODE_ENV === "production") {
+    const missing = (["SESSION_SECRET", "ENCRYPTION_KEY", "DATABASE_URL"] as const).filter((k) => !e[k]);
+    if (missing.length) throw new EnvError(`Production requires ${missing.join(", ")} to be set`);
+  }
+  let sessionSecret = e.SESSION_SECRET;
+  if (!sessionSecret) {
+    sessionSecret = localSecret(dataDir, "session-secret", () => randomBytes(32).toString("hex"));
+    warnings.push(`SESSION_SECRET not set: using a generated one kept in ${dataDir}/session-secret`);
+  }
+  let encryptionKeySource = e.ENCRYPTION_KEY;
+  if (!encryptionKeySource) {
+    encryptionKeySource = localSecret(dataDir, "encryption-key", () => randomBytes(32).toString("base64"));
+    warnings.push(`ENCRYPTION_KEY not set: using a generated one kept in ${dataDir}/encryption-key`);
+  }
+  const encryptionKeys = encryptionKeySource.split(",").map((k) => decodeKey(k) as Buffer);
+
+  let oidc: Env["oidc"] = null;
+  if (e.OIDC_ISSUER_URL) {
+    if (!e.OIDC_CLIENT_ID) throw new EnvError("OIDC_ISSUER_URL is set but OIDC_CLIENT_ID is missing");
+    const u = new URL(e.OIDC_ISSUER_URL);
+    if (u.protocol !== "https:" && !["localhost", "127.0.0.1"].includes(u.hostname)) {
+      throw new EnvError("OIDC_ISSUER_URL must use https (plain http only for localhost)");
+    }
+    oidc = { issuerUrl: e.OIDC_ISSUER_URL, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET };
+  }
+
+  return {
+    nodeEnv: e.NODE_ENV ?? "local",
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    sessionSecret,
+    encryptionKeys,
+    elevenLabsApiUrl: e.ELEVENLABS_API_URL.replace(/\/$/, ""),
+    oidc,
+    appUrl: (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ""),
+    platformAdminEmails: e.PLATFORM_ADMIN_EMAILS.split(",")
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
+    syncIntervalSeconds: e.SYNC_INTERVAL_SECONDS,
+    logLevel: e.LOG_LEVEL,
+    warnings,
+  };
+}

@@ -1,0 +1,35 @@
+import type { ZodError } from "zod";
+
+/** An error with a stable code the client can act on. */
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+    readonly fields?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+}
+
+export const notFound = (what = "Resource") => new AppError("not_found", 404, `${what} not found`);
+export const forbidden = (message = "You are not allowed to do this") => new AppError("forbidden", 403, message);
+
+export function validationError(error: ZodError): AppError {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.map(String).join(".") : "_";
+    fields[key] ??= issue.message;
+  }
+  return new AppError("invalid_input", 400, "Some fields are invalid", fields);
+}
+
+/** True for errors meaning the database cannot be reached right now. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | null;
+  if (!e) return false;
+  if (e.code && ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "57P01", "57P02", "57P03", "08006", "08001", "08003"].includes(e.code))
+    return true;
+  return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(e.message ?? "");
+}

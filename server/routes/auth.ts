@@ -1,0 +1,73 @@
+import { eq } from "drizzle-orm";
+import { authProviders, loginInput, registerInput, user } from "@shared/schemas";
+import { z } from "zod";
+import type { ApiRouter } from "../lib/http";
+import type { AppDeps } from "../lib/context";
+import { AppError } from "../lib/errors";
+import { signIn, signOut, sessionCookieName } from "../auth/session";
+import { verifyPassword } from "../auth/password";
+import { registerUser } from "../services/auth/register";
+import { createOrganization, findUserByEmail, getUserView, touchLogin } from "../services/auth/users";
+import { recordAudit } from "../services/audit/record-audit";
+import { users } from "../db/schema";
+
+export function authRoutes(api: ApiRouter, deps: AppDeps) {
+  api.define(
+    { method: "get", path: "/auth/providers", summary: "Sign-in methods", access: "public", response: authProviders },
+    () => ({ password: true, oidc: Boolean(deps.env.oidc), devLogin: deps.env.nodeEnv === "development" }),
+  );
+
+  api.define(
+    { method: "post", path: "/auth/register", summary: "Create an account", access: "public", body: registerInput, response: user, status: 201 },
+    async ({ body, req }) => {
+      const userId = await registerUser(deps, body, req.ip);
+      await signIn(req, userId);
+      return getUserView(deps, userId);
+    },
+  );
+
+  api.define(
+    { method: "post", path: "/auth/login/password", summary: "Sign in with a password", access: "public", body: loginInput, response: user },
+    async ({ body, req }) => {
+      const row = await findUserByEmail(deps.db, body.email);
+      const ok = await verifyPassword(body.password, row?.passwordHash ?? null);
+      if (!row || !ok) {
+        if (row) await recordAudit(deps.db, { organizationId: row.organizationId, actorUserId: row.id, action: "auth.sign_in_failed", target: row.email, ip: req.ip });
+        throw new AppError("invalid_credentials", 401, "Email or password is incorrect");
+      }
+      await signIn(req, row.id);
+      await touchLogin(deps.db, row.id);
+      await recordAudit(deps.db, { organizationId: row.organizationId, actorUserId: row.id, action: "auth.sign_in", target: "password", ip: req.ip });
+      return getUserView(deps, row.id);
+    },
+  );
+
+  api.define({ method: "get", path: "/auth/user", summary: "The signed-in user", access: "user", response: user }, async ({ ctx }) => {
+    const view = await getUserView(deps, ctx.userId);
+    if (!view) throw new AppError("unauthorized", 401, "Sign in to continue");
+    return view;
+  });
+
+  api.define({ method: "post", path: "/auth/logout", summary: "Sign out", access: "public", status: 204 }, async ({ req, res }) => {
+    if (req.session) await signOut(req);
+    res.clearCookie(sessionCookieName(deps), { path: "/" });
+    res.status(204).end();
+  });
+
+  api.define(
+    { method: "post", path: "/dev-admin-login", summary: "Development only: sign in as a platform admin", access: "public", body: z.object({}).passthrough(), response: user },
+    async ({ req }) => {
+      if (deps.env.nodeEnv !== "development") throw new AppError("not_found", 404, "Not found");
+      const email = "dev-admin@localhost";
+      let row = await findUserByEmail(deps.db, email);
+      if (!row) {
+        const org = await createOrganization(deps.db, "Development");
+        [row] = await deps.db.insert(users).values({ organizationId: org.id, email, name: "Dev Admin", role: "owner", isPlatformAdmin: true }).returning();
+      } else if (!row.isPlatformAdmin) {
+        await deps.db.update(users).set({ isPlatformAdmin: true }).where(eq(users.id, row.id));
+      }
+      await signIn(req, row.id);
+      return getUserView(deps, row.id);
+    },
+  );
+}

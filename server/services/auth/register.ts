@@ -1,0 +1,66 @@
+import { and, eq, gt, isNull } from "drizzle-orm";
+import type { RegisterInput } from "@shared/schemas";
+import type { Role } from "@shared/permissions";
+import type { AppDeps } from "../../lib/context";
+import { invitations, users } from "../../db/schema";
+import { AppError } from "../../lib/errors";
+import { sha256 } from "../../lib/crypto";
+import type { Db } from "../../db/client";
+import { hashPassword } from "../../auth/password";
+import { createOrganization, findUserByEmail } from "./users";
+import { recordAudit } from "../audit/record-audit";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/** Accepts a pending invitation inside `tx`; returns the organization and role it grants. */
+export async function acceptInvitation(tx: Tx, token: string, email: string) {
+  const [invite] = await tx
+    .update(invitations)
+    .set({ acceptedAt: new Date() })
+    .where(
+      and(
+        eq(invitations.tokenHash, sha256(token)),
+        isNull(invitations.acceptedAt),
+        gt(invitations.expiresAt, new Date()),
+      ),
+    )
+    .returning();
+  if (!invite) throw new AppError("invalid_invitation", 400, "This invitation is invalid, used or expired");
+  if (invite.email.toLowerCase() !== email.toLowerCase())
+    throw new AppError("invalid_invitation", 400, "This invitation was sent to another email address");
+  return { organizationId: invite.organizationId, role: invite.role as Role };
+}
+
+export async function registerUser(deps: AppDeps, input: RegisterInput, ip: string | undefined): Promise<string> {
+  if (await findUserByEmail(deps.db, input.email))
+    throw new AppError("email_taken", 409, "An account with this email already exists", { email: "Already registered" });
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await deps.db.transaction(async (tx) => {
+      let organizationId: string;
+      let role: Role = "owner";
+      if (input.inviteToken) {
+        ({ organizationId, role } = await acceptInvitation(tx, input.inviteToken, input.email));
+      } else {
+        const orgName = input.organizationName || `${input.name || input.email.split("@")[0]}'s organization`;
+        organizationId = (await createOrganization(tx as unknown as Db, orgName)).id;
+      }
+      const [user] = await tx
+        .insert(users)
+        .values({ organizationId, email: input.email, name: input.name || null, passwordHash, role, lastLoginAt: new Date() })
+        .returning({ id: users.id });
+      await recordAudit(tx as unknown as Db, {
+        organizationId,
+        actorUserId: user.id,
+        action: input.inviteToken ? "invitation.accepted" : "user.registered",
+        target: input.email,
+        ip,
+      });
+      return user.id;
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === "23505")
+      throw new AppError("email_taken", 409, "An account with this email already exists", { email: "Already registered" });
+    throw err;
+  }
+}

@@ -1,0 +1,5 @@
+export const ELEVENLABS_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+export const CALL_STATUSES = ["initiated", "in-progress", "processing", "done", "failed"] as const;
+export const CALL_SUCCESS = ["success", "failure", "unknown"] as const;
+export const INTEGRATION_STATUSES = ["NOT_CONFIGURED", "PENDING", "ACTIVE", "ERROR"] as const;
+export const SYNC_STATUSES = ["idle", "queued", "running", "ok", "error"] as const;

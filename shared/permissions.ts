@@ -1,0 +1,24 @@
+/** One permission map for server guards and client UI. */
+export const ROLES = ["owner", "admin", "member", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = {
+  "calls:read": ["owner", "admin", "member", "viewer"],
+  "agents:read": ["owner", "admin", "member", "viewer"],
+  "agents:sync": ["owner", "admin", "member"],
+  "agents:manage": ["owner", "admin"],
+  "integrations:read": ["owner", "admin", "member", "viewer"],
+  "integrations:manage": ["owner", "admin"],
+  "team:read": ["owner", "admin", "member", "viewer"],
+  "team:manage": ["owner", "admin"],
+  "audit:read": ["owner", "admin"],
+  "billing:read": ["owner", "admin", "member", "viewer"],
+  "organization:manage": ["owner", "admin"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(role: Role | undefined | null, permission: Permission): boolean {
+  if (!role) return false;
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}

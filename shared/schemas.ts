@@ -1,0 +1,213 @@
+/** The API contract: request and response shapes shared by client and server. */
+import { z } from "zod";
+import { ROLES } from "./permissions";
+import { CALL_STATUSES, CALL_SUCCESS, ELEVENLABS_ID_PATTERN, INTEGRATION_STATUSES } from "./constants";
+
+const isoDateTime = z.string();
+
+export const errorResponse = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    fields: z.record(z.string(), z.string()).optional(),
+  }),
+});
+
+// ---- auth
+export const email = z.string().trim().toLowerCase().max(254).email("Enter a valid email address");
+export const registerInput = z.object({
+  email,
+  password: z.string().min(10, "Use at least 10 characters").max(200),
+  name: z.string().trim().max(120).optional(),
+  organizationName: z.string().trim().max(120).optional(),
+  inviteToken: z.string().max(200).optional(),
+});
+export type RegisterInput = z.infer<typeof registerInput>;
+
+export const loginInput = z.object({
+  email,
+  password: z.string().min(1, "Enter your password").max(200),
+});
+export type LoginInput = z.infer<typeof loginInput>;
+
+export const role = z.enum(ROLES);
+export const user = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string().nullable(),
+  role,
+  isPlatformAdmin: z.boolean(),
+  organization: z.object({ id: z.string(), name: z.string() }),
+});
+export type User = z.infer<typeof user>;
+
+export const authProviders = z.object({ password: z.boolean(), oidc: z.boolean(), devLogin: z.boolean() });
+export type AuthProviders = z.infer<typeof authProviders>;
+
+// ---- integrations
+export const integration = z.object({
+  provider: z.literal("elevenlabs"),
+  status: z.enum(INTEGRATION_STATUSES),
+  keyHint: z.string().nullable(),
+  lastTestedAt: isoDateTime.nullable(),
+  lastError: z.string().nullable(),
+  webhook: z.object({ url: z.string(), secretConfigured: z.boolean() }),
+});
+export type Integration = z.infer<typeof integration>;
+
+export const saveIntegrationInput = z.object({
+  provider: z.literal("elevenlabs"),
+  apiKey: z.string().trim().min(1).max(512).optional(),
+  webhookSecret: z.string().trim().min(1).max(512).optional(),
+});
+export const testIntegrationInput = z.object({ provider: z.literal("elevenlabs") });
+
+// ---- agents
+export const elevenLabsAgentId = z
+  .string()
+  .regex(ELEVENLABS_ID_PATTERN, "Agent ids are 1-128 letters, digits, '-' or '_'");
+export const validateAgentInput = z.object({ elevenLabsAgentId });
+export const createAgentInput = z.object({ elevenLabsAgentId, name: z.string().trim().min(1).max(200).optional() });
+export const updateAgentInput = z.object({ name: z.string().trim().min(1).max(200) });
+export const agent = z.object({
+  id: z.string(),
+  elevenLabsAgentId: z.string(),
+  name: z.string(),
+  createdAt: isoDateTime,
+  callsToday: z.number(),
+  totalCalls: z.number(),
+  lastCallAt: isoDateTime.nullable(),
+  sync: z.object({ status: z.string(), lastSyncedAt: isoDateTime.nullable(), error: z.string().nullable() }),
+});
+export type Agent = z.infer<typeof agent>;
+
+// ---- calls
+const dateOrDateTime = z
+  .string()
+  .max(40)
+  .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) || !Number.isNaN(Date.parse(v)), "Use YYYY-MM-DD or an ISO date-time")
+  .refine((v) => !/^\d{4}-\d{2}-\d{2}$/.test(v) || !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), "Not a real date");
+const intFromQuery = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+export const uuid = z.string().uuid();
+
+export const callLogFilters = z.object({
+  agentId: uuid.optional(),
+  from: dateOrDateTime.optional(),
+  to: dateOrDateTime.optional(),
+  tz: z.string().max(64).optional(),
+  status: z.enum(CALL_STATUSES).optional(),
+  success: z.enum(["true", "false", "unknown"]).optional(),
+  q: z.string().trim().max(200).optional(),
+  minDuration: intFromQuery(0, 10_000_000).optional(),
+  maxDuration: intFromQuery(0, 10_000_000).optional(),
+});
+export type CallLogFilters = z.infer<typeof callLogFilters>;
+export const listCallLogsQuery = callLogFilters.extend({
+  limit: intFromQuery(1, 100).default(25),
+  cursor: z.string().max(200).optional(),
+});
+export type ListCallLogsQuery = z.infer<typeof listCallLogsQuery>;
+
+export const callLogSummary = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  agentId: z.string().nullable(),
+  elevenLabsAgentId: z.string(),
+  agentName: z.string().nullable(),
+  status: z.string(),
+  startedAt: isoDateTime.nullable(),
+  durationSeconds: z.number().nullable(),
+  callSuccessful: z.enum(CALL_SUCCESS).nullable(),
+  summaryTitle: z.string().nullable(),
+  costCredits: z.number().nullable(),
+  hasAudio: z.boolean(),
+});
+export type CallLogSummary = z.infer<typeof callLogSummary>;
+export const transcriptTurn = z.object({
+  role: z.string(),
+  message: z.string().nullable(),
+  timeInCallSecs: z.number().nullable(),
+});
+export type TranscriptTurn = z.infer<typeof transcriptTurn>;
+export const callLogDetail = callLogSummary.extend({
+  transcript: z.array(transcriptTurn),
+  summary: z.string().nullable(),
+  analysis: z.unknown().nullable(),
+  metadata: z.unknown().nullable(),
+  terminationReason: z.string().nullable(),
+});
+export type CallLogDetail = z.infer<typeof callLogDetail>;
+
+// ---- analytics and billing
+export const analyticsQuery = z.object({
+  from: dateOrDateTime.optional(),
+  to: dateOrDateTime.optional(),
+  agentId: uuid.optional(),
+  tz: z.string().max(64).optional(),
+});
+export const dailyPoint = z.object({ date: z.string(), calls: z.number(), minutes: z.number() });
+export const analytics = z.object({
+  totals: z.object({
+    calls: z.number(),
+    minutes: z.number(),
+    estimatedCost: z.number(),
+    successRate: z.number().nullable(),
+    avgDurationSeconds: z.number().nullable(),
+  }),
+  daily: z.array(dailyPoint),
+  byAgent: z.array(
+    z.object({ agentId: z.string().nullable(), elevenLabsAgentId: z.string(), name: z.string().nullable(), calls: z.number(), minutes: z.number() }),
+  ),
+});
+export type Analytics = z.infer<typeof analytics>;
+
+export const billingQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Use YYYY-MM").optional() });
+export const billingUsage = z.object({
+  month: z.string(),
+  pricePerMinuteUsd: z.number(),
+  totals: z.object({ calls: z.number(), minutes: z.number(), credits: z.number(), estimatedCost: z.number() }),
+  byAgent: z.array(
+    z.object({
+      agentId: z.string().nullable(),
+      elevenLabsAgentId: z.string(),
+      name: z.string().nullable(),
+      calls: z.number(),
+      minutes: z.number(),
+      credits: z.number(),
+      estimatedCost: z.number(),
+    }),
+  ),
+  daily: z.array(z.object({ date: z.string(), calls: z.number(), minutes: z.number(), credits: z.number() })),
+});
+export type BillingUsage = z.infer<typeof billingUsage>;
+
+export const organizationSettings = z.object({ id: z.string(), name: z.string(), pricePerMinuteUsd: z.number() });
+export type OrganizationSettings = z.infer<typeof organizationSettings>;
+export const updateOrganizationInput = z.object({
+  name: z.string().trim().min(1).max(120).optional(),
+  pricePerMinuteUsd: z.number().min(0).max(1000).optional(),
+});
+
+// ---- team
+export const teamMember = z.object({ id: z.string(), email: z.string(), name: z.string().nullable(), role, lastLoginAt: isoDateTime.nullable() });
+export const invitation = z.object({ id: z.string(), email: z.string(), role, expiresAt: isoDateTime, createdAt: isoDateTime });
+export const teamMembers = z.object({ data: z.array(teamMember), invitations: z.array(invitation) });
+export type TeamMembers = z.infer<typeof teamMembers>;
+export const createInvitationInput = z.object({ email, role });
+export const updateMemberInput = z.object({ role });
+
+// ---- admin
+export const adminStats = z.object({ organizations: z.number(), users: z.number(), agents: z.number(), calls: z.number(), minutes: z.number() });
+export type AdminStats = z.infer<typeof adminStats>;
+export const adminOrganization = z.object({
+  id: z.string(),
+  name: z.string(),
+  users: z.number(),
+  agents: z.number(),
+  calls: z.number(),
+  minutes: z.number(),
+  createdAt: isoDateTime,
+});
+export type AdminOrganization = z.infer<typeof adminOrganization>;
+
+export const idParam = z.object({ id: uuid });
