@@ -10,6 +10,8 @@ import { buildOpenApi, docsPage } from "./lib/openapi";
 import { createSessionMiddleware } from "./auth/session";
 import { loadContext } from "./auth/guards";
 import { authRoutes } from "./routes/auth";
+import { integrationRoutes } from "./routes/integrations";
+import { agentRoutes } from "./routes/agents";
 
 export type CreateAppOptions = {
   /** Mounts the client (static files or Vite middleware) after the API. */
@@ -96,6 +98,8 @@ export async function createApp(deps: AppDeps, options: CreateAppOptions = {}): 
 
   const api = new ApiRouter(express.Router());
   authRoutes(api, deps);
+  integrationRoutes(api);
+  agentRoutes(api);
   app.use("/api", api.router);
 
   const openapi = buildOpenApi(api.routes);

@@ -24,10 +24,10 @@ export type AnyRouteDef = RouteDef<z.ZodType, z.ZodType, z.ZodType>;
 
 export type HandlerInput<B, Q, P> = { ctx: Ctx; body: B; query: Q; params: P; req: Request; res: Response };
 
-function parse<T extends z.ZodType>(schema: T | undefined, value: unknown): z.infer<T> {
+function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, onError?: () => AppError): z.infer<T> {
   if (!schema) return undefined as z.infer<T>;
   const result = schema.safeParse(value ?? {});
-  if (!result.success) throw validationError(result.error);
+  if (!result.success) throw onError ? onError() : validationError(result.error);
   return result.data;
 }
 
@@ -68,7 +68,8 @@ function defineRoute<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodTy
         if (def.permission && !can(ctx.role, def.permission))
           throw new AppError("forbidden", 403, "Your role does not allow this");
       }
-      const params = parse(def.params, req.params);
+      // Path parameters are ids: a malformed one is simply not found, like a foreign one.
+      const params = parse(def.params, req.params, () => new AppError("not_found", 404, "Not found"));
       const query = parse(def.query, req.query);
       const body = parse(def.body, req.body);
       const result = await handler({ ctx, body, query, params, req, res });

@@ -3,6 +3,7 @@ import { Writable } from "node:stream";
 import { randomBytes } from "node:crypto";
 import request from "supertest";
 import type { Express } from "express";
+import type { User } from "@shared/schemas";
 import { createApp } from "../../server/app";
 import { parseEnv, type Env } from "../../server/env";
 import { Encryptor } from "../../server/lib/crypto";
@@ -66,5 +67,5 @@ export async function signUp(app: Express, overrides: Partial<{ email: string; p
   const body = { email: uniqueEmail(), password: "correct horse battery", name: "Test User", organizationName: "Acme", ...overrides };
   const res = await agent.post("/api/auth/register").send(body);
   if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { agent, user: res.body as { id: string; email: string; organization: { id: string; name: string }; role: string }, password: body.password };
+  return { agent, user: res.body as User, password: body.password };
 }

@@ -1,4 +1,4 @@
-import { index, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
 
 export const integrations = pgTable(
@@ -41,6 +41,8 @@ export const agents = pgTable(
     /** Checkpointed list cursor of a running backfill, so a crash resumes where it stopped. */
     syncCursor: text(),
     nameRefreshedAt: timestamp({ withTimezone: true }),
+    /** Set when a person named the agent: background refreshes from ElevenLabs then leave the name alone. */
+    nameIsCustom: boolean().notNull().default(false),
   },
   (t) => [
     unique("agents_org_elevenlabs_agent_key").on(t.organizationId, t.elevenlabsAgentId),

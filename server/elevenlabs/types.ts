@@ -1,0 +1,64 @@
+/** ElevenLabs API shapes (see ELEVENLABS.md). Read defensively: fields appear and disappear over time. */
+import { z } from "zod";
+
+export const elevenLabsTurn = z
+  .object({
+    role: z.string().catch("unknown"),
+    message: z.string().nullish().catch(null),
+    time_in_call_secs: z.number().nullish().catch(null),
+  })
+  .passthrough();
+
+export const conversationDetail = z
+  .object({
+    agent_id: z.string(),
+    conversation_id: z.string(),
+    status: z.string().nullish(),
+    transcript: z.array(elevenLabsTurn).nullish().catch(null),
+    metadata: z.record(z.string(), z.unknown()).nullish().catch(null),
+    analysis: z.record(z.string(), z.unknown()).nullish().catch(null),
+    has_audio: z.boolean().nullish().catch(null),
+  })
+  .passthrough();
+export type ConversationDetail = z.infer<typeof conversationDetail>;
+
+export const conversationListItem = z
+  .object({
+    agent_id: z.string(),
+    agent_name: z.string().nullish(),
+    conversation_id: z.string(),
+    start_time_unix_secs: z.number().nullish(),
+    call_duration_secs: z.number().nullish(),
+    message_count: z.number().nullish(),
+    status: z.string().nullish(),
+    call_successful: z.string().nullish(),
+    transcript_summary: z.string().nullish(),
+    call_summary_title: z.string().nullish(),
+  })
+  .passthrough();
+export type ConversationListItem = z.infer<typeof conversationListItem>;
+
+export const conversationPage = z.object({
+  conversations: z.array(conversationListItem),
+  next_cursor: z.string().nullish(),
+  has_more: z.boolean().nullish(),
+});
+export type ConversationPage = z.infer<typeof conversationPage>;
+
+export const agentSummary = z.object({ agent_id: z.string(), name: z.string().nullish() }).passthrough();
+export const agentPage = z.object({
+  agents: z.array(agentSummary),
+  next_cursor: z.string().nullish(),
+  has_more: z.boolean().nullish(),
+});
+export const agentDetail = z.object({ agent_id: z.string(), name: z.string().nullish() }).passthrough();
+export type AgentDetail = z.infer<typeof agentDetail>;
+
+export const userInfo = z.object({ user_id: z.string().nullish() }).passthrough();
+
+export const webhookEnvelope = z.object({
+  type: z.string(),
+  event_timestamp: z.number().nullish(),
+  data: z.record(z.string(), z.unknown()),
+});
+export type WebhookEnvelope = z.infer<typeof webhookEnvelope>;

@@ -1,0 +1,21 @@
+/** `npm run fake:elevenlabs`: try the app without an ElevenLabs account. */
+import { FakeElevenLabs, fakeMp3, makeConversation } from "./server";
+
+const port = Number(process.env.FAKE_ELEVENLABS_PORT ?? 8787);
+const key = process.env.FAKE_ELEVENLABS_KEY ?? "sk_fake_demo_key_0001";
+const fake = new FakeElevenLabs().addWorkspace(key);
+const agents = [fake.addAgent(key, "agent_support_desk", "Support Desk"), fake.addAgent(key, "agent_bookings", "Bookings")];
+const now = Math.floor(Date.now() / 1000);
+for (let i = 0; i < 60; i++) {
+  const agent = agents[i % agents.length];
+  fake.addConversation(
+    key,
+    makeConversation(agent.agent_id, { conversation_id: `conv_demo_${i}`, startUnix: now - i * 5400, durationSecs: 30 + ((i * 37) % 400), success: i % 5 === 0 ? "failure" : "success" }),
+    i % 3 === 0 ? fakeMp3() : undefined,
+  );
+}
+const url = await fake.start(port);
+console.log(`Fake ElevenLabs listening on ${url}
+  API key:   ${key}
+  agent ids: ${agents.map((a) => a.agent_id).join(", ")}
+Start the app with ELEVENLABS_API_URL=${url} npm start`);

@@ -1,0 +1,245 @@
+/**
+ * A fake ElevenLabs API: a real HTTP server on 127.0.0.1 answering with the shapes of ELEVENLABS.md.
+ * Per-workspace keys, agents, conversations with cursor pagination, audio, scope-restricted keys,
+ * injected failures (429 with Retry-After, 500, slow answers) and a record of every request.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type FakeTurn = { role: "agent" | "user"; message: string | null; time_in_call_secs: number };
+export type FakeConversation = {
+  agent_id: string;
+  conversation_id: string;
+  status: string;
+  user_id: string | null;
+  transcript: FakeTurn[];
+  metadata: Record<string, unknown> & { start_time_unix_secs: number; call_duration_secs: number; cost?: number };
+  analysis: Record<string, unknown> | null;
+  has_audio: boolean;
+  has_user_audio: boolean;
+  has_response_audio: boolean;
+};
+export type FakeAgent = { agent_id: string; name: string; created_at_unix_secs: number };
+type Workspace = { agents: Map<string, FakeAgent>; conversations: Map<string, FakeConversation>; audio: Map<string, Buffer>; restricted: boolean };
+export type RecordedRequest = { method: string; path: string; query: Record<string, string>; apiKey: string | null };
+type Failure = { status: number; retryAfter?: number; body?: string; times: number; pathIncludes?: string };
+
+export class FakeElevenLabs {
+  readonly requests: RecordedRequest[] = [];
+  private readonly workspaces = new Map<string, Workspace>();
+  private failures: Failure[] = [];
+  private server: http.Server | null = null;
+  /** Added to every answer, to model network latency. */
+  latencyMs = 0;
+  url = "";
+
+  async start(port = 0): Promise<string> {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(port, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    this.server = null;
+  }
+
+  addWorkspace(apiKey: string, options: { restricted?: boolean } = {}): this {
+    this.workspaces.set(apiKey, { agents: new Map(), conversations: new Map(), audio: new Map(), restricted: options.restricted ?? false });
+    return this;
+  }
+
+  private ws(apiKey: string): Workspace {
+    const w = this.workspaces.get(apiKey);
+    if (!w) throw new Error(`fake: no workspace for key ${apiKey}`);
+    return w;
+  }
+
+  addAgent(apiKey: string, agentId: string, name = `Agent ${agentId}`): FakeAgent {
+    const agent = { agent_id: agentId, name, created_at_unix_secs: 1_700_000_000 };
+    this.ws(apiKey).agents.set(agentId, agent);
+    return agent;
+  }
+
+  renameAgent(apiKey: string, agentId: string, name: string): void {
+    this.ws(apiKey).agents.get(agentId)!.name = name;
+  }
+
+  addConversation(apiKey: string, conversation: FakeConversation, audio?: Buffer): FakeConversation {
+    const w = this.ws(apiKey);
+    w.conversations.set(conversation.conversation_id, conversation);
+    if (audio) w.audio.set(conversation.conversation_id, audio);
+    return conversation;
+  }
+
+  /** Makes the next `times` matching requests fail with `status` (429 may carry Retry-After). */
+  clearFailures(): void {
+    this.failures = [];
+  }
+
+  failNext(status: number, options: { times?: number; retryAfter?: number; body?: string; pathIncludes?: string } = {}): void {
+    this.failures.push({ status, times: options.times ?? 1, retryAfter: options.retryAfter, body: options.body, pathIncludes: options.pathIncludes });
+  }
+
+  requestsFor(pathIncludes: string): RecordedRequest[] {
+    return this.requests.filter((r) => r.path.includes(pathIncludes));
+  }
+
+  private send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
+    res.end(text);
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://fake");
+    const apiKey = (req.headers["xi-api-key"] as string | undefined) ?? null;
+    this.requests.push({ method: req.method ?? "GET", path: url.pathname, query: Object.fromEntries(url.searchParams), apiKey });
+    if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
+
+    const failure = this.failures.find((f) => f.times > 0 && (!f.pathIncludes || url.pathname.includes(f.pathIncludes)));
+    if (failure) {
+      failure.times -= 1;
+      this.failures = this.failures.filter((f) => f.times > 0);
+      const headers: Record<string, string> = failure.retryAfter !== undefined ? { "retry-after": String(failure.retryAfter) } : {};
+      if (failure.body !== undefined) {
+        res.writeHead(failure.status, { "content-type": "application/json", ...headers });
+        res.end(failure.body);
+        return;
+      }
+      const status = failure.status === 429 ? "rate_limit_exceeded" : "internal_error";
+      return this.send(res, failure.status, { detail: { status, message: "injected failure" } }, headers);
+    }
+
+    const workspace = apiKey ? this.workspaces.get(apiKey) : undefined;
+    if (!workspace) return this.send(res, 401, { detail: { status: "invalid_api_key", message: "Invalid API key" } });
+    const path = url.pathname;
+    const q = url.searchParams;
+
+    if (path === "/v1/user") {
+      if (workspace.restricted)
+        return this.send(res, 401, { detail: { status: "missing_permissions", message: "The API key you used is missing the permission user_read" } });
+      return this.send(res, 200, { user_id: "user_fake", subscription: { tier: "creator", character_count: 0 }, first_name: "Fake" });
+    }
+    if (path === "/v1/convai/agents") {
+      const search = q.get("search")?.toLowerCase();
+      const all = [...workspace.agents.values()].filter((a) => !search || a.name.toLowerCase().includes(search));
+      const page = paginate(all, q.get("cursor"), Number(q.get("page_size") ?? 30));
+      return this.send(res, 200, { agents: page.items, next_cursor: page.next, has_more: page.next !== null });
+    }
+    let m = path.match(/^\/v1\/convai\/agents\/([^/]+)$/);
+    if (m) {
+      const agent = workspace.agents.get(decodeURIComponent(m[1]));
+      if (!agent) return this.send(res, 404, { detail: { status: "document_not_found", message: "Agent not found" } });
+      return this.send(res, 200, { ...agent, conversation_config: {}, metadata: { created_at_unix_secs: agent.created_at_unix_secs }, platform_settings: {} });
+    }
+    if (path === "/v1/convai/conversations") {
+      const pageSize = Number(q.get("page_size") ?? 30);
+      if (!(pageSize >= 1 && pageSize <= 100)) return this.send(res, 422, { detail: [{ msg: "page_size must be 1-100" }] });
+      const agentId = q.get("agent_id");
+      const after = q.get("call_start_after_unix");
+      const before = q.get("call_start_before_unix");
+      const rows = [...workspace.conversations.values()]
+        .filter((c) => !agentId || c.agent_id === agentId)
+        .filter((c) => !after || c.metadata.start_time_unix_secs > Number(after))
+        .filter((c) => !before || c.metadata.start_time_unix_secs < Number(before))
+        .sort((a, b) => b.metadata.start_time_unix_secs - a.metadata.start_time_unix_secs || a.conversation_id.localeCompare(b.conversation_id));
+      const page = paginate(rows, q.get("cursor"), pageSize);
+      return this.send(res, 200, {
+        conversations: page.items.map((c) => ({
+          agent_id: c.agent_id,
+          agent_name: workspace.agents.get(c.agent_id)?.name ?? null,
+          conversation_id: c.conversation_id,
+          start_time_unix_secs: c.metadata.start_time_unix_secs,
+          call_duration_secs: c.metadata.call_duration_secs,
+          message_count: c.transcript.length,
+          status: c.status,
+          call_successful: (c.analysis?.call_successful as string | undefined) ?? "unknown",
+          transcript_summary: c.analysis?.transcript_summary ?? null,
+          call_summary_title: c.analysis?.call_summary_title ?? null,
+        })),
+        next_cursor: page.next,
+        has_more: page.next !== null,
+      });
+    }
+    m = path.match(/^\/v1\/convai\/conversations\/([^/]+)(\/audio)?$/);
+    if (m) {
+      const id = decodeURIComponent(m[1]);
+      const conversation = workspace.conversations.get(id);
+      if (!conversation) return this.send(res, 404, { detail: { status: "document_not_found", message: "Conversation not found" } });
+      if (!m[2]) return this.send(res, 200, conversation);
+      const audio = workspace.audio.get(id);
+      if (!audio) return this.send(res, 404, { detail: { status: "document_not_found", message: "Audio not found" } });
+      res.writeHead(200, { "content-type": "audio/mpeg", "content-length": audio.length });
+      res.end(audio);
+      return;
+    }
+    this.send(res, 404, { detail: "Not Found" });
+  }
+}
+
+function paginate<T>(rows: T[], cursor: string | null, pageSize: number): { items: T[]; next: string | null } {
+  const start = cursor ? Number(Buffer.from(cursor, "base64url").toString()) || 0 : 0;
+  const size = Math.max(1, Math.min(100, pageSize || 30));
+  const items = rows.slice(start, start + size);
+  const next = start + size < rows.length ? Buffer.from(String(start + size)).toString("base64url") : null;
+  return { items, next };
+}
+
+const LINES: Array<[string, string]> = [
+  ["Hello, thanks for calling. How can I help?", "Hi, I'd like to check the status of my order."],
+  ["Sure, can you give me the order number?", "It's A-1042."],
+  ["Thanks. Your order shipped yesterday and arrives Friday.", "Great, can I change the delivery address?"],
+  ["I can help with that. What's the new address?", "12 Harbour Street, Leeds."],
+  ["Done. Anything else?", "No, that's all. Thank you!"],
+];
+
+/** A realistic conversation detail as ElevenLabs returns it. */
+export function makeConversation(agentId: string, overrides: Partial<FakeConversation> & { startUnix?: number; durationSecs?: number; success?: string; turns?: number } = {}): FakeConversation {
+  const { startUnix, durationSecs, success, turns, ...rest } = overrides;
+  const id = rest.conversation_id ?? `conv_${Math.random().toString(36).slice(2, 12)}`;
+  const duration = durationSecs ?? 95;
+  const n = turns ?? 6;
+  const transcript: FakeTurn[] = [];
+  for (let i = 0; i < n; i++) {
+    const pair = LINES[Math.floor(i / 2) % LINES.length];
+    transcript.push({ role: i % 2 === 0 ? "agent" : "user", message: pair[i % 2], time_in_call_secs: Math.floor((duration * i) / n) });
+  }
+  return {
+    agent_id: agentId,
+    conversation_id: id,
+    status: "done",
+    user_id: null,
+    transcript,
+    metadata: {
+      start_time_unix_secs: startUnix ?? Math.floor(Date.now() / 1000) - 3600,
+      call_duration_secs: duration,
+      cost: 480,
+      termination_reason: "end_call tool was called",
+      charging: { llm_price: 0.0012, llm_charge: 3 },
+      phone_call: { direction: "inbound", agent_number: "+14155550100", external_number: "+14155550199" },
+      main_language: "en",
+    },
+    analysis: {
+      call_successful: success ?? "success",
+      transcript_summary: "The caller asked about an order and changed the delivery address.",
+      call_summary_title: "Order status",
+      evaluation_criteria_results: { resolved: { criteria_id: "resolved", result: "success", rationale: "The address was changed." } },
+      data_collection_results: { order_id: { data_collection_id: "order_id", value: "A-1042", rationale: "Stated by the caller." } },
+    },
+    has_audio: true,
+    has_user_audio: true,
+    has_response_audio: true,
+    ...rest,
+  };
+}
+
+/** A few bytes that browsers accept as an MP3 (MPEG-1 Layer III frames of silence). */
+export function fakeMp3(frames = 40): Buffer {
+  const header = Buffer.from([0xff, 0xfb, 0x90, 0x64]);
+  const frame = Buffer.concat([header, Buffer.alloc(417 - 4)]);
+  return Buffer.concat(Array.from({ length: frames }, () => frame));
+}
