@@ -12,6 +12,12 @@ import { loadContext } from "./auth/guards";
 import { authRoutes } from "./routes/auth";
 import { integrationRoutes } from "./routes/integrations";
 import { agentRoutes } from "./routes/agents";
+import { callLogRoutes } from "./routes/call-logs";
+import { callAudioRoutes } from "./routes/call-audio";
+import { analyticsRoutes } from "./routes/analytics";
+import { adminRoutes } from "./routes/admin";
+import { teamRoutes } from "./routes/team";
+import { oidcRoutes } from "./routes/oidc";
 
 export type CreateAppOptions = {
   /** Mounts the client (static files or Vite middleware) after the API. */
@@ -100,6 +106,12 @@ export async function createApp(deps: AppDeps, options: CreateAppOptions = {}): 
   authRoutes(api, deps);
   integrationRoutes(api);
   agentRoutes(api);
+  callLogRoutes(api, deps);
+  callAudioRoutes(api, deps);
+  analyticsRoutes(api, deps);
+  adminRoutes(api, deps);
+  teamRoutes(api, deps);
+  oidcRoutes(api, deps);
   app.use("/api", api.router);
 
   const openapi = buildOpenApi(api.routes);

@@ -1,0 +1,4 @@
+import type { AppDeps } from "../lib/context";
+import type { ApiRouter } from "../lib/http";
+
+export function callAudioRoutes(_api: ApiRouter, _deps: AppDeps) {}
