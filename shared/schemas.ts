@@ -146,14 +146,20 @@ export const analyticsQuery = z.object({
   tz: z.string().max(64).optional(),
 });
 export const dailyPoint = z.object({ date: z.string(), calls: z.number(), minutes: z.number() });
+export const analyticsTotals = z.object({
+  calls: z.number(),
+  minutes: z.number(),
+  estimatedCost: z.number(),
+  successRate: z.number().nullable(),
+  avgDurationSeconds: z.number().nullable(),
+});
+export type AnalyticsTotals = z.infer<typeof analyticsTotals>;
 export const analytics = z.object({
-  totals: z.object({
-    calls: z.number(),
-    minutes: z.number(),
-    estimatedCost: z.number(),
-    successRate: z.number().nullable(),
-    avgDurationSeconds: z.number().nullable(),
-  }),
+  /** The resolved range: local days in `tz`, both included, and the instants [fromAt, toAt). */
+  range: z.object({ from: z.string(), to: z.string(), tz: z.string(), fromAt: isoDateTime, toAt: isoDateTime }),
+  totals: analyticsTotals,
+  /** The same totals over the period of equal length just before `range` (for "change vs previous period"). */
+  previous: analyticsTotals,
   daily: z.array(dailyPoint),
   byAgent: z.array(
     z.object({ agentId: z.string().nullable(), elevenLabsAgentId: z.string(), name: z.string().nullable(), calls: z.number(), minutes: z.number() }),
@@ -161,7 +167,11 @@ export const analytics = z.object({
 });
 export type Analytics = z.infer<typeof analytics>;
 
-export const billingQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Use YYYY-MM").optional() });
+export const billingQuery = z.object({
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Use YYYY-MM").optional(),
+  /** IANA time zone the month's days are counted in; default UTC. */
+  tz: z.string().max(64).optional(),
+});
 export const billingUsage = z.object({
   month: z.string(),
   pricePerMinuteUsd: z.number(),
@@ -195,6 +205,29 @@ export const teamMembers = z.object({ data: z.array(teamMember), invitations: z.
 export type TeamMembers = z.infer<typeof teamMembers>;
 export const createInvitationInput = z.object({ email, role });
 export const updateMemberInput = z.object({ role });
+export const invitationCreated = z.object({ inviteUrl: z.string(), invitation });
+export type InvitationCreated = z.infer<typeof invitationCreated>;
+export const auditLogQuery = z.object({
+  limit: intFromQuery(1, 100).default(50),
+  cursor: z.string().max(200).optional(),
+});
+export const auditLogEntry = z.object({
+  id: z.string(),
+  actorUserId: z.string().nullable(),
+  actorEmail: z.string().nullable(),
+  action: z.string(),
+  target: z.string().nullable(),
+  ip: z.string().nullable(),
+  createdAt: isoDateTime,
+});
+export type AuditLogEntry = z.infer<typeof auditLogEntry>;
+export const auditLogPage = z.object({ data: z.array(auditLogEntry), nextCursor: z.string().nullable() });
+export type AuditLogPage = z.infer<typeof auditLogPage>;
+/** GET /api/auth/login: where to land afterwards (same-origin path only) and an optional invitation to accept. */
+export const oidcLoginQuery = z.object({
+  returnTo: z.string().max(2000).optional(),
+  inviteToken: z.string().max(200).optional(),
+});
 
 // ---- admin
 export const adminStats = z.object({ organizations: z.number(), users: z.number(), agents: z.number(), calls: z.number(), minutes: z.number() });
