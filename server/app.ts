@@ -18,6 +18,7 @@ import { analyticsRoutes } from "./routes/analytics";
 import { adminRoutes } from "./routes/admin";
 import { teamRoutes } from "./routes/team";
 import { oidcRoutes } from "./routes/oidc";
+import { WEBHOOK_BODY_LIMIT, webhookRoutes } from "./routes/webhooks";
 
 export type CreateAppOptions = {
   /** Mounts the client (static files or Vite middleware) after the API. */
@@ -98,6 +99,8 @@ export async function createApp(deps: AppDeps, options: CreateAppOptions = {}): 
   });
 
   app.use("/api", csrfGuard(deps));
+  // Webhooks are verified on their raw bytes; body-parser then skips the JSON parser for them.
+  app.use("/api/webhooks", express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }));
   app.use("/api", express.json({ limit: "256kb" }));
   app.use("/api", createSessionMiddleware(deps));
   app.use("/api", loadContext(deps));
@@ -112,6 +115,7 @@ export async function createApp(deps: AppDeps, options: CreateAppOptions = {}): 
   adminRoutes(api, deps);
   teamRoutes(api, deps);
   oidcRoutes(api, deps);
+  webhookRoutes(api, deps);
   app.use("/api", api.router);
 
   const openapi = buildOpenApi(api.routes);

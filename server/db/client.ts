@@ -20,3 +20,6 @@ export function createDb(pool: pg.Pool): Db {
 }
 
 export { schema };
+
+/** A transaction handle, as passed to db.transaction's callback. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];

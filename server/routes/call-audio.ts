@@ -1,4 +1,13 @@
+import { idParam } from "@shared/schemas";
 import type { AppDeps } from "../lib/context";
 import type { ApiRouter } from "../lib/http";
+import { sendCallAudio } from "../services/audio/audio-service";
 
-export function callAudioRoutes(_api: ApiRouter, _deps: AppDeps) {}
+export function callAudioRoutes(api: ApiRouter, _deps: AppDeps) {
+  api.define(
+    { method: "get", path: "/call-logs/:id/audio", summary: "The call's recording (audio/mpeg, Range supported)", access: "user", permission: "calls:read", params: idParam },
+    async ({ ctx, params, req, res }) => {
+      await sendCallAudio(ctx, res, params.id, req.get("range"));
+    },
+  );
+}

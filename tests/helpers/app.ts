@@ -16,6 +16,8 @@ export type TestApp = {
   app: Express;
   deps: AppDeps;
   logs: string[];
+  /** The test database's connection string (for pg-boss and other direct clients). */
+  databaseUrl: string;
   close: () => Promise<void>;
 };
 
@@ -52,7 +54,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     now: () => new Date(),
   };
   const app = await createApp(deps);
-  return { app, deps, logs, close: database.drop };
+  return { app, deps, logs, databaseUrl: database.url, close: database.drop };
 }
 
 let counter = 0;

@@ -1,0 +1,161 @@
+/**
+ * ElevenLabs post-call webhooks. Order of work: find the organization, verify the signature on the raw bytes,
+ * parse, store the call and the event in one transaction, and only then acknowledge.
+ */
+import { and, eq, isNotNull } from "drizzle-orm";
+import { z } from "zod";
+import { agents, integrations, organizations, webhookEvents } from "../../db/schema";
+import type { AppDeps } from "../../lib/context";
+import { AppError } from "../../lib/errors";
+import { conversationDetail, webhookEnvelope, type WebhookEnvelope } from "../../elevenlabs/types";
+import { verifySignature } from "../../elevenlabs/webhook-signature";
+import { fromDetail, fromInitiationFailure, type CallFields } from "./normalize";
+import { storeAudio, upsertCall } from "./upsert-call";
+
+export type WebhookDelivery = { webhookToken?: string; rawBody: Buffer; signature: string | undefined };
+export type WebhookOutcome = { received: true; conversationId: string | null; callLogId: string | null };
+
+const unverified = () => new AppError("invalid_signature", 401, "The webhook signature could not be verified");
+
+type Candidate = { organizationId: string; encryptedSecret: string };
+
+async function candidatesByToken(deps: AppDeps, token: string): Promise<Candidate[]> {
+  if (!/^[A-Za-z0-9_-]{16,128}$/.test(token)) return [];
+  const rows = await deps.db
+    .select({ organizationId: organizations.id, encryptedSecret: integrations.encryptedWebhookSecret })
+    .from(organizations)
+    .innerJoin(integrations, and(eq(integrations.organizationId, organizations.id), eq(integrations.provider, "elevenlabs")))
+    .where(and(eq(organizations.webhookToken, token), isNotNull(integrations.encryptedWebhookSecret)));
+  return rows.filter((r): r is Candidate => r.encryptedSecret !== null);
+}
+
+/** The seed's shared URL: organizations that registered data.agent_id and configured a secret. */
+async function candidatesByAgent(deps: AppDeps, rawBody: Buffer): Promise<Candidate[]> {
+  let agentId: unknown;
+  try {
+    agentId = (JSON.parse(rawBody.toString("utf8")) as { data?: { agent_id?: unknown } })?.data?.agent_id;
+  } catch {
+    return [];
+  }
+  if (typeof agentId !== "string" || !/^[A-Za-z0-9_-]{1,128}$/.test(agentId)) return [];
+  const rows = await deps.db
+    .select({ organizationId: agents.organizationId, encryptedSecret: integrations.encryptedWebhookSecret })
+    .from(agents)
+    .innerJoin(integrations, and(eq(integrations.organizationId, agents.organizationId), eq(integrations.provider, "elevenlabs")))
+    .where(and(eq(agents.elevenlabsAgentId, agentId), isNotNull(integrations.encryptedWebhookSecret)));
+  return rows.filter((r): r is Candidate => r.encryptedSecret !== null);
+}
+
+function verifiedOrganization(deps: AppDeps, candidates: Candidate[], delivery: WebhookDelivery): string | null {
+  const now = Math.floor(deps.now().getTime() / 1000);
+  for (const c of candidates) {
+    let secret: string;
+    try {
+      secret = deps.encryptor.decrypt(c.encryptedSecret, c.organizationId, "elevenlabs_webhook_secret");
+    } catch {
+      continue;
+    }
+    if (verifySignature(delivery.signature, delivery.rawBody, secret, now).ok) return c.organizationId;
+  }
+  return null;
+}
+
+const audioData = z.object({
+  agent_id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
+  conversation_id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
+  full_audio: z.string().min(1).regex(/^[A-Za-z0-9+/=\r\n]+$/, "full_audio must be base64"),
+});
+const ids = z.object({ agent_id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/), conversation_id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) });
+
+function invalidPayload(message: string): AppError {
+  return new AppError("invalid_payload", 400, message);
+}
+
+/** What the event says, as call fields (and audio bytes); null for event types that carry no call. */
+function interpret(event: WebhookEnvelope): { fields: CallFields; audio?: Buffer } | null {
+  const eventTime = typeof event.event_timestamp === "number" ? new Date(event.event_timestamp * 1000) : null;
+  switch (event.type) {
+    case "post_call_transcription": {
+      const detail = conversationDetail.safeParse(event.data);
+      if (!detail.success || !ids.safeParse(event.data).success) throw invalidPayload("data is not a conversation");
+      return { fields: fromDetail(detail.data) };
+    }
+    case "post_call_audio": {
+      const parsed = audioData.safeParse(event.data);
+      if (!parsed.success) throw invalidPayload("data needs agent_id, conversation_id and base64 full_audio");
+      const audio = Buffer.from(parsed.data.full_audio, "base64");
+      if (audio.length === 0) throw invalidPayload("full_audio is empty");
+      return { fields: { elevenlabsAgentId: parsed.data.agent_id, conversationId: parsed.data.conversation_id, hasAudio: true }, audio };
+    }
+    case "call_initiation_failure": {
+      if (!ids.safeParse(event.data).success) throw invalidPayload("data needs agent_id and conversation_id");
+      const fields = fromInitiationFailure(event.data)!;
+      return { fields: { ...fields, startedAt: fields.startedAt ?? eventTime } };
+    }
+    default:
+      return null;
+  }
+}
+
+/** The event as kept in webhook_events: the audio replaced by its size. */
+function loggedPayload(event: WebhookEnvelope): Record<string, unknown> {
+  if (event.type !== "post_call_audio" || typeof event.data.full_audio !== "string") return event;
+  return { ...event, data: { ...event.data, full_audio: `<${Math.floor((event.data.full_audio.length * 3) / 4)} bytes stripped>` } };
+}
+
+export async function receiveWebhook(deps: AppDeps, delivery: WebhookDelivery): Promise<WebhookOutcome> {
+  const candidates = delivery.webhookToken
+    ? await candidatesByToken(deps, delivery.webhookToken)
+    : await candidatesByAgent(deps, delivery.rawBody);
+  const organizationId = verifiedOrganization(deps, candidates, delivery);
+  if (!organizationId) {
+    deps.log.warn({ candidates: candidates.length }, "webhook rejected: signature not verified");
+    throw unverified();
+  }
+
+  let event: WebhookEnvelope;
+  try {
+    const parsed = webhookEnvelope.safeParse(JSON.parse(delivery.rawBody.toString("utf8")));
+    if (!parsed.success) throw invalidPayload("Expected { type, event_timestamp, data }");
+    event = parsed.data;
+  } catch (err) {
+    const error = err instanceof AppError ? err : new AppError("invalid_json", 400, "The webhook body is not valid JSON");
+    await deps.db.insert(webhookEvents).values({ organizationId, signatureOk: true, error: error.code });
+    throw error;
+  }
+
+  let interpreted: ReturnType<typeof interpret>;
+  try {
+    interpreted = interpret(event);
+  } catch (err) {
+    const conversationId = typeof event.data.conversation_id === "string" ? event.data.conversation_id.slice(0, 128) : null;
+    await deps.db.insert(webhookEvents).values({
+      organizationId,
+      type: event.type.slice(0, 64),
+      conversationId,
+      signatureOk: true,
+      error: err instanceof AppError ? `${err.code}: ${err.message}` : "invalid_payload",
+      payload: loggedPayload(event),
+    });
+    throw err;
+  }
+
+  return deps.db.transaction(async (tx) => {
+    let callLogId: string | null = null;
+    if (interpreted) {
+      const result = await upsertCall(tx, organizationId, interpreted.fields, "webhook");
+      callLogId = result.id;
+      if (interpreted.audio) await storeAudio(tx, organizationId, result.id, interpreted.audio);
+    }
+    await tx.insert(webhookEvents).values({
+      organizationId,
+      type: event.type.slice(0, 64),
+      conversationId: interpreted?.fields.conversationId ?? null,
+      signatureOk: true,
+      processedAt: new Date(),
+      error: interpreted ? null : "ignored: unknown event type",
+      payload: loggedPayload(event),
+    });
+    return { received: true as const, conversationId: interpreted?.fields.conversationId ?? null, callLogId };
+  });
+}

@@ -1,0 +1,200 @@
+/**
+ * Pulls an agent's conversations from ElevenLabs: the safety net under webhooks. Idempotent (everything goes
+ * through upsertCall) and resumable (the list cursor is checkpointed after every page).
+ */
+import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { agents, callLogs, integrations } from "../../db/schema";
+import { systemCtx, type AppDeps, type Ctx } from "../../lib/context";
+import { ElevenLabsError } from "../../elevenlabs/errors";
+import type { ElevenLabsClient } from "../../elevenlabs/client";
+import type { ConversationListItem } from "../../elevenlabs/types";
+import type { SyncJob } from "../../jobs/types";
+import { elevenLabsClient, markKeyRejected } from "../integrations/integration-service";
+import { fromDetail, fromListItem } from "../ingestion/normalize";
+import { upsertCall } from "../ingestion/upsert-call";
+
+/** Incremental syncs look back this far, for calls that finished processing after the last run. */
+const OVERLAP_SECONDS = 60 * 60;
+const PAGE_SIZE = 100;
+const DETAIL_CONCURRENCY = 4;
+const FINAL = ["done", "failed"];
+
+export type SyncResult = { status: "done" | "skipped" | "error"; conversations: number; fetched: number; reason?: string };
+
+/** A temporary failure (rate limit, outage): the job should be retried later. */
+export class SyncRetryLater extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  });
+  await Promise.all(workers);
+}
+
+async function setAgentSync(ctx: Ctx, agentId: string, values: Partial<typeof agents.$inferInsert>) {
+  await ctx.db
+    .update(agents)
+    .set(values)
+    .where(and(eq(agents.id, agentId), eq(agents.organizationId, ctx.organizationId)));
+}
+
+/** Conversation ids of this page we already hold in final form (nothing to fetch). */
+async function alreadyFinal(ctx: Ctx, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await ctx.db
+    .select({ conversationId: callLogs.conversationId })
+    .from(callLogs)
+    .where(
+      and(
+        eq(callLogs.organizationId, ctx.organizationId),
+        inArray(callLogs.conversationId, ids),
+        inArray(callLogs.status, FINAL),
+        sql`${callLogs.transcript} is not null`,
+      ),
+    );
+  return new Set(rows.map((r) => r.conversationId));
+}
+
+async function storeConversation(ctx: Ctx, client: ElevenLabsClient, item: ConversationListItem): Promise<boolean> {
+  let fields = fromListItem(item);
+  let fetched = false;
+  if (!item.status || FINAL.includes(item.status)) {
+    try {
+      fields = { ...fields, ...stripNulls(fromDetail(await client.getConversation(item.conversation_id))) };
+      fetched = true;
+    } catch (err) {
+      if (!(err instanceof ElevenLabsError) || (err.code !== "not_found" && err.code !== "bad_response")) throw err;
+    }
+  }
+  await ctx.db.transaction((tx) => upsertCall(tx, ctx.organizationId, fields, "sync"));
+  return fetched;
+}
+
+function stripNulls<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;
+}
+
+/** Re-fetches calls we hold in a non-final state (still processing when last seen). */
+async function refreshUnfinished(ctx: Ctx, client: ElevenLabsClient, elevenlabsAgentId: string): Promise<number> {
+  const rows = await ctx.db
+    .select({ conversationId: callLogs.conversationId })
+    .from(callLogs)
+    .where(
+      and(
+        eq(callLogs.organizationId, ctx.organizationId),
+        eq(callLogs.elevenlabsAgentId, elevenlabsAgentId),
+        or(sql`${callLogs.status} not in ('done', 'failed')`, and(eq(callLogs.status, "done"), isNull(callLogs.transcript))),
+        lt(callLogs.updatedAt, new Date(ctx.deps.now().getTime() - 60_000)),
+      ),
+    )
+    .limit(PAGE_SIZE);
+  let n = 0;
+  await mapLimit(rows, DETAIL_CONCURRENCY, async ({ conversationId }) => {
+    try {
+      const detail = await client.getConversation(conversationId);
+      await ctx.db.transaction((tx) => upsertCall(tx, ctx.organizationId, stripNulls(fromDetail(detail)) as ReturnType<typeof fromDetail>, "sync"));
+      n++;
+    } catch (err) {
+      if (!(err instanceof ElevenLabsError) || err.code !== "not_found") throw err;
+    }
+  });
+  return n;
+}
+
+export async function syncAgent(deps: AppDeps, job: SyncJob & { agentId: string }): Promise<SyncResult> {
+  const ctx = systemCtx(deps, job.organizationId);
+  const [agent] = await ctx.db
+    .select()
+    .from(agents)
+    .where(and(eq(agents.id, job.agentId), eq(agents.organizationId, ctx.organizationId)));
+  if (!agent) return { status: "skipped", conversations: 0, fetched: 0, reason: "agent removed" };
+
+  const [integration] = await ctx.db
+    .select()
+    .from(integrations)
+    .where(and(eq(integrations.organizationId, ctx.organizationId), eq(integrations.provider, "elevenlabs")));
+  if (!integration?.encryptedApiKey) {
+    await setAgentSync(ctx, agent.id, { syncStatus: "error", syncError: "integration_required: Connect your ElevenLabs account to sync." });
+    return { status: "skipped", conversations: 0, fetched: 0, reason: "no key" };
+  }
+  if (integration.status === "ERROR" && /^(invalid_api_key|missing_permissions)/.test(integration.lastError ?? "")) {
+    await setAgentSync(ctx, agent.id, { syncStatus: "error", syncError: integration.lastError });
+    return { status: "skipped", conversations: 0, fetched: 0, reason: "key rejected" };
+  }
+  const now = deps.now();
+  if (integration.syncBlockedUntil && integration.syncBlockedUntil > now)
+    throw new SyncRetryLater("rate limited", Math.ceil((integration.syncBlockedUntil.getTime() - now.getTime()) / 1000));
+
+  const apiKey = deps.encryptor.decrypt(integration.encryptedApiKey, ctx.organizationId, "elevenlabs_api_key");
+  const client = elevenLabsClient(ctx, apiKey);
+  const incremental = job.mode === "incremental" && agent.syncWatermark !== null && agent.syncCursor === null;
+  const after = incremental ? Math.floor(agent.syncWatermark!.getTime() / 1000) - OVERLAP_SECONDS : undefined;
+  let cursor = incremental ? null : agent.syncCursor;
+  let watermark = agent.syncWatermark;
+  let conversations = 0;
+  let fetched = 0;
+  await setAgentSync(ctx, agent.id, { syncStatus: "running", syncError: null });
+
+  try {
+    for (;;) {
+      const page = await client.listConversations({ agentId: agent.elevenlabsAgentId, cursor, pageSize: PAGE_SIZE, callStartAfterUnix: after });
+      const have = await alreadyFinal(ctx, page.conversations.map((c) => c.conversation_id));
+      const todo = page.conversations.filter((c) => !have.has(c.conversation_id) && c.agent_id === agent.elevenlabsAgentId);
+      await mapLimit(todo, DETAIL_CONCURRENCY, async (item) => {
+        if (await storeConversation(ctx, client, item)) fetched++;
+      });
+      conversations += page.conversations.length;
+      for (const c of page.conversations) {
+        const started = typeof c.start_time_unix_secs === "number" ? new Date(c.start_time_unix_secs * 1000) : null;
+        if (started && (!watermark || started > watermark)) watermark = started;
+      }
+      cursor = page.has_more && page.next_cursor ? page.next_cursor : null;
+      // Checkpoint: a crash from here on resumes with the next page, not from the start.
+      await setAgentSync(ctx, agent.id, { syncCursor: incremental ? null : cursor, syncWatermark: incremental ? agent.syncWatermark : watermark });
+      if (!cursor) break;
+    }
+    fetched += await refreshUnfinished(ctx, client, agent.elevenlabsAgentId);
+    await setAgentSync(ctx, agent.id, { syncStatus: "idle", syncError: null, lastSyncedAt: deps.now(), syncCursor: null, syncWatermark: watermark });
+    return { status: "done", conversations, fetched };
+  } catch (err) {
+    if (!(err instanceof ElevenLabsError)) {
+      await setAgentSync(ctx, agent.id, { syncStatus: "error", syncError: "internal_error: The sync failed; it will be retried." });
+      throw err;
+    }
+    if (err.code === "invalid_api_key" || err.code === "missing_permissions") {
+      await markKeyRejected(ctx, err);
+      await setAgentSync(ctx, agent.id, { syncStatus: "error", syncError: err.summary });
+      return { status: "error", conversations, fetched, reason: err.code };
+    }
+    if (err.code === "agent_not_found" || err.code === "invalid_id") {
+      await setAgentSync(ctx, agent.id, { syncStatus: "error", syncError: err.summary });
+      return { status: "error", conversations, fetched, reason: err.code };
+    }
+    const wait = err.retryAfterSeconds ?? 60;
+    if (err.code === "rate_limited")
+      await ctx.db
+        .update(integrations)
+        .set({ syncBlockedUntil: new Date(deps.now().getTime() + wait * 1000) })
+        .where(and(eq(integrations.id, integration.id), eq(integrations.organizationId, ctx.organizationId)));
+    await setAgentSync(ctx, agent.id, { syncStatus: "error", syncError: `${err.summary} Retrying automatically.` });
+    throw new SyncRetryLater(err.summary, wait);
+  }
+}
+
+/** Agents due for a periodic sync: every agent of an organization whose key is not known bad. */
+export async function agentsToSync(deps: AppDeps): Promise<{ organizationId: string; agentId: string }[]> {
+  const rows = await deps.db
+    .select({ organizationId: agents.organizationId, agentId: agents.id })
+    .from(agents)
+    .innerJoin(integrations, and(eq(integrations.organizationId, agents.organizationId), eq(integrations.provider, "elevenlabs")))
+    .where(and(sql`${integrations.encryptedApiKey} is not null`, sql`${integrations.status} <> 'ERROR'`));
+  return rows;
+}

@@ -1,0 +1,215 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { and, eq, sql } from "drizzle-orm";
+import request from "supertest";
+import { createTestApp, signUp, type TestApp } from "../helpers/app";
+import { audioEvent, deliver, failureEvent, transcriptionEvent } from "../helpers/webhooks";
+import { FakeElevenLabs, fakeMp3, makeConversation } from "../fake-elevenlabs/server";
+import { callAudio, callHourlyRollups, callLogs, webhookEvents } from "../../server/db/schema";
+
+const KEY = "sk_test_webhooks_1111";
+const OTHER_KEY = "sk_test_webhooks_2222";
+const SECRET = "whsec_org_a_secret";
+const OTHER_SECRET = "whsec_org_b_secret";
+
+let t: TestApp;
+const fake = new FakeElevenLabs();
+
+type Org = Awaited<ReturnType<typeof signUp>> & { path: string; organizationId: string };
+
+async function connectedOrg(key: string, secret: string, agentId: string): Promise<Org> {
+  const s = await signUp(t.app);
+  const res = await s.agent.post("/api/integrations").send({ provider: "elevenlabs", apiKey: key, webhookSecret: secret }).expect(200);
+  await s.agent.post("/api/agents").send({ elevenLabsAgentId: agentId }).expect(201);
+  return { ...s, path: new URL(res.body.webhook.url).pathname, organizationId: s.user.organization.id };
+}
+
+async function counts(organizationId: string) {
+  const [calls] = await t.deps.db.select({ n: sql<number>`count(*)` }).from(callLogs).where(eq(callLogs.organizationId, organizationId));
+  const [events] = await t.deps.db.select({ n: sql<number>`count(*)` }).from(webhookEvents).where(eq(webhookEvents.organizationId, organizationId));
+  return { calls: calls.n, events: events.n };
+}
+
+async function callRow(organizationId: string, conversationId: string) {
+  const rows = await t.deps.db.select().from(callLogs).where(and(eq(callLogs.organizationId, organizationId), eq(callLogs.conversationId, conversationId)));
+  return rows;
+}
+
+let a: Org;
+let b: Org;
+
+beforeAll(async () => {
+  await fake.start();
+  fake.addWorkspace(KEY).addWorkspace(OTHER_KEY);
+  fake.addAgent(KEY, "agent_hooks", "Front desk");
+  fake.addAgent(KEY, "agent_later", "Registered later");
+  fake.addAgent(OTHER_KEY, "agent_other", "Other org");
+  t = await createTestApp({ env: { ELEVENLABS_API_URL: fake.url } });
+  a = await connectedOrg(KEY, SECRET, "agent_hooks");
+  b = await connectedOrg(OTHER_KEY, OTHER_SECRET, "agent_other");
+});
+afterAll(async () => {
+  await t.close();
+  await fake.stop();
+});
+
+describe("webhook signature", () => {
+  it("stores a signed post_call_transcription, normalized, and answers only after commit", async () => {
+    const conv = makeConversation("agent_hooks", { startUnix: 1_763_900_000, durationSecs: 125, success: "failure" });
+    const res = await deliver(t.app, a.path, transcriptionEvent(conv), SECRET).expect(200);
+    expect(res.body).toEqual({ received: true });
+    const [row] = await callRow(a.organizationId, conv.conversation_id);
+    expect(row).toMatchObject({
+      status: "done",
+      durationSeconds: 125,
+      callSuccessful: "failure",
+      terminationReason: "end_call tool was called",
+      summaryTitle: "Order status",
+      costCredits: "480.00",
+      source: "webhook",
+      hasAudio: true,
+    });
+    expect(row.startedAt?.toISOString()).toBe(new Date(1_763_900_000_000).toISOString());
+    expect(row.agentId).not.toBeNull();
+    expect(row.transcript).toHaveLength(6);
+    expect(row.transcript![0]).toEqual({ role: "agent", message: "Hello, thanks for calling. How can I help?", time_in_call_secs: 0 });
+    expect(row.analysis).toMatchObject({ data_collection_results: { order_id: { value: "A-1042" } } });
+    expect((row.metadata as { phone_call: unknown }).phone_call).toMatchObject({ direction: "inbound" });
+    const [event] = await t.deps.db.select().from(webhookEvents).where(eq(webhookEvents.conversationId, conv.conversation_id));
+    expect(event).toMatchObject({ type: "post_call_transcription", signatureOk: true, error: null });
+    expect(event.processedAt).not.toBeNull();
+  });
+
+  it("accepts any of several v0 signatures", async () => {
+    const conv = makeConversation("agent_hooks");
+    const raw = JSON.stringify(transcriptionEvent(conv));
+    const { signatureHeader } = await import("../../server/elevenlabs/webhook-signature");
+    const good = signatureHeader(SECRET, raw);
+    const header = `${good.split(",")[0]},v0=${"0".repeat(64)},${good.split(",")[1]}`;
+    await deliver(t.app, a.path, raw, SECRET, { header }).expect(200);
+  });
+
+  it("rejects bad, missing, stale or foreign signatures and unknown tokens with 401, storing nothing", async () => {
+    const before = await counts(a.organizationId);
+    const body = transcriptionEvent(makeConversation("agent_hooks"));
+    const raw = JSON.stringify(body);
+    const attempts = [
+      deliver(t.app, a.path, body, "wrong-secret"),
+      deliver(t.app, a.path, body, OTHER_SECRET),
+      deliver(t.app, a.path, body, SECRET, { timestamp: Math.floor(Date.now() / 1000) - 31 * 60 }),
+      deliver(t.app, a.path, body, SECRET, { header: "t=abc,v0=zz" }),
+      deliver(t.app, a.path, body, SECRET, { header: "" }),
+      request(t.app).post(a.path).set("content-type", "application/json").send(raw),
+      deliver(t.app, "/api/webhooks/elevenlabs/not-a-real-token-000000", body, SECRET),
+      deliver(t.app, b.path, body, SECRET),
+      // Signed over other bytes than those sent.
+      deliver(t.app, a.path, raw + " ", SECRET, { header: (await import("../../server/elevenlabs/webhook-signature")).signatureHeader(SECRET, raw) }),
+    ];
+    for (const res of await Promise.all(attempts)) {
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe("invalid_signature");
+    }
+    expect(await counts(a.organizationId)).toEqual(before);
+  });
+
+  it("answers 401 when the organization has no webhook secret", async () => {
+    const s = await signUp(t.app);
+    const res = await s.agent.post("/api/integrations").send({ provider: "elevenlabs", apiKey: KEY }).expect(200);
+    await deliver(t.app, new URL(res.body.webhook.url).pathname, transcriptionEvent(makeConversation("agent_hooks")), SECRET).expect(401);
+  });
+
+  it("rejects signed but malformed bodies with 400 and stores no call", async () => {
+    const before = await counts(a.organizationId);
+    expect((await deliver(t.app, a.path, "{not json", SECRET).expect(400)).body.error.code).toBe("invalid_json");
+    expect((await deliver(t.app, a.path, { type: "post_call_transcription", data: { agent_id: "x" } }, SECRET).expect(400)).body.error.code).toBe("invalid_payload");
+    expect((await deliver(t.app, a.path, { type: "post_call_audio", data: { agent_id: "agent_hooks", conversation_id: "c1", full_audio: "%%%" } }, SECRET).expect(400)).body.error.code).toBe("invalid_payload");
+    expect((await deliver(t.app, a.path, [1, 2], SECRET).expect(400)).body.error.code).toBe("invalid_payload");
+    const after = await counts(a.organizationId);
+    expect(after.calls).toBe(before.calls);
+    expect(after.events).toBe(before.events + 4); // the failed deliveries are logged with their error
+  });
+
+  it("finds the organization by agent on the shared URL, then requires its secret", async () => {
+    const conv = makeConversation("agent_other");
+    await deliver(t.app, "/api/webhooks/elevenlabs", transcriptionEvent(conv), SECRET).expect(401);
+    await deliver(t.app, "/api/webhooks/elevenlabs", transcriptionEvent(conv), OTHER_SECRET).expect(200);
+    expect(await callRow(b.organizationId, conv.conversation_id)).toHaveLength(1);
+    expect(await callRow(a.organizationId, conv.conversation_id)).toHaveLength(0);
+    await deliver(t.app, "/api/webhooks/elevenlabs", transcriptionEvent(makeConversation("agent_unknown_anywhere")), SECRET).expect(401);
+  });
+});
+
+describe("merging events", () => {
+  it("merges audio and transcription in either order, repeated and concurrent, into one row", async () => {
+    const mp3 = fakeMp3(30);
+    for (const order of ["audio-first", "transcript-first"]) {
+      const conv = makeConversation("agent_hooks", { conversation_id: `conv_merge_${order}` });
+      const transcription = transcriptionEvent(conv);
+      const audio = audioEvent("agent_hooks", conv.conversation_id, mp3);
+      const sequence = order === "audio-first" ? [audio, transcription, audio, transcription] : [transcription, audio, transcription, audio];
+      const results = await Promise.all(sequence.map((body) => deliver(t.app, a.path, body, SECRET)));
+      expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+      const rows = await callRow(a.organizationId, conv.conversation_id);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ status: "done", hasAudio: true, durationSeconds: 95, summaryTitle: "Order status" });
+      expect(rows[0].transcript).toHaveLength(6);
+      const [stored] = await t.deps.db.select().from(callAudio).where(eq(callAudio.callLogId, rows[0].id));
+      expect(stored.size).toBe(mp3.length);
+      expect(Buffer.compare(stored.bytes, mp3)).toBe(0);
+    }
+    const [event] = await t.deps.db.select().from(webhookEvents).where(and(eq(webhookEvents.conversationId, "conv_merge_audio-first"), eq(webhookEvents.type, "post_call_audio"))).limit(1);
+    expect(JSON.stringify(event.payload)).not.toContain(mp3.toString("base64").slice(0, 40));
+  });
+
+  it("never lets an earlier status or a missing field overwrite what is known", async () => {
+    const conv = makeConversation("agent_hooks", { conversation_id: "conv_order_check" });
+    await deliver(t.app, a.path, transcriptionEvent(conv), SECRET).expect(200);
+    const partial = { ...conv, status: "processing", analysis: null, transcript: [] };
+    await deliver(t.app, a.path, transcriptionEvent(partial), SECRET).expect(200);
+    const [row] = await callRow(a.organizationId, conv.conversation_id);
+    expect(row).toMatchObject({ status: "done", summaryTitle: "Order status", callSuccessful: "success" });
+    expect(row.transcript).toHaveLength(6);
+  });
+
+  it("stores a call_initiation_failure as failed with its reason", async () => {
+    await deliver(t.app, a.path, failureEvent("agent_hooks", "conv_failed_1", "busy"), SECRET).expect(200);
+    const [row] = await callRow(a.organizationId, "conv_failed_1");
+    expect(row).toMatchObject({ status: "failed", terminationReason: "busy" });
+    expect(row.startedAt).not.toBeNull();
+  });
+
+  it("acknowledges unknown event types without storing a call", async () => {
+    const before = await counts(a.organizationId);
+    await deliver(t.app, a.path, { type: "something_new", event_timestamp: 1, data: { agent_id: "agent_hooks" } }, SECRET).expect(200);
+    const after = await counts(a.organizationId);
+    expect(after.calls).toBe(before.calls);
+    expect(after.events).toBe(before.events + 1);
+  });
+
+  it("keeps calls of agents not registered yet and links them at registration", async () => {
+    const conv = makeConversation("agent_later");
+    await deliver(t.app, a.path, transcriptionEvent(conv), SECRET).expect(200);
+    expect((await callRow(a.organizationId, conv.conversation_id))[0].agentId).toBeNull();
+    const created = await a.agent.post("/api/agents").send({ elevenLabsAgentId: "agent_later" }).expect(201);
+    expect((await callRow(a.organizationId, conv.conversation_id))[0].agentId).toBe(created.body.id);
+  });
+
+  it("keeps the hourly rollup equal to the raw calls", async () => {
+    const raw = await t.deps.db.execute<{ agent: string; hour: Date; calls: number; secs: number; ok: number; ko: number; credits: string }>(sql`
+      select elevenlabs_agent_id as agent, date_trunc('hour', started_at) as hour, count(*)::int as calls,
+             coalesce(sum(duration_seconds), 0)::int as secs,
+             count(*) filter (where call_successful = 'success')::int as ok,
+             count(*) filter (where call_successful = 'failure')::int as ko,
+             coalesce(sum(cost_credits), 0)::numeric(18,2)::text as credits
+      from call_logs where organization_id = ${a.organizationId} and started_at is not null
+      group by 1, 2 order by 1, 2`);
+    const rolled = await t.deps.db
+      .select()
+      .from(callHourlyRollups)
+      .where(and(eq(callHourlyRollups.organizationId, a.organizationId), sql`${callHourlyRollups.calls} <> 0`))
+      .orderBy(callHourlyRollups.elevenlabsAgentId, callHourlyRollups.hour);
+    expect(rolled.map((r) => [r.elevenlabsAgentId, r.hour.toISOString(), r.calls, r.durationSeconds, r.successCalls, r.failureCalls, Number(r.costCredits)])).toEqual(
+      raw.rows.map((r) => [r.agent, new Date(r.hour).toISOString(), r.calls, r.secs, r.ok, r.ko, Number(r.credits)]),
+    );
+    expect(raw.rows.length).toBeGreaterThan(0);
+  });
+});
