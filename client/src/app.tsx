@@ -1,0 +1,73 @@
+import { lazy, Suspense } from "react";
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { Route, Switch } from "wouter";
+import { ThemeProvider } from "@/components/theme-provider";
+import { Toaster } from "@/components/ui/toaster";
+import { ApiError } from "@/lib/api";
+import { queryKeys } from "@/lib/query-keys";
+
+const LandingPage = lazy(() => import("@/routes/landing"));
+const LoginPage = lazy(() => import("@/routes/login"));
+const RegisterPage = lazy(() => import("@/routes/register"));
+const NotFoundPage = lazy(() => import("@/routes/not-found"));
+const SignedInApp = lazy(() => import("@/components/layout/signed-in-app"));
+
+const SIGNED_IN_PATHS = /^\/(?:dashboard|agents|history|integrations|billing|team|admin)(?:\/.*)?$/;
+
+function isUnauthorized(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 401;
+}
+
+/** A session that expires mid-use: re-check the user, which sends the visitor to /login. */
+function onSessionError(error: unknown) {
+  if (isUnauthorized(error)) void queryClient.invalidateQueries({ queryKey: queryKeys.authUser });
+}
+
+const queryClient: QueryClient = new QueryClient({
+  queryCache: new QueryCache({
+    onError: (error, query) => {
+      if (query.queryKey[0] === "org") onSessionError(error);
+    },
+  }),
+  mutationCache: new MutationCache({ onError: onSessionError }),
+  defaultOptions: {
+    queries: {
+      staleTime: 15_000,
+      // Client errors will not fix themselves: only network and server failures are retried.
+      retry: (failureCount, error) =>
+        failureCount < 2 && !(error instanceof ApiError && error.status >= 400 && error.status < 500),
+    },
+    mutations: { retry: false },
+  },
+});
+
+function BlankFallback() {
+  return (
+    <div className="min-h-dvh" aria-busy="true">
+      <span className="sr-only" role="status">
+        Loading…
+      </span>
+    </div>
+  );
+}
+
+export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <ThemeProvider>
+        <Suspense fallback={<BlankFallback />}>
+          <Switch>
+            <Route path="/" component={LandingPage} />
+            <Route path="/login" component={LoginPage} />
+            <Route path="/register" component={RegisterPage} />
+            <Route path={SIGNED_IN_PATHS} component={SignedInApp} />
+            <Route>
+              <NotFoundPage />
+            </Route>
+          </Switch>
+        </Suspense>
+        <Toaster />
+      </ThemeProvider>
+    </QueryClientProvider>
+  );
+}

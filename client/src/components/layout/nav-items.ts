@@ -1,0 +1,18 @@
+import { BotIcon, CreditCardIcon, HistoryIcon, LayoutDashboardIcon, PlugIcon, ShieldCheckIcon, UsersIcon, type LucideIcon } from "lucide-react";
+
+export interface NavItem {
+  href: string;
+  label: string;
+  icon: LucideIcon;
+  platformAdminOnly?: boolean;
+}
+
+export const NAV_ITEMS: readonly NavItem[] = [
+  { href: "/dashboard", label: "Dashboard", icon: LayoutDashboardIcon },
+  { href: "/agents", label: "Agents", icon: BotIcon },
+  { href: "/history", label: "History", icon: HistoryIcon },
+  { href: "/integrations", label: "Integrations", icon: PlugIcon },
+  { href: "/billing", label: "Billing", icon: CreditCardIcon },
+  { href: "/team", label: "Team", icon: UsersIcon },
+  { href: "/admin", label: "Admin", icon: ShieldCheckIcon, platformAdminOnly: true },
+];

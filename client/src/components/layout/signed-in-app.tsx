@@ -1,0 +1,41 @@
+/** Everything behind sign-in: the shell and its pages. Lazy-loaded so the landing page stays small. */
+import { lazy, Suspense } from "react";
+import { Route, Switch } from "wouter";
+import { AppShell } from "@/components/layout/app-shell";
+import { PageSkeleton } from "@/components/layout/page-skeleton";
+import { RequireUser } from "@/components/layout/require-user";
+import { TooltipProvider } from "@/components/ui/tooltip";
+
+const DashboardPage = lazy(() => import("@/routes/dashboard"));
+const AgentsPage = lazy(() => import("@/routes/agents"));
+const HistoryPage = lazy(() => import("@/routes/history"));
+const IntegrationsPage = lazy(() => import("@/routes/integrations"));
+const BillingPage = lazy(() => import("@/routes/billing"));
+const TeamPage = lazy(() => import("@/routes/team"));
+const AdminPage = lazy(() => import("@/routes/admin"));
+const NotFoundPage = lazy(() => import("@/routes/not-found"));
+
+export default function SignedInApp() {
+  return (
+    <RequireUser>
+      <TooltipProvider delayDuration={300}>
+        <AppShell>
+          <Suspense fallback={<PageSkeleton />}>
+            <Switch>
+              <Route path="/dashboard" component={DashboardPage} />
+              <Route path="/agents" component={AgentsPage} />
+              <Route path="/history" component={HistoryPage} />
+              <Route path="/integrations" component={IntegrationsPage} />
+              <Route path="/billing" component={BillingPage} />
+              <Route path="/team" component={TeamPage} />
+              <Route path="/admin" component={AdminPage} />
+              <Route>
+                <NotFoundPage embedded />
+              </Route>
+            </Switch>
+          </Suspense>
+        </AppShell>
+      </TooltipProvider>
+    </RequireUser>
+  );
+}

@@ -1,0 +1,99 @@
+/** Agent queries and mutations. Changes to agents also touch calls and analytics (names, links). */
+import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import type { Agent } from "@shared/schemas";
+import { apiDelete, apiGet, apiPatch, apiPost } from "@/lib/api";
+import { useOrgId } from "@/lib/auth";
+import { queryKeys } from "@/lib/query-keys";
+
+export interface AgentList {
+  data: Agent[];
+}
+export interface ValidatedAgent {
+  elevenLabsAgentId: string;
+  name: string;
+}
+
+const SYNC_IN_PROGRESS = new Set(["queued", "running"]);
+export const isSyncing = (agent: Agent) => SYNC_IN_PROGRESS.has(agent.sync.status);
+
+export function useAgents() {
+  const orgId = useOrgId();
+  return useQuery({
+    queryKey: queryKeys.agents(orgId),
+    queryFn: ({ signal }) => apiGet<AgentList>("/api/agents", signal),
+    // Poll only while a sync is under way, so the badge turns green without a reload.
+    refetchInterval: (query) => (query.state.data?.data.some(isSyncing) ? 5_000 : false),
+  });
+}
+
+function invalidateAgentData(queryClient: QueryClient, orgId: string) {
+  return Promise.all([
+    queryClient.invalidateQueries({ queryKey: queryKeys.agents(orgId) }),
+    queryClient.invalidateQueries({ queryKey: queryKeys.callLogs(orgId) }),
+    queryClient.invalidateQueries({ queryKey: queryKeys.analytics(orgId) }),
+    queryClient.invalidateQueries({ queryKey: queryKeys.billing(orgId) }),
+  ]);
+}
+
+export function useValidateAgent() {
+  return useMutation({
+    mutationFn: (elevenLabsAgentId: string) => apiPost<ValidatedAgent>("/api/agents/validate", { elevenLabsAgentId }),
+  });
+}
+
+export function useCreateAgent() {
+  const orgId = useOrgId();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { elevenLabsAgentId: string; name?: string }) => apiPost<Agent>("/api/agents", input),
+    onSuccess: () => invalidateAgentData(queryClient, orgId),
+  });
+}
+
+function updateAgentInList(queryClient: QueryClient, orgId: string, id: string, change: (agent: Agent) => Agent) {
+  queryClient.setQueryData<AgentList>(queryKeys.agents(orgId), (list) =>
+    list ? { ...list, data: list.data.map((agent) => (agent.id === id ? change(agent) : agent)) } : list,
+  );
+}
+
+export function useRenameAgent() {
+  const orgId = useOrgId();
+  const queryClient = useQueryClient();
+  const key = queryKeys.agents(orgId);
+  return useMutation({
+    mutationFn: ({ id, name }: { id: string; name: string }) => apiPatch<Agent>(`/api/agents/${encodeURIComponent(id)}`, { name }),
+    // Renaming is safe to show at once: roll back if the server refuses.
+    onMutate: async ({ id, name }) => {
+      await queryClient.cancelQueries({ queryKey: key });
+      const previous = queryClient.getQueryData<AgentList>(key);
+      updateAgentInList(queryClient, orgId, id, (agent) => ({ ...agent, name }));
+      return { previous };
+    },
+    onError: (_error, _input, context) => {
+      if (context?.previous) queryClient.setQueryData(key, context.previous);
+    },
+    onSettled: () => invalidateAgentData(queryClient, orgId),
+  });
+}
+
+export function useDeleteAgent() {
+  const orgId = useOrgId();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => apiDelete(`/api/agents/${encodeURIComponent(id)}`),
+    onSuccess: () => invalidateAgentData(queryClient, orgId),
+  });
+}
+
+export function useSyncAgent() {
+  const orgId = useOrgId();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => apiPost<unknown>(`/api/agents/${encodeURIComponent(id)}/sync`),
+    onSuccess: (_result, id) => {
+      // The server answers 202 and queues the job; show it as queued until the next poll.
+      updateAgentInList(queryClient, orgId, id, (agent) => ({ ...agent, sync: { ...agent.sync, status: "queued", error: null } }));
+      void queryClient.invalidateQueries({ queryKey: queryKeys.agents(orgId) });
+    },
+  });
+}

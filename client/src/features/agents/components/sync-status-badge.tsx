@@ -1,0 +1,37 @@
+import type { Agent } from "@shared/schemas";
+import { Badge, type BadgeVariant } from "@/components/ui/badge";
+import { focusRing } from "@/components/ui/button";
+import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
+import { formatDateTime } from "@/lib/format";
+import { cn } from "@/lib/utils";
+
+const STATUS: Record<string, { label: string; variant: BadgeVariant }> = {
+  idle: { label: "Not synced yet", variant: "secondary" },
+  queued: { label: "Queued", variant: "info" },
+  running: { label: "Syncing", variant: "info" },
+  ok: { label: "Synced", variant: "success" },
+  error: { label: "Sync failed", variant: "destructive" },
+};
+
+export function SyncStatusBadge({ sync }: { sync: Agent["sync"] }) {
+  const status = STATUS[sync.status] ?? { label: sync.status, variant: "secondary" as const };
+  const detail = sync.error
+    ? sync.error
+    : sync.lastSyncedAt
+      ? `Last synced ${formatDateTime(sync.lastSyncedAt)}`
+      : null;
+
+  if (!detail) return <Badge variant={status.variant}>{status.label}</Badge>;
+
+  return (
+    <Tooltip>
+      <TooltipTrigger asChild>
+        <button type="button" className={cn("rounded-md", focusRing)}>
+          <Badge variant={status.variant}>{status.label}</Badge>
+          <span className="sr-only">: {detail}</span>
+        </button>
+      </TooltipTrigger>
+      <TooltipContent>{detail}</TooltipContent>
+    </Tooltip>
+  );
+}

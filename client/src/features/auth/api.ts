@@ -1,0 +1,49 @@
+/** Sign-in and sign-up calls. On success the user goes straight into the query cache. */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { AuthProviders, LoginInput, RegisterInput, User } from "@shared/schemas";
+import { apiGet, apiPost } from "@/lib/api";
+import { queryKeys } from "@/lib/query-keys";
+
+export function useAuthProviders() {
+  return useQuery({
+    queryKey: queryKeys.authProviders,
+    queryFn: ({ signal }) => apiGet<AuthProviders>("/api/auth/providers", signal),
+    staleTime: 5 * 60_000,
+  });
+}
+
+function useSignedIn() {
+  const queryClient = useQueryClient();
+  return (user: User) => {
+    // A different account may have used this tab before: drop its organization's data.
+    queryClient.removeQueries({ queryKey: ["org"] });
+    queryClient.setQueryData(queryKeys.authUser, user);
+  };
+}
+
+export function useLogin() {
+  const signedIn = useSignedIn();
+  return useMutation({
+    mutationFn: (input: LoginInput) => apiPost<User>("/api/auth/login/password", input),
+    onSuccess: signedIn,
+  });
+}
+
+export function useRegister() {
+  const signedIn = useSignedIn();
+  return useMutation({
+    mutationFn: (input: RegisterInput) => apiPost<User>("/api/auth/register", input),
+    onSuccess: signedIn,
+  });
+}
+
+export function useDevLogin() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => apiPost<unknown>("/api/dev-admin-login"),
+    onSuccess: async () => {
+      queryClient.removeQueries({ queryKey: ["org"] });
+      await queryClient.invalidateQueries({ queryKey: queryKeys.authUser });
+    },
+  });
+}

@@ -1,0 +1,65 @@
+import { useForm } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { loginInput, type LoginInput } from "@shared/schemas";
+import { Button } from "@/components/ui/button";
+import { Form, FormControl, FormField, FormItem, FormLabel, FormMessage, applyServerFieldErrors } from "@/components/ui/form";
+import { Input } from "@/components/ui/input";
+import { isApiError } from "@/lib/api";
+import { useLogin } from "@/features/auth/api";
+import { ServerError } from "@/features/auth/components/server-error";
+
+export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
+  const login = useLogin();
+  const form = useForm<LoginInput>({
+    resolver: zodResolver(loginInput),
+    defaultValues: { email: "", password: "" },
+  });
+
+  const onSubmit = form.handleSubmit((values) => {
+    login.mutate(values, {
+      onSuccess: onSignedIn,
+      onError: (error) => {
+        if (isApiError(error) && error.status === 400) {
+          applyServerFieldErrors(error.fields, form.setError, ["email", "password"]);
+        }
+      },
+    });
+  });
+
+  return (
+    <Form {...form}>
+      <form onSubmit={onSubmit} noValidate className="grid gap-4" aria-label="Sign in with email">
+        <ServerError error={login.error} />
+        <FormField
+          control={form.control}
+          name="email"
+          render={({ field }) => (
+            <FormItem>
+              <FormLabel>Email</FormLabel>
+              <FormControl>
+                <Input type="email" autoComplete="email" inputMode="email" {...field} />
+              </FormControl>
+              <FormMessage />
+            </FormItem>
+          )}
+        />
+        <FormField
+          control={form.control}
+          name="password"
+          render={({ field }) => (
+            <FormItem>
+              <FormLabel>Password</FormLabel>
+              <FormControl>
+                <Input type="password" autoComplete="current-password" {...field} />
+              </FormControl>
+              <FormMessage />
+            </FormItem>
+          )}
+        />
+        <Button type="submit" disabled={login.isPending} className="w-full">
+          {login.isPending ? "Signing in…" : "Sign in"}
+        </Button>
+      </form>
+    </Form>
+  );
+}

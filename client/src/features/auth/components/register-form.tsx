@@ -1,0 +1,122 @@
+import { useForm } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { registerInput, type RegisterInput } from "@shared/schemas";
+import { Button } from "@/components/ui/button";
+import {
+  Form,
+  FormControl,
+  FormDescription,
+  FormField,
+  FormItem,
+  FormLabel,
+  FormMessage,
+  applyServerFieldErrors,
+} from "@/components/ui/form";
+import { Input } from "@/components/ui/input";
+import { isApiError } from "@/lib/api";
+import { useRegister } from "@/features/auth/api";
+import { ServerError } from "@/features/auth/components/server-error";
+
+// The form always holds strings; empty optional fields are dropped before sending.
+const registerFormSchema = registerInput
+  .extend({ name: registerInput.shape.name.unwrap(), organizationName: registerInput.shape.organizationName.unwrap() })
+  .omit({ inviteToken: true });
+type RegisterValues = Required<Pick<RegisterInput, "email" | "password" | "name" | "organizationName">>;
+const FIELD_NAMES = ["email", "password", "name", "organizationName"] as const;
+
+function optional(value: string): string | undefined {
+  const trimmed = value.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+export function RegisterForm({ inviteToken, onRegistered }: { inviteToken?: string; onRegistered: () => void }) {
+  const register = useRegister();
+  const form = useForm<RegisterValues>({
+    resolver: zodResolver(registerFormSchema),
+    defaultValues: { email: "", password: "", name: "", organizationName: "" },
+  });
+
+  const onSubmit = form.handleSubmit((values) => {
+    const input: RegisterInput = {
+      email: values.email,
+      password: values.password,
+      name: optional(values.name),
+      organizationName: inviteToken ? undefined : optional(values.organizationName),
+      inviteToken,
+    };
+    register.mutate(input, {
+      onSuccess: onRegistered,
+      onError: (error) => {
+        if (isApiError(error, "email_taken")) form.setError("email", { type: "server", message: "This email is already registered." });
+        else if (isApiError(error) && error.status === 400) applyServerFieldErrors(error.fields, form.setError, FIELD_NAMES);
+      },
+    });
+  });
+
+  return (
+    <Form {...form}>
+      <form onSubmit={onSubmit} noValidate className="grid gap-4" aria-label="Create your account">
+        <ServerError error={register.error} />
+        <FormField
+          control={form.control}
+          name="name"
+          render={({ field }) => (
+            <FormItem>
+              <FormLabel>Your name</FormLabel>
+              <FormControl>
+                <Input autoComplete="name" {...field} />
+              </FormControl>
+              <FormMessage />
+            </FormItem>
+          )}
+        />
+        <FormField
+          control={form.control}
+          name="email"
+          render={({ field }) => (
+            <FormItem>
+              <FormLabel>Email</FormLabel>
+              <FormControl>
+                <Input type="email" autoComplete="email" inputMode="email" {...field} />
+              </FormControl>
+              <FormMessage />
+            </FormItem>
+          )}
+        />
+        <FormField
+          control={form.control}
+          name="password"
+          render={({ field }) => (
+            <FormItem>
+              <FormLabel>Password</FormLabel>
+              <FormControl>
+                <Input type="password" autoComplete="new-password" {...field} />
+              </FormControl>
+              <FormDescription>At least 10 characters.</FormDescription>
+              <FormMessage />
+            </FormItem>
+          )}
+        />
+        {!inviteToken && (
+          <FormField
+            control={form.control}
+            name="organizationName"
+            render={({ field }) => (
+              <FormItem>
+                <FormLabel>Organization name</FormLabel>
+                <FormControl>
+                  <Input autoComplete="organization" {...field} />
+                </FormControl>
+                <FormDescription>Your company or team. You can change it later.</FormDescription>
+                <FormMessage />
+              </FormItem>
+            )}
+          />
+        )}
+        <Button type="submit" disabled={register.isPending} className="w-full">
+          {register.isPending ? "Creating account…" : inviteToken ? "Join organization" : "Create account"}
+        </Button>
+      </form>
+    </Form>
+  );
+}

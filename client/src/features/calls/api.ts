@@ -1,0 +1,60 @@
+/** Call history: one page of calls per cursor, one call in detail, and the CSV export link. */
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import type { CallLogDetail, CallLogSummary } from "@shared/schemas";
+import { apiGet, withQuery } from "@/lib/api";
+import { useOrgId } from "@/lib/auth";
+import { browserTimeZone } from "@/lib/format";
+import { queryKeys } from "@/lib/query-keys";
+
+export interface CallFilters {
+  agentId?: string;
+  from?: string;
+  to?: string;
+  status?: string;
+  success?: string;
+  q?: string;
+  minDuration?: number;
+  maxDuration?: number;
+}
+
+export interface CallLogPage {
+  data: CallLogSummary[];
+  nextCursor: string | null;
+}
+
+export const PAGE_SIZE = 25;
+/** New calls show up on the first page without a reload. */
+const FIRST_PAGE_REFRESH_MS = 5_000;
+
+function apiQuery(filters: CallFilters) {
+  // Dates are whole days in the user's time zone.
+  return { ...filters, tz: filters.from || filters.to ? browserTimeZone() : undefined };
+}
+
+export function useCallLogPage(filters: CallFilters, cursor: string | undefined) {
+  const orgId = useOrgId();
+  const query = { ...apiQuery(filters), limit: PAGE_SIZE, cursor };
+  return useQuery({
+    queryKey: queryKeys.callLogList(orgId, query),
+    queryFn: ({ signal }) => apiGet<CallLogPage>(withQuery("/api/call-logs", query), signal),
+    placeholderData: keepPreviousData,
+    refetchInterval: cursor ? false : FIRST_PAGE_REFRESH_MS,
+  });
+}
+
+export function useCallLog(id: string | undefined) {
+  const orgId = useOrgId();
+  return useQuery({
+    queryKey: queryKeys.callLog(orgId, id ?? ""),
+    queryFn: ({ signal }) => apiGet<CallLogDetail>(`/api/call-logs/${encodeURIComponent(id ?? "")}`, signal),
+    enabled: !!id,
+  });
+}
+
+export function callExportUrl(filters: CallFilters): string {
+  return withQuery("/api/call-logs/export.csv", apiQuery(filters));
+}
+
+export function callAudioUrl(id: string): string {
+  return `/api/call-logs/${encodeURIComponent(id)}/audio`;
+}

@@ -1,0 +1,152 @@
+import { useEffect, useId, useState } from "react";
+import { SearchIcon, XIcon } from "lucide-react";
+import { CALL_STATUSES } from "@shared/constants";
+import { AgentFilter } from "@/components/agent-filter";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+import type { AgentOption } from "@/lib/agent-options";
+import { useDebouncedValue } from "@/lib/use-debounced-value";
+import type { UrlChanges } from "@/lib/url-state";
+import type { CallFilters } from "@/features/calls/api";
+
+const ANY = "any";
+const STATUS_LABELS: Record<string, string> = {
+  initiated: "Initiated",
+  "in-progress": "In progress",
+  processing: "Processing",
+  done: "Done",
+  failed: "Failed",
+};
+const OUTCOME_LABELS: Record<string, string> = { true: "Successful", false: "Unsuccessful", unknown: "Unknown" };
+
+/** Search box: typing updates the URL after a pause, so every keystroke is not a request. */
+function SearchInput({ value, onSearch }: { value: string; onSearch: (q: string) => void }) {
+  const id = useId();
+  const [text, setText] = useState(value);
+  const debounced = useDebouncedValue(text, 350);
+  useEffect(() => {
+    if (debounced.trim() !== value) onSearch(debounced.trim());
+    // Only a new debounced value should search; `value` changing from outside is handled by the parent's key.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [debounced]);
+  return (
+    <div className="grid min-w-56 flex-1 gap-1.5">
+      <Label htmlFor={id} className="text-xs text-muted-foreground">
+        Search transcripts and summaries
+      </Label>
+      <div className="relative">
+        <SearchIcon aria-hidden="true" className="pointer-events-none absolute top-2.5 left-2.5 size-4 text-muted-foreground" />
+        <Input id={id} type="search" className="pl-8" value={text} placeholder="e.g. refund, order A-1" onChange={(e) => setText(e.target.value)} />
+      </div>
+    </div>
+  );
+}
+
+function SelectFilter({
+  label,
+  value,
+  options,
+  anyLabel,
+  onChange,
+}: {
+  label: string;
+  value: string | undefined;
+  options: Record<string, string>;
+  anyLabel: string;
+  onChange: (value: string | undefined) => void;
+}) {
+  const id = useId();
+  return (
+    <div className="grid gap-1.5">
+      <Label htmlFor={id} className="text-xs text-muted-foreground">
+        {label}
+      </Label>
+      <Select value={value ?? ANY} onValueChange={(next) => onChange(next === ANY ? undefined : next)}>
+        <SelectTrigger id={id} className="w-40">
+          <SelectValue />
+        </SelectTrigger>
+        <SelectContent>
+          <SelectItem value={ANY}>{anyLabel}</SelectItem>
+          {Object.entries(options).map(([key, text]) => (
+            <SelectItem key={key} value={key}>
+              {text}
+            </SelectItem>
+          ))}
+        </SelectContent>
+      </Select>
+    </div>
+  );
+}
+
+function NumberFilter({ label, value, onChange }: { label: string; value: number | undefined; onChange: (value: string) => void }) {
+  const id = useId();
+  return (
+    <div className="grid gap-1.5">
+      <Label htmlFor={id} className="text-xs text-muted-foreground">
+        {label}
+      </Label>
+      <Input id={id} type="number" min={0} inputMode="numeric" className="w-28" value={value ?? ""} onChange={(e) => onChange(e.target.value)} />
+    </div>
+  );
+}
+
+function DateFilter({ label, value, onChange }: { label: string; value: string | undefined; onChange: (value: string) => void }) {
+  const id = useId();
+  return (
+    <div className="grid gap-1.5">
+      <Label htmlFor={id} className="text-xs text-muted-foreground">
+        {label}
+      </Label>
+      <Input id={id} type="date" className="w-40" value={value ?? ""} onChange={(e) => onChange(e.target.value)} />
+    </div>
+  );
+}
+
+export function CallFiltersBar({
+  filters,
+  agents,
+  onChange,
+}: {
+  filters: CallFilters;
+  agents: AgentOption[];
+  onChange: (changes: UrlChanges) => void;
+}) {
+  const active = Object.values(filters).some((value) => value !== undefined && value !== "");
+  const statuses = Object.fromEntries(CALL_STATUSES.map((status) => [status, STATUS_LABELS[status] ?? status]));
+  // Remounting the search box when the URL's q changes from outside (Clear) resets its text.
+  return (
+    <div className="grid gap-3" role="search" aria-label="Filter calls">
+      <div className="flex flex-wrap items-end gap-3">
+        <SearchInput key={filters.q ?? ""} value={filters.q ?? ""} onSearch={(q) => onChange({ q })} />
+        <AgentFilter agents={agents} value={filters.agentId} onChange={(agent) => onChange({ agent })} />
+        <SelectFilter
+          label="Outcome"
+          anyLabel="Any outcome"
+          value={filters.success}
+          options={OUTCOME_LABELS}
+          onChange={(success) => onChange({ success })}
+        />
+      </div>
+      <div className="flex flex-wrap items-end gap-3">
+        <DateFilter label="From" value={filters.from} onChange={(from) => onChange({ from })} />
+        <DateFilter label="To" value={filters.to} onChange={(to) => onChange({ to })} />
+        <SelectFilter label="Status" anyLabel="Any status" value={filters.status} options={statuses} onChange={(status) => onChange({ status })} />
+        <NumberFilter label="Min. seconds" value={filters.minDuration} onChange={(minDuration) => onChange({ minDuration })} />
+        <NumberFilter label="Max. seconds" value={filters.maxDuration} onChange={(maxDuration) => onChange({ maxDuration })} />
+        {active && (
+          <Button
+            variant="ghost"
+            onClick={() =>
+              onChange({ q: null, agent: null, success: null, from: null, to: null, status: null, minDuration: null, maxDuration: null })
+            }
+          >
+            <XIcon aria-hidden="true" />
+            Clear filters
+          </Button>
+        )}
+      </div>
+    </div>
+  );
+}

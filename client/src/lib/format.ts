@@ -1,0 +1,142 @@
+/** Formatting in the user's locale and time zone (Intl picks both up from the browser). */
+
+const numberFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+const decimalFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
+const currencyFormat = new Intl.NumberFormat(undefined, { style: "currency", currency: "USD" });
+const preciseCurrencyFormat = new Intl.NumberFormat(undefined, {
+  style: "currency",
+  currency: "USD",
+  maximumFractionDigits: 4,
+});
+const percentFormat = new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 1 });
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+const shortDayFormat = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", timeZone: "UTC" });
+const monthFormat = new Intl.DateTimeFormat(undefined, { month: "long", year: "numeric", timeZone: "UTC" });
+const relativeFormat = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+
+export const EMPTY = "—";
+
+export function browserTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
+export function formatNumber(value: number | null | undefined): string {
+  return value == null ? EMPTY : numberFormat.format(value);
+}
+
+export function formatDecimal(value: number | null | undefined): string {
+  return value == null ? EMPTY : decimalFormat.format(value);
+}
+
+export function formatMinutes(value: number | null | undefined): string {
+  return value == null ? EMPTY : `${decimalFormat.format(value)} min`;
+}
+
+export function formatCredits(value: number | null | undefined): string {
+  return value == null ? EMPTY : `${numberFormat.format(value)} credits`;
+}
+
+export function formatCurrency(value: number | null | undefined, precise = false): string {
+  if (value == null) return EMPTY;
+  return (precise ? preciseCurrencyFormat : currencyFormat).format(value);
+}
+
+export function formatPercent(fraction: number | null | undefined): string {
+  return fraction == null ? EMPTY : percentFormat.format(fraction);
+}
+
+/** 192 -> "3m 12s", 45 -> "45s", 3725 -> "1h 2m 5s". */
+export function formatDuration(totalSeconds: number | null | undefined): string {
+  if (totalSeconds == null || !Number.isFinite(totalSeconds)) return EMPTY;
+  const seconds = Math.max(0, Math.round(totalSeconds));
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (h > 0) return `${h}h ${m}m ${s}s`;
+  if (m > 0) return `${m}m ${s}s`;
+  return `${s}s`;
+}
+
+/** Position in a call: 75.4 -> "01:15". */
+export function formatClock(totalSeconds: number | null | undefined): string {
+  if (totalSeconds == null || !Number.isFinite(totalSeconds)) return "--:--";
+  const seconds = Math.max(0, Math.floor(totalSeconds));
+  const m = Math.floor(seconds / 60);
+  const s = seconds % 60;
+  return `${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
+}
+
+function toDate(value: string | Date | null | undefined): Date | null {
+  if (!value) return null;
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+export function formatDate(value: string | Date | null | undefined): string {
+  const date = toDate(value);
+  return date ? dateFormat.format(date) : EMPTY;
+}
+
+export function formatDateTime(value: string | Date | null | undefined): string {
+  const date = toDate(value);
+  return date ? dateTimeFormat.format(date) : EMPTY;
+}
+
+/** "2026-11-03" (a calendar day, no time zone) -> "Nov 3". */
+export function formatDay(isoDay: string): string {
+  const date = toDate(`${isoDay}T00:00:00Z`);
+  return date ? shortDayFormat.format(date) : isoDay;
+}
+
+/** "2026-11" -> "November 2026". */
+export function formatMonth(isoMonth: string): string {
+  const date = toDate(`${isoMonth}-01T00:00:00Z`);
+  return date ? monthFormat.format(date) : isoMonth;
+}
+
+export function formatRelative(value: string | Date | null | undefined, now: Date = new Date()): string {
+  const date = toDate(value);
+  if (!date) return EMPTY;
+  const diffSeconds = (date.getTime() - now.getTime()) / 1000;
+  const units: [Intl.RelativeTimeFormatUnit, number][] = [
+    ["year", 31_536_000],
+    ["month", 2_592_000],
+    ["day", 86_400],
+    ["hour", 3_600],
+    ["minute", 60],
+  ];
+  for (const [unit, size] of units) {
+    if (Math.abs(diffSeconds) >= size) return relativeFormat.format(Math.round(diffSeconds / size), unit);
+  }
+  return relativeFormat.format(0, "second");
+}
+
+/** A local calendar day as "YYYY-MM-DD". */
+export function toIsoDay(date: Date): string {
+  const y = date.getFullYear();
+  const m = String(date.getMonth() + 1).padStart(2, "0");
+  const d = String(date.getDate()).padStart(2, "0");
+  return `${y}-${m}-${d}`;
+}
+
+export function toIsoMonth(date: Date): string {
+  return toIsoDay(date).slice(0, 7);
+}
+
+/** Shifts a "YYYY-MM-DD" day by whole days, independent of time zones. */
+export function addDays(isoDay: string, days: number): string {
+  const date = new Date(`${isoDay}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+/** Days from `from` to `to`, both included. */
+export function daysBetween(from: string, to: string): number {
+  const ms = Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`);
+  return Math.round(ms / 86_400_000) + 1;
+}
+
+export function isIsoDay(value: string | null | undefined): value is string {
+  return !!value && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
+}

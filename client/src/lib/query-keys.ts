@@ -1,0 +1,29 @@
+/**
+ * Every query key in one place. Tenant data starts with ["org", orgId] so that
+ * signing out or switching organization can drop a whole organization at once.
+ */
+export type QueryFilters = Record<string, string | number | undefined>;
+
+const org = (orgId: string) => ["org", orgId] as const;
+
+export const queryKeys = {
+  authUser: ["auth", "user"] as const,
+  authProviders: ["auth", "providers"] as const,
+
+  org,
+  organization: (orgId: string) => [...org(orgId), "organization"] as const,
+  agents: (orgId: string) => [...org(orgId), "agents"] as const,
+  callLogs: (orgId: string) => [...org(orgId), "calls"] as const,
+  callLogList: (orgId: string, filters: QueryFilters) => [...org(orgId), "calls", "list", filters] as const,
+  callLog: (orgId: string, id: string) => [...org(orgId), "calls", "detail", id] as const,
+  analytics: (orgId: string, params?: QueryFilters) =>
+    params ? ([...org(orgId), "analytics", params] as const) : ([...org(orgId), "analytics"] as const),
+  billing: (orgId: string, month?: string) =>
+    month ? ([...org(orgId), "billing", month] as const) : ([...org(orgId), "billing"] as const),
+  integrations: (orgId: string) => [...org(orgId), "integrations"] as const,
+  team: (orgId: string) => [...org(orgId), "team"] as const,
+  audit: (orgId: string) => [...org(orgId), "team", "audit"] as const,
+  // Platform-wide data, kept under the viewer's organization so sign-out clears it too.
+  adminStats: (orgId: string) => [...org(orgId), "admin", "stats"] as const,
+  adminOrganizations: (orgId: string) => [...org(orgId), "admin", "organizations"] as const,
+};

@@ -1,0 +1,84 @@
+import { ClockIcon, CoinsIcon, DollarSignIcon, PhoneIcon } from "lucide-react";
+import { LazyDailyUsageChart } from "@/components/charts/lazy-daily-usage-chart";
+import { ErrorState } from "@/components/error-state";
+import { PageHeader } from "@/components/page-header";
+import { StatCard, StatCardSkeleton } from "@/components/stat-card";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Skeleton } from "@/components/ui/skeleton";
+import { useCan } from "@/lib/auth";
+import { formatCurrency, formatMinutes, formatMonth, formatNumber, toIsoMonth } from "@/lib/format";
+import { useUrlParams } from "@/lib/url-state";
+import { useBillingUsage } from "@/features/billing/api";
+import { BillingAgentTable } from "@/features/billing/components/billing-agent-table";
+import { MonthPicker } from "@/features/billing/components/month-picker";
+import { PriceSetting } from "@/features/billing/components/price-setting";
+
+export default function BillingPage() {
+  const [params, setParams] = useUrlParams();
+  const thisMonth = toIsoMonth(new Date());
+  const requested = params.get("month");
+  const month = requested && /^\d{4}-(0[1-9]|1[0-2])$/.test(requested) && requested <= thisMonth ? requested : thisMonth;
+  const usage = useBillingUsage(month);
+  const canManage = useCan("organization:manage");
+  const data = usage.data;
+
+  return (
+    <>
+      <PageHeader
+        title="Billing"
+        description={`Usage for ${formatMonth(month)}. Cost is an estimate from your price per minute; ElevenLabs bills you directly.`}
+        actions={<MonthPicker month={month} max={thisMonth} onChange={(next) => setParams({ month: next === thisMonth ? null : next })} />}
+      />
+      {usage.isError ? (
+        <ErrorState title="Could not load usage" error={usage.error} onRetry={() => void usage.refetch()} />
+      ) : (
+        <>
+          <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" aria-busy={usage.isFetching}>
+            {data ? (
+              <>
+                <StatCard label="Calls" icon={<PhoneIcon aria-hidden="true" />} value={formatNumber(data.totals.calls)} />
+                <StatCard label="Minutes" icon={<ClockIcon aria-hidden="true" />} value={formatMinutes(data.totals.minutes)} />
+                <StatCard
+                  label="ElevenLabs credits"
+                  icon={<CoinsIcon aria-hidden="true" />}
+                  value={formatNumber(data.totals.credits)}
+                />
+                <StatCard
+                  label="Estimated cost"
+                  icon={<DollarSignIcon aria-hidden="true" />}
+                  value={formatCurrency(data.totals.estimatedCost)}
+                  footer={`at ${formatCurrency(data.pricePerMinuteUsd, true)} per minute`}
+                />
+              </>
+            ) : (
+              Array.from({ length: 4 }, (_, i) => <StatCardSkeleton key={i} />)
+            )}
+          </div>
+          <Card>
+            <CardHeader>
+              <CardTitle>Daily usage</CardTitle>
+              <CardDescription>Calls and minutes per day of {formatMonth(month)}.</CardDescription>
+            </CardHeader>
+            <CardContent>{data ? <LazyDailyUsageChart data={data.daily} height={256} /> : <Skeleton className="h-64 w-full" />}</CardContent>
+          </Card>
+          <Card className="pb-0">
+            <CardHeader>
+              <CardTitle>By agent</CardTitle>
+            </CardHeader>
+            <CardContent className="px-0">
+              {data ? (
+                <BillingAgentTable usage={data} />
+              ) : (
+                <div className="grid gap-2 px-5 pb-5">
+                  <Skeleton className="h-8 w-full" />
+                  <Skeleton className="h-8 w-full" />
+                </div>
+              )}
+            </CardContent>
+          </Card>
+          {canManage && data && <PriceSetting key={data.pricePerMinuteUsd} current={data.pricePerMinuteUsd} />}
+        </>
+      )}
+    </>
+  );
+}

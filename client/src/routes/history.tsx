@@ -1,0 +1,122 @@
+import { useState } from "react";
+import { ChevronLeftIcon, ChevronRightIcon, DownloadIcon, HistoryIcon } from "lucide-react";
+import type { CallLogSummary } from "@shared/schemas";
+import { EmptyState } from "@/components/empty-state";
+import { ErrorState } from "@/components/error-state";
+import { PageHeader } from "@/components/page-header";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent } from "@/components/ui/card";
+import { useAgentOptions } from "@/lib/agent-options";
+import { isIsoDay } from "@/lib/format";
+import { useUrlParams, type UrlChanges } from "@/lib/url-state";
+import { callExportUrl, useCallLogPage, type CallFilters } from "@/features/calls/api";
+import { CallDetailSheet } from "@/features/calls/components/call-detail-sheet";
+import { CallFiltersBar } from "@/features/calls/components/call-filters";
+import { CallsTable } from "@/features/calls/components/calls-table";
+
+const SUCCESS_VALUES = new Set(["true", "false", "unknown"]);
+
+function readNumber(value: string | null): number | undefined {
+  if (value == null || value === "") return undefined;
+  const number = Number(value);
+  return Number.isInteger(number) && number >= 0 ? number : undefined;
+}
+
+/** Filters from the URL; anything malformed is ignored rather than sent to the server. */
+function readFilters(params: URLSearchParams): CallFilters {
+  const from = params.get("from");
+  const to = params.get("to");
+  const success = params.get("success");
+  return {
+    q: params.get("q")?.trim() || undefined,
+    agentId: params.get("agent") || undefined,
+    from: isIsoDay(from) ? from : undefined,
+    to: isIsoDay(to) ? to : undefined,
+    status: params.get("status") || undefined,
+    success: success && SUCCESS_VALUES.has(success) ? success : undefined,
+    minDuration: readNumber(params.get("minDuration")),
+    maxDuration: readNumber(params.get("maxDuration")),
+  };
+}
+
+export default function HistoryPage() {
+  const [params, setParams] = useUrlParams();
+  const filters = readFilters(params);
+  const filterKey = JSON.stringify(filters);
+  const openCallId = params.get("call") ?? undefined;
+  const agents = useAgentOptions();
+
+  // Keyset pagination: the cursors of the pages before this one, to go back. Reset when the filters change.
+  const [pages, setPages] = useState<{ filterKey: string; cursors: (string | undefined)[] }>({ filterKey, cursors: [undefined] });
+  const cursors = pages.filterKey === filterKey ? pages.cursors : [undefined];
+  const cursor = cursors[cursors.length - 1];
+  const page = useCallLogPage(filters, cursor);
+  const calls = page.data?.data ?? [];
+  const hasFilters = Object.values(filters).some((value) => value !== undefined);
+
+  const changeFilters = (changes: UrlChanges) => setParams(changes);
+  const open = (call: CallLogSummary) => setParams({ call: call.id });
+
+  return (
+    <>
+      <PageHeader
+        title="History"
+        description="Every call of your agents, newest first. New calls appear automatically."
+        actions={
+          <Button asChild variant="outline">
+            <a href={callExportUrl(filters)} download>
+              <DownloadIcon aria-hidden="true" />
+              Export CSV
+            </a>
+          </Button>
+        }
+      />
+      <CallFiltersBar filters={filters} agents={agents.data ?? []} onChange={changeFilters} />
+      {page.isError ? (
+        <ErrorState title="Could not load calls" error={page.error} onRetry={() => void page.refetch()} />
+      ) : !page.isPending && calls.length === 0 && cursors.length === 1 ? (
+        <EmptyState
+          icon={<HistoryIcon aria-hidden="true" />}
+          title={hasFilters ? "No calls match these filters" : "No calls yet"}
+          description={
+            hasFilters
+              ? "Try a wider date range or fewer filters."
+              : "Calls appear here when ElevenLabs sends them by webhook or when an agent is synced. Add an agent on the Agents page to import its past calls."
+          }
+        />
+      ) : (
+        <Card className="gap-0 py-0">
+          <CardContent className="px-0" aria-busy={page.isFetching && page.isPlaceholderData}>
+            <CallsTable calls={calls} loading={page.isPending} onOpen={open} />
+          </CardContent>
+          <nav aria-label="Pagination" className="flex items-center justify-between gap-2 border-t px-4 py-3">
+            <p className="text-sm text-muted-foreground" aria-live="polite">
+              Page {cursors.length}
+            </p>
+            <div className="flex gap-2">
+              <Button
+                variant="outline"
+                size="sm"
+                disabled={cursors.length === 1}
+                onClick={() => setPages({ filterKey, cursors: cursors.slice(0, -1) })}
+              >
+                <ChevronLeftIcon aria-hidden="true" />
+                Newer
+              </Button>
+              <Button
+                variant="outline"
+                size="sm"
+                disabled={!page.data?.nextCursor || page.isPlaceholderData}
+                onClick={() => page.data?.nextCursor && setPages({ filterKey, cursors: [...cursors, page.data.nextCursor] })}
+              >
+                Older
+                <ChevronRightIcon aria-hidden="true" />
+              </Button>
+            </div>
+          </nav>
+        </Card>
+      )}
+      <CallDetailSheet callId={openCallId} onClose={() => setParams({ call: null })} />
+    </>
+  );
+}
