@@ -27,6 +27,12 @@ export function safeReturnTo(value: string | undefined | null): string {
   }
 }
 
+/** Code and message of an openid-client error and of its cause (which names the failed check); no tokens. */
+function describe(err: unknown) {
+  const e = err as { message?: string; code?: string; cause?: { message?: string; code?: string } } | null;
+  return { message: e?.message, code: e?.code, cause: e?.cause?.message, causeCode: e?.cause?.code };
+}
+
 export const oidcFailed = (message = "Single sign-on failed; try again") => new AppError("sso_failed", 400, message);
 
 export class OidcClient {
@@ -54,7 +60,7 @@ export class OidcClient {
         })
         .catch((err: unknown) => {
           this.configuration = null;
-          this.log.warn({ err: { message: (err as Error)?.message, code: (err as { code?: string })?.code } }, "OIDC discovery failed");
+          this.log.warn({ oidcError: describe(err) }, "OIDC discovery failed");
           throw new AppError("sso_unavailable", 503, "The single sign-on provider cannot be reached right now");
         });
     }
@@ -96,7 +102,7 @@ export class OidcClient {
       });
     } catch (err) {
       // Messages from openid-client describe the failed check, never the tokens themselves.
-      this.log.warn({ err: { message: (err as Error)?.message, code: (err as { code?: string })?.code } }, "OIDC callback rejected");
+      this.log.warn({ oidcError: describe(err) }, "OIDC callback rejected");
       throw oidcFailed();
     }
     const claims = tokens.claims();
@@ -111,7 +117,7 @@ export class OidcClient {
         emailVerified = info.email_verified === true;
         name ??= typeof info.name === "string" ? info.name : null;
       } catch (err) {
-        this.log.warn({ err: { message: (err as Error)?.message } }, "OIDC userinfo request failed");
+        this.log.warn({ oidcError: describe(err) }, "OIDC userinfo request failed");
       }
     }
     return {
