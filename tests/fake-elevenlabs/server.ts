@@ -22,7 +22,7 @@ export type FakeConversation = {
 export type FakeAgent = { agent_id: string; name: string; created_at_unix_secs: number };
 type Workspace = { agents: Map<string, FakeAgent>; conversations: Map<string, FakeConversation>; audio: Map<string, Buffer>; restricted: boolean };
 export type RecordedRequest = { method: string; path: string; query: Record<string, string>; apiKey: string | null };
-type Failure = { status: number; retryAfter?: number; body?: string; times: number; pathIncludes?: string };
+type Failure = { status: number; retryAfter?: number; body?: string; times: number; pathIncludes?: string; match?: (path: string, query: URLSearchParams) => boolean };
 
 export class FakeElevenLabs {
   readonly requests: RecordedRequest[] = [];
@@ -80,8 +80,8 @@ export class FakeElevenLabs {
     this.failures = [];
   }
 
-  failNext(status: number, options: { times?: number; retryAfter?: number; body?: string; pathIncludes?: string } = {}): void {
-    this.failures.push({ status, times: options.times ?? 1, retryAfter: options.retryAfter, body: options.body, pathIncludes: options.pathIncludes });
+  failNext(status: number, options: Omit<Failure, "status" | "times"> & { times?: number } = {}): void {
+    this.failures.push({ ...options, status, times: options.times ?? 1 });
   }
 
   requestsFor(pathIncludes: string): RecordedRequest[] {
@@ -100,7 +100,9 @@ export class FakeElevenLabs {
     this.requests.push({ method: req.method ?? "GET", path: url.pathname, query: Object.fromEntries(url.searchParams), apiKey });
     if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
 
-    const failure = this.failures.find((f) => f.times > 0 && (!f.pathIncludes || url.pathname.includes(f.pathIncludes)));
+    const failure = this.failures.find(
+      (f) => f.times > 0 && (!f.pathIncludes || url.pathname.includes(f.pathIncludes)) && (!f.match || f.match(url.pathname, url.searchParams)),
+    );
     if (failure) {
       failure.times -= 1;
       this.failures = this.failures.filter((f) => f.times > 0);
