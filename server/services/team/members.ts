@@ -44,9 +44,12 @@ async function findMemberForUpdate(tx: Tx, ctx: Ctx, memberId: string): Promise<
   return row;
 }
 
-/** Owners are managed by owners only: an admin can neither create, demote nor remove one. */
-function assertMayTouchOwner(ctx: Ctx, target: MemberRow, newRole?: Role) {
-  if ((target.role === "owner" || newRole === "owner") && ctx.role !== "owner")
+/**
+ * Owners are managed by owners only: an admin can neither create, demote nor remove one. The caller's ownership
+ * is read from the locked rows, not from the request's context, so a concurrent demotion is seen.
+ */
+function assertMayTouchOwner(ctx: Ctx, owners: string[], target: MemberRow, newRole?: Role) {
+  if ((target.role === "owner" || newRole === "owner") && !owners.includes(ctx.userId))
     throw new AppError("owner_required", 403, "Only an owner can grant, change or remove the owner role");
 }
 
@@ -54,7 +57,7 @@ export async function changeMemberRole(ctx: Ctx, memberId: string, role: Role, i
   return ctx.db.transaction(async (tx) => {
     const owners = await lockOwnerIds(tx, ctx.organizationId);
     const target = await findMemberForUpdate(tx, ctx, memberId);
-    assertMayTouchOwner(ctx, target, role);
+    assertMayTouchOwner(ctx, owners, target, role);
     if (target.role === role) return toMember(target);
     if (target.role === "owner" && owners.length <= 1)
       throw new AppError("last_owner", 409, "The organization needs at least one owner: make someone else owner first");
@@ -74,7 +77,7 @@ export async function removeMember(ctx: Ctx, memberId: string, ip?: string): Pro
   await ctx.db.transaction(async (tx) => {
     const owners = await lockOwnerIds(tx, ctx.organizationId);
     const target = await findMemberForUpdate(tx, ctx, memberId);
-    assertMayTouchOwner(ctx, target);
+    assertMayTouchOwner(ctx, owners, target);
     if (target.role === "owner" && owners.length <= 1)
       throw new AppError("last_owner", 409, "The last owner cannot be removed: make someone else owner first");
     await tx.delete(users).where(and(eq(users.id, target.id), eq(users.organizationId, ctx.organizationId)));
