@@ -26,10 +26,13 @@ export function validationError(error: ZodError): AppError {
 }
 
 /** True for errors meaning the database cannot be reached right now. */
-export function isDatabaseUnavailable(err: unknown): boolean {
-  const e = err as { code?: string; message?: string } | null;
-  if (!e) return false;
+export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+  const e = err as { code?: string; message?: string; cause?: unknown; errors?: unknown[] } | null;
+  if (!e || depth > 5) return false;
   if (e.code && ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "57P01", "57P02", "57P03", "08006", "08001", "08003"].includes(e.code))
     return true;
-  return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(e.message ?? "");
+  if (/Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(e.message ?? "")) return true;
+  // Drizzle wraps driver errors (cause); net wraps per-address failures (AggregateError).
+  if (e.cause && isDatabaseUnavailable(e.cause, depth + 1)) return true;
+  return Array.isArray(e.errors) && e.errors.some((x) => isDatabaseUnavailable(x, depth + 1));
 }

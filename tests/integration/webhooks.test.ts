@@ -213,3 +213,21 @@ describe("merging events", () => {
     expect(raw.rows.length).toBeGreaterThan(0);
   });
 });
+
+describe("database outage", () => {
+  it("answers 503, never 200, when the database cannot be reached", async () => {
+    const { createApp } = await import("../../server/app");
+    const { createDb, createPool } = await import("../../server/db/client");
+    const { freePort } = await import("../../server/db/embedded");
+    const pool = createPool(`postgres://postgres@127.0.0.1:${await freePort()}/none`, 1);
+    try {
+      const down = await createApp({ ...t.deps, db: createDb(pool) });
+      const res = await deliver(down, a.path, transcriptionEvent(makeConversation("agent_hooks")), SECRET);
+      expect(res.status).toBe(503);
+      expect(res.body.error.code).toBe("database_unavailable");
+      await request(down).get("/readyz").expect(503);
+    } finally {
+      await pool.end();
+    }
+  });
+});
