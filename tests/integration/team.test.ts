@@ -207,7 +207,7 @@ describe("audit log", () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await admin.get(`/api/team/audit-log?limit=3${cursor ? `&cursor=${cursor}` : ""}`).expect(200)).body;
+      const page: { data: { id: string }[]; nextCursor: string | null } = (await admin.get(`/api/team/audit-log?limit=3${cursor ? `&cursor=${cursor}` : ""}`).expect(200)).body;
       expect(page.data.length).toBeLessThanOrEqual(3);
       seen.push(...page.data.map((e: { id: string }) => e.id));
       cursor = page.nextCursor;
