@@ -1,4 +1,49 @@
+import { analytics, analyticsQuery, billingQuery, billingUsage, organizationSettings, updateOrganizationInput } from "@shared/schemas";
 import type { AppDeps } from "../lib/context";
 import type { ApiRouter } from "../lib/http";
+import { getOrganizationAnalytics } from "../services/analytics/organization-analytics";
+import { getBillingUsage } from "../services/billing/billing-usage";
+import { getOrganizationSettings, updateOrganizationSettings } from "../services/billing/organization-settings";
 
-export function analyticsRoutes(_api: ApiRouter, _deps: AppDeps) {}
+export function analyticsRoutes(api: ApiRouter, _deps: AppDeps) {
+  api.define(
+    {
+      method: "get",
+      path: "/analytics/organization",
+      summary: "Totals, success rate, daily series (zero-filled, in `tz`), per-agent breakdown and the previous period",
+      access: "user",
+      permission: "calls:read",
+      query: analyticsQuery,
+      response: analytics,
+    },
+    ({ ctx, query }) => getOrganizationAnalytics(ctx, query),
+  );
+  api.define(
+    {
+      method: "get",
+      path: "/billing/usage",
+      summary: "One month's calls, minutes, ElevenLabs credits and estimated cost, per agent and per day",
+      access: "user",
+      permission: "billing:read",
+      query: billingQuery,
+      response: billingUsage,
+    },
+    ({ ctx, query }) => getBillingUsage(ctx, query),
+  );
+  api.define(
+    { method: "get", path: "/organization", summary: "The organization's settings", access: "user", response: organizationSettings },
+    ({ ctx }) => getOrganizationSettings(ctx),
+  );
+  api.define(
+    {
+      method: "patch",
+      path: "/organization",
+      summary: "Rename the organization or change its price per minute (owners and admins)",
+      access: "user",
+      permission: "organization:manage",
+      body: updateOrganizationInput,
+      response: organizationSettings,
+    },
+    ({ ctx, body, req }) => updateOrganizationSettings(ctx, body, req.ip),
+  );
+}

@@ -1,4 +1,55 @@
+import { once } from "node:events";
+import { z } from "zod";
+import { callLogDetail, callLogFilters, callLogSummary, idParam, listCallLogsQuery } from "@shared/schemas";
 import type { AppDeps } from "../lib/context";
 import type { ApiRouter } from "../lib/http";
+import { exportCallLogsCsv } from "../services/calls/export-call-logs";
+import { getCallLog } from "../services/calls/get-call-log";
+import { listCallLogs } from "../services/calls/list-call-logs";
 
-export function callLogRoutes(_api: ApiRouter, _deps: AppDeps) {}
+export function callLogRoutes(api: ApiRouter, _deps: AppDeps) {
+  api.define(
+    {
+      method: "get",
+      path: "/call-logs",
+      summary: "Calls of the organization, newest first, filtered, keyset-paginated",
+      access: "user",
+      permission: "calls:read",
+      query: listCallLogsQuery,
+      response: z.object({ data: z.array(callLogSummary), nextCursor: z.string().nullable() }),
+    },
+    ({ ctx, query }) => listCallLogs(ctx, query),
+  );
+  // Before /call-logs/:id, which would otherwise take "export.csv" for an id.
+  api.define(
+    { method: "get", path: "/call-logs/export.csv", summary: "The filtered calls as a streamed CSV file", access: "user", permission: "calls:read", query: callLogFilters },
+    async ({ ctx, query, res }) => {
+      const chunks = exportCallLogsCsv(ctx, query);
+      const day = ctx.deps.now().toISOString().slice(0, 10);
+      res.status(200);
+      res.setHeader("Content-Type", "text/csv; charset=utf-8");
+      res.setHeader("Content-Disposition", `attachment; filename="calls-${day}.csv"`);
+      res.setHeader("Cache-Control", "no-store");
+      let closed = false;
+      res.on("close", () => {
+        closed = true;
+      });
+      try {
+        for await (const chunk of chunks) {
+          if (closed) return;
+          if (!res.write(chunk)) await Promise.race([once(res, "drain"), once(res, "close")]);
+        }
+        res.end();
+      } catch (err) {
+        // Headers are gone: a half-written file must not look complete.
+        ctx.log.error({ err }, "call export failed");
+        res.destroy(err as Error);
+      }
+      return undefined;
+    },
+  );
+  api.define(
+    { method: "get", path: "/call-logs/:id", summary: "One call with transcript and analysis", access: "user", permission: "calls:read", params: idParam, response: callLogDetail },
+    ({ ctx, params }) => getCallLog(ctx, params.id),
+  );
+}

@@ -1,0 +1,36 @@
+/**
+ * call_hourly_rollups recomputed from call_logs. Ingestion keeps the rollups current call by call; this rebuild
+ * is the repair path (CLI, tests) and the definition they must agree with: one row per organization,
+ * ElevenLabs agent and UTC hour of started_at; calls without a start time are not counted.
+ */
+import { sql } from "drizzle-orm";
+import type { Db } from "../../db/client";
+
+export async function rebuildRollups(db: Db, organizationId?: string): Promise<void> {
+  const scope = organizationId ? sql`organization_id = ${organizationId}::uuid` : sql`true`;
+  await db.transaction(async (tx) => {
+    // Blocks ingestion's rollup upserts (ROW EXCLUSIVE) until the rebuild commits, so no delta is lost or doubled.
+    await tx.execute(sql`lock table call_hourly_rollups in share row exclusive mode`);
+    await tx.execute(sql`delete from call_hourly_rollups where ${scope}`);
+    await tx.execute(sql`
+      insert into call_hourly_rollups
+        (organization_id, elevenlabs_agent_id, hour, calls, duration_seconds, success_calls, failure_calls, duration_calls, cost_credits)
+      select organization_id, elevenlabs_agent_id, date_trunc('hour', started_at, 'UTC'),
+             count(*),
+             coalesce(sum(duration_seconds), 0),
+             count(*) filter (where call_successful = 'success'),
+             count(*) filter (where call_successful = 'failure'),
+             count(duration_seconds),
+             coalesce(sum(cost_credits), 0)
+      from call_logs
+      where started_at is not null and ${scope}
+      group by 1, 2, 3
+      on conflict (organization_id, hour, elevenlabs_agent_id) do update set
+        calls = excluded.calls,
+        duration_seconds = excluded.duration_seconds,
+        success_calls = excluded.success_calls,
+        failure_calls = excluded.failure_calls,
+        duration_calls = excluded.duration_calls,
+        cost_credits = excluded.cost_credits`);
+  });
+}

@@ -1,0 +1,37 @@
+/** The History filters of DESIGN.md §5 as one SQL condition, always scoped to the caller's organization. */
+import { and, eq, gte, isNotNull, lte, sql, type SQL } from "drizzle-orm";
+import type { CallLogFilters } from "@shared/schemas";
+import { callLogs } from "../../db/schema";
+import type { Ctx } from "../../lib/context";
+import { checkOrder, fromInstantSql, invalidField, parseBound, parseTimeZone, toInstantSql } from "./time-range";
+
+const SUCCESS_VALUE = { true: "success", false: "failure", unknown: "unknown" } as const;
+
+export type ResolvedCallFilters = {
+  where: SQL;
+  /** A date range excludes calls without a start time, so the "no start time" tail need not be read. */
+  hasDateRange: boolean;
+};
+
+/** Validates the filters (400 with fields on nonsense) and builds the WHERE clause. */
+export function resolveCallFilters(ctx: Ctx, filters: CallLogFilters): ResolvedCallFilters {
+  const tz = parseTimeZone(filters.tz);
+  const from = parseBound(filters.from, "from");
+  const to = parseBound(filters.to, "to");
+  checkOrder(from, to);
+  if (filters.minDuration !== undefined && filters.maxDuration !== undefined && filters.minDuration > filters.maxDuration)
+    throw invalidField("minDuration", "`minDuration` must not exceed `maxDuration`");
+
+  const conditions: SQL[] = [eq(callLogs.organizationId, ctx.organizationId)];
+  if (filters.agentId) conditions.push(eq(callLogs.agentId, filters.agentId));
+  if (from) conditions.push(sql`${callLogs.startedAt} >= ${fromInstantSql(from, tz)}`);
+  if (to) conditions.push(sql`${callLogs.startedAt} < ${toInstantSql(to, tz)}`);
+  if (from || to) conditions.push(isNotNull(callLogs.startedAt));
+  if (filters.status) conditions.push(eq(callLogs.status, filters.status));
+  if (filters.success) conditions.push(eq(callLogs.callSuccessful, SUCCESS_VALUE[filters.success]));
+  if (filters.minDuration !== undefined) conditions.push(gte(callLogs.durationSeconds, filters.minDuration));
+  if (filters.maxDuration !== undefined) conditions.push(lte(callLogs.durationSeconds, filters.maxDuration));
+  const q = filters.q?.trim();
+  if (q) conditions.push(sql`${callLogs.search} @@ websearch_to_tsquery('english', ${q})`);
+  return { where: and(...conditions) as SQL, hasDateRange: Boolean(from || to) };
+}

@@ -1,0 +1,80 @@
+/**
+ * One keyset page of an organization's calls, newest first: calls with a start time by (started_at desc, id desc)
+ * on the (organization_id, started_at desc, id desc) index, then the few without a start time by id desc.
+ */
+import { and, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { agents, callLogs } from "../../db/schema";
+import type { Ctx } from "../../lib/context";
+import type { CallCursor } from "./cursor";
+import type { ResolvedCallFilters } from "./call-filters";
+import type { DetailRow, SummaryRow } from "./call-views";
+
+export const summaryColumns = {
+  id: callLogs.id,
+  conversationId: callLogs.conversationId,
+  agentId: callLogs.agentId,
+  elevenlabsAgentId: callLogs.elevenlabsAgentId,
+  agentName: agents.name,
+  status: callLogs.status,
+  startedAt: callLogs.startedAt,
+  durationSeconds: callLogs.durationSeconds,
+  callSuccessful: callLogs.callSuccessful,
+  summaryTitle: callLogs.summaryTitle,
+  costCredits: callLogs.costCredits,
+  hasAudio: callLogs.hasAudio,
+  // Full microsecond precision for the cursor: a JS Date keeps only milliseconds.
+  cursorStartedAt: sql<string | null>`to_char(${callLogs.startedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+};
+
+export const detailColumns = {
+  ...summaryColumns,
+  summary: callLogs.summary,
+  transcript: callLogs.transcript,
+  analysis: callLogs.analysis,
+  metadata: callLogs.metadata,
+  terminationReason: callLogs.terminationReason,
+};
+
+type Columns = typeof summaryColumns | typeof detailColumns;
+type RowOf<C extends Columns> = C extends typeof detailColumns ? DetailRow : SummaryRow;
+
+function selectCalls(ctx: Ctx, columns: Columns) {
+  return ctx.db
+    .select(columns)
+    .from(callLogs)
+    .leftJoin(agents, and(eq(agents.id, callLogs.agentId), eq(agents.organizationId, ctx.organizationId)));
+}
+
+/** Up to `limit` rows after `cursor`; `next` is the cursor of the last row when more may follow. */
+export async function fetchCallPage<C extends Columns>(
+  ctx: Ctx,
+  columns: C,
+  filters: ResolvedCallFilters,
+  cursor: CallCursor | undefined,
+  limit: number,
+) {
+  type Row = RowOf<C>;
+  const want = limit + 1;
+  let rows: Row[] = [];
+  if (!cursor || cursor.startedAt !== null) {
+    const after: SQL | undefined = cursor
+      ? sql`(${callLogs.startedAt}, ${callLogs.id}) < (${cursor.startedAt}::timestamptz, ${cursor.id}::uuid)`
+      : sql`${callLogs.startedAt} is not null`;
+    rows = (await selectCalls(ctx, columns)
+      .where(and(filters.where, after))
+      .orderBy(desc(callLogs.startedAt), desc(callLogs.id))
+      .limit(want)) as unknown as Row[];
+  }
+  if (rows.length < want && !filters.hasDateRange) {
+    const after = cursor && cursor.startedAt === null ? sql`${callLogs.id} < ${cursor.id}::uuid` : undefined;
+    const tail = (await selectCalls(ctx, columns)
+      .where(and(filters.where, isNull(callLogs.startedAt), after))
+      .orderBy(desc(callLogs.id))
+      .limit(want - rows.length)) as unknown as Row[];
+    rows = rows.concat(tail);
+  }
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const next: CallCursor | null = rows.length > limit && last ? { startedAt: last.cursorStartedAt, id: last.id } : null;
+  return { rows: page, next };
+}

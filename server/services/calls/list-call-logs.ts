@@ -1,0 +1,19 @@
+/** History: filtered, keyset-paginated calls of the caller's organization, newest first. */
+import type { CallLogSummary, ListCallLogsQuery } from "@shared/schemas";
+import type { Ctx } from "../../lib/context";
+import { asInputError } from "./time-range";
+import { resolveCallFilters } from "./call-filters";
+import { fetchCallPage, summaryColumns } from "./call-page";
+import { decodeCursor, encodeCursor } from "./cursor";
+import { toCallSummary } from "./call-views";
+
+export async function listCallLogs(ctx: Ctx, query: ListCallLogsQuery): Promise<{ data: CallLogSummary[]; nextCursor: string | null }> {
+  const filters = resolveCallFilters(ctx, query);
+  const cursor = decodeCursor(query.cursor);
+  try {
+    const { rows, next } = await fetchCallPage(ctx, summaryColumns, filters, cursor, query.limit);
+    return { data: rows.map(toCallSummary), nextCursor: next ? encodeCursor(next) : null };
+  } catch (err) {
+    throw asInputError(err);
+  }
+}
