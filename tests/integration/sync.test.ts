@@ -52,9 +52,19 @@ describe("sync", () => {
     expect(row).toMatchObject({ source: "sync", status: "done", costCredits: "480.00", summaryTitle: "Order status", agentId: org.agentId });
     expect(row.transcript).toHaveLength(6);
     const agent = await agentRow(org.agentId);
-    expect(agent).toMatchObject({ syncStatus: "idle", syncError: null, syncCursor: null });
+    expect(agent).toMatchObject({ syncStatus: "idle", syncError: null, syncCursor: null, name: "agent_backfill" });
     expect(agent.lastSyncedAt).not.toBeNull();
     expect(agent.syncWatermark!.getTime()).toBe(now * 1000);
+
+    // The cached name is refreshed from ElevenLabs once it is stale, never over a name a person chose.
+    fake.renameAgent(KEY, "agent_backfill", "Backfill desk");
+    await t.deps.db.update(agents).set({ nameRefreshedAt: new Date(0) }).where(eq(agents.id, org.agentId));
+    await syncAgent(t.deps, { organizationId: org.organizationId, agentId: org.agentId, mode: "incremental" });
+    expect((await agentRow(org.agentId)).name).toBe("Backfill desk");
+    await org.agent.patch(`/api/agents/${org.agentId}`).send({ name: "Mine" }).expect(200);
+    await t.deps.db.update(agents).set({ nameRefreshedAt: new Date(0) }).where(eq(agents.id, org.agentId));
+    await syncAgent(t.deps, { organizationId: org.organizationId, agentId: org.agentId, mode: "incremental" });
+    expect((await agentRow(org.agentId)).name).toBe("Mine");
 
     // A second run (incremental) asks only for recent calls and fetches no detail it already holds.
     const before = fake.requests.length;

@@ -160,6 +160,28 @@ describe("merging events", () => {
     expect(JSON.stringify(event.payload)).not.toContain(mp3.toString("base64").slice(0, 40));
   });
 
+  it("stores 10 concurrent identical deliveries (and a replay) as one call", async () => {
+    const body = transcriptionEvent(makeConversation("agent_hooks", { conversation_id: "conv_tenfold" }));
+    const raw = JSON.stringify(body);
+    const { signatureHeader } = await import("../../server/elevenlabs/webhook-signature");
+    const header = signatureHeader(SECRET, raw);
+    const results = await Promise.all(Array.from({ length: 10 }, () => deliver(t.app, a.path, raw, SECRET, { header })));
+    expect(results.map((r) => r.status)).toEqual(Array(10).fill(200));
+    await deliver(t.app, a.path, raw, SECRET, { header }).expect(200);
+    expect(await callRow(a.organizationId, "conv_tenfold")).toHaveLength(1);
+  });
+
+  it("merges a webhook and a sync of the same conversation into one row", async () => {
+    const { syncAgent } = await import("../../server/services/sync/sync-agent");
+    const conv = fake.addConversation(KEY, makeConversation("agent_hooks", { conversation_id: "conv_both_paths" }));
+    await deliver(t.app, a.path, transcriptionEvent(conv), SECRET).expect(200);
+    const [agentRow] = (await a.agent.get("/api/agents").expect(200)).body.data.filter((x: { elevenLabsAgentId: string }) => x.elevenLabsAgentId === "agent_hooks");
+    await syncAgent(t.deps, { organizationId: a.organizationId, agentId: agentRow.id, mode: "backfill" });
+    const rows = await callRow(a.organizationId, "conv_both_paths");
+    expect(rows).toHaveLength(1);
+    expect(rows[0].source).toBe("webhook");
+  });
+
   it("never lets an earlier status or a missing field overwrite what is known", async () => {
     const conv = makeConversation("agent_hooks", { conversation_id: "conv_order_check" });
     await deliver(t.app, a.path, transcriptionEvent(conv), SECRET).expect(200);

@@ -18,6 +18,8 @@ const OVERLAP_SECONDS = 60 * 60;
 const PAGE_SIZE = 100;
 const DETAIL_CONCURRENCY = 4;
 const FINAL = ["done", "failed"];
+/** Agent names are cached; sync refreshes a name at most this often (unless a person renamed the agent). */
+const NAME_TTL_MS = 6 * 60 * 60 * 1000;
 
 export type SyncResult = { status: "done" | "skipped" | "error"; conversations: number; fetched: number; reason?: string };
 
@@ -144,6 +146,10 @@ export async function syncAgent(deps: AppDeps, job: SyncJob & { agentId: string 
   await setAgentSync(ctx, agent.id, { syncStatus: "running", syncError: null });
 
   try {
+    if (!agent.nameIsCustom && (!agent.nameRefreshedAt || now.getTime() - agent.nameRefreshedAt.getTime() > NAME_TTL_MS)) {
+      const remote = await client.getAgent(agent.elevenlabsAgentId);
+      await setAgentSync(ctx, agent.id, { name: remote.name?.slice(0, 200) || agent.name, nameRefreshedAt: now });
+    }
     for (;;) {
       const page = await client.listConversations({ agentId: agent.elevenlabsAgentId, cursor, pageSize: PAGE_SIZE, callStartAfterUnix: after });
       const have = await alreadyFinal(ctx, page.conversations.map((c) => c.conversation_id));
