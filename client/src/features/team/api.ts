@@ -1,25 +1,14 @@
 /** Team members, invitations and the audit log. */
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Role } from "@shared/permissions";
-import type { TeamMembers } from "@shared/schemas";
+import type { AuditLogPage, InvitationCreated, TeamMembers } from "@shared/schemas";
 import { apiDelete, apiGet, apiPatch, apiPost, withQuery } from "@/lib/api";
 import { useOrgId } from "@/lib/auth";
 import { queryKeys } from "@/lib/query-keys";
 
 export type TeamMember = TeamMembers["data"][number];
 export type Invitation = TeamMembers["invitations"][number];
-
-/** Audit rows are not in the shared contract yet: read the known fields defensively. */
-export interface AuditEntry {
-  id: string;
-  action: string;
-  target: string | null;
-  actorEmail?: string | null;
-  actorName?: string | null;
-  actorUserId?: string | null;
-  ip: string | null;
-  createdAt: string;
-}
+export type { AuditLogEntry } from "@shared/schemas";
 
 export function useTeam() {
   const orgId = useOrgId();
@@ -39,7 +28,7 @@ function useTeamMutation<TInput, TResult>(request: (input: TInput) => Promise<TR
 }
 
 export function useInvite() {
-  return useTeamMutation((input: { email: string; role: Role }) => apiPost<{ inviteUrl: string }>("/api/team/invitations", input));
+  return useTeamMutation((input: { email: string; role: Role }) => apiPost<InvitationCreated>("/api/team/invitations", input));
 }
 
 export function useRevokeInvitation() {
@@ -70,14 +59,13 @@ export function useRemoveMember() {
   return useTeamMutation((id: string) => apiDelete(`/api/team/members/${encodeURIComponent(id)}`));
 }
 
-export function useAuditLog(enabled: boolean) {
+export function useAuditLog() {
   const orgId = useOrgId();
   return useInfiniteQuery({
     queryKey: queryKeys.audit(orgId),
     queryFn: ({ signal, pageParam }) =>
-      apiGet<{ data: AuditEntry[]; nextCursor: string | null }>(withQuery("/api/team/audit", { limit: 25, cursor: pageParam }), signal),
+      apiGet<AuditLogPage>(withQuery("/api/team/audit-log", { limit: 25, cursor: pageParam }), signal),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
-    enabled,
   });
 }

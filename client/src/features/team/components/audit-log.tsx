@@ -13,7 +13,7 @@ function describeAction(action: string): string {
 }
 
 export function AuditLog() {
-  const audit = useAuditLog(true);
+  const audit = useAuditLog();
   const entries = audit.data?.pages.flatMap((page) => page.data) ?? [];
 
   if (audit.isError) return <ErrorState title="Could not load the audit log" error={audit.error} onRetry={() => void audit.refetch()} />;
@@ -39,7 +39,7 @@ export function AuditLog() {
               <TableCell className="whitespace-nowrap">
                 <time dateTime={entry.createdAt}>{formatDateTime(entry.createdAt)}</time>
               </TableCell>
-              <TableCell>{entry.actorName || entry.actorEmail || (entry.actorUserId ? "A former member" : "System")}</TableCell>
+              <TableCell>{entry.actorEmail || (entry.actorUserId ? "A former member" : "System")}</TableCell>
               <TableCell>{describeAction(entry.action)}</TableCell>
               <TableCell className="max-w-64 truncate text-muted-foreground">{entry.target ?? "—"}</TableCell>
               <TableCell className="font-mono text-xs text-muted-foreground">{entry.ip ?? "—"}</TableCell>

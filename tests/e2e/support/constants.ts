@@ -1,0 +1,12 @@
+/** Fixed values shared by the e2e servers (started by Playwright's webServer) and the specs. */
+export const APP_PORT = Number(process.env.E2E_APP_PORT ?? 5055);
+export const FAKE_ELEVENLABS_PORT = Number(process.env.E2E_FAKE_ELEVENLABS_PORT ?? 5056);
+export const APP_URL = `http://127.0.0.1:${APP_PORT}`;
+export const FAKE_ELEVENLABS_URL = `http://127.0.0.1:${FAKE_ELEVENLABS_PORT}`;
+
+/** The fake workspace's key and its agent, with past conversations for the backfill. */
+export const FAKE_KEY = "sk_fake_demo_key_0001";
+export const FAKE_AGENT_ID = "agent_support_desk";
+export const FAKE_AGENT_NAME = "Support Desk";
+export const BACKFILL_CONVERSATIONS = 12;
+export const PLATFORM_ADMIN_EMAIL = "platform-admin@e2e.example";

@@ -1,0 +1,48 @@
+/** Per page: axe in both themes (no serious or critical violation) and screenshots at desktop and phone width. */
+import fs from "node:fs";
+import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type Page } from "@playwright/test";
+
+const SCREENSHOT_DIR = path.resolve("test-results/screenshots");
+const WIDTHS = [1280, 390] as const;
+const THEMES = ["light", "dark"] as const;
+
+async function expectNoSeriousViolations(page: Page, label: string) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  const report = serious.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(" ")).slice(0, 5).join("\n  ")}`);
+  expect(report, `axe on ${label}`).toEqual([]);
+}
+
+/** The theme follows the system by default: emulating the colour scheme switches it. */
+async function useTheme(page: Page, theme: (typeof THEMES)[number]) {
+  await page.emulateMedia({ colorScheme: theme });
+  await expect(page.locator("html")).toHaveClass(theme === "dark" ? /\bdark\b/ : /^(?!.*\bdark\b).*$/);
+}
+
+/** Waits until no skeleton or loading status is left, so screenshots show the finished page. */
+export async function settle(page: Page) {
+  await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+}
+
+export async function inspectPage(page: Page, name: string) {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const original = page.viewportSize() ?? { width: 1280, height: 800 };
+  try {
+    for (const theme of THEMES) {
+      await useTheme(page, theme);
+      await settle(page);
+      await expectNoSeriousViolations(page, `${name} (${theme})`);
+      for (const width of WIDTHS) {
+        await page.setViewportSize({ width, height: width === 390 ? 844 : 800 });
+        await settle(page);
+        await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${theme}-${width}.png`), fullPage: true, animations: "disabled" });
+      }
+      await page.setViewportSize(original);
+    }
+  } finally {
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.setViewportSize(original);
+  }
+}
