@@ -45,20 +45,23 @@ describe("a viewer invited by an owner", () => {
     await viewer.get("/api/integrations").expect(200);
     await viewer.get("/api/team/members").expect(200);
 
-    const refused = [
-      await viewer.post("/api/integrations").send({ provider: "elevenlabs", apiKey: "sk_viewer_should_not_save" }),
-      await viewer.delete("/api/integrations/elevenlabs"),
-      await viewer.post("/api/agents").send({ elevenLabsAgentId: "agent_new" }),
-      await viewer.patch(`/api/agents/${registered.id}`).send({ name: "Renamed" }),
-      await viewer.delete(`/api/agents/${registered.id}`),
-      await viewer.post(`/api/agents/${registered.id}/sync`),
-      await viewer.post("/api/team/invitations").send({ email: uniqueEmail(), role: "owner" }),
-      await viewer.patch(`/api/team/members/${ownerUser.id}`).send({ role: "viewer" }),
-      await viewer.get("/api/team/audit-log"),
+    const attempts: [string, () => request.Test][] = [
+      ["save key", () => viewer.post("/api/integrations").send({ provider: "elevenlabs", apiKey: "sk_viewer_should_not_save" })],
+      ["delete key", () => viewer.delete("/api/integrations/elevenlabs")],
+      ["add agent", () => viewer.post("/api/agents").send({ elevenLabsAgentId: "agent_new" })],
+      ["rename agent", () => viewer.patch(`/api/agents/${registered.id}`).send({ name: "Renamed" })],
+      ["remove agent", () => viewer.delete(`/api/agents/${registered.id}`)],
+      ["sync agent", () => viewer.post(`/api/agents/${registered.id}/sync`)],
+      ["invite", () => viewer.post("/api/team/invitations").send({ email: uniqueEmail(), role: "owner" })],
+      ["change role", () => viewer.patch(`/api/team/members/${ownerUser.id}`).send({ role: "viewer" })],
+      ["read audit log", () => viewer.get("/api/team/audit-log")],
     ];
-    expect(refused.map((r) => `${r.req.method} ${r.req.path} ${r.status} ${r.body?.error?.code}`)).toEqual(
-      refused.map((r) => `${r.req.method} ${r.req.path} 403 forbidden`),
-    );
+    const outcomes: string[] = [];
+    for (const [label, attempt] of attempts) {
+      const res = await attempt();
+      outcomes.push(`${label}: ${res.status} ${res.body?.error?.code}`);
+    }
+    expect(outcomes).toEqual(attempts.map(([label]) => `${label}: 403 forbidden`));
 
     // Nothing changed behind the refusals.
     const integrations = (await owner.get("/api/integrations").expect(200)).body.data;
