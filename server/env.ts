@@ -28,6 +28,7 @@ const envSchema = z.object({
   OIDC_CLIENT_SECRET: z.string().optional(),
   APP_URL: optionalUrl.optional(),
   PLATFORM_ADMIN_EMAILS: z.string().default(""),
+  SMTP_URL: optionalUrl.optional(),
   SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
@@ -45,6 +46,8 @@ export type Env = {
   oidc: { issuerUrl: string; clientId: string; clientSecret: string | undefined } | null;
   appUrl: string;
   platformAdminEmails: string[];
+  /** Mail server for invitation emails; may carry credentials, so never log it. */
+  smtpUrl: string | undefined;
   syncIntervalSeconds: number;
   logLevel: string;
   warnings: string[];
@@ -116,6 +119,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     platformAdminEmails: e.PLATFORM_ADMIN_EMAILS.split(",")
       .map((s) => s.trim().toLowerCase())
       .filter(Boolean),
+    smtpUrl: e.SMTP_URL,
     syncIntervalSeconds: e.SYNC_INTERVAL_SECONDS,
     logLevel: e.LOG_LEVEL,
     warnings,
