@@ -66,7 +66,9 @@ export async function createInvitation(ctx: Ctx, input: { email: string; role: R
     });
     return created;
   });
-  ctx.log.info({ invitationId: row.id }, "invitation created; no mail server is configured, the invite link must be copied");
+  // No mail library is bundled yet (see docs/decisions/003-identity-sso-and-team.md): the link is always copied by hand.
+  if (ctx.deps.env.smtpUrl) ctx.log.warn({ invitationId: row.id }, "invitation created; SMTP_URL is set but sending mail is not supported yet, copy the invite link");
+  else ctx.log.info({ invitationId: row.id }, "invitation created; no mail server is configured, the invite link must be copied");
   return { inviteUrl: inviteUrl(ctx.deps.env.appUrl, token), invitation: toInvitation(row) };
 }
 
