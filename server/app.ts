@@ -1,11 +1,13 @@
 /** createApp(deps) -> Express app. No listen, no globals: tests build as many as they like. */
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from "express";
+import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler } from "express";
 import { pinoHttp } from "pino-http";
+import helmet from "helmet";
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { AppDeps } from "./lib/context";
 import { AppError, isDatabaseUnavailable } from "./lib/errors";
 import { ApiRouter } from "./lib/http";
+import { rateLimit, signInThrottle } from "./lib/rate-limit";
 import { buildOpenApi, docsPage } from "./lib/openapi";
 import { createSessionMiddleware } from "./auth/session";
 import { loadContext } from "./auth/guards";
@@ -21,6 +23,10 @@ import { oidcRoutes } from "./routes/oidc";
 import { WEBHOOK_BODY_LIMIT, webhookRoutes } from "./routes/webhooks";
 
 export type CreateAppOptions = {
+  /** Per-IP and per-organization limits on sign-in, registration, key tests and webhooks. Off by default in tests. */
+  rateLimits?: boolean;
+  /** How the sign-in slow-down waits (tests record the delays instead of sleeping). */
+  signInSleep?: (ms: number) => Promise<void>;
   /** Mounts the client (static files or Vite middleware) after the API. */
   serveClient?: (app: Express) => void | Promise<void>;
 };
@@ -64,6 +70,62 @@ function errorHandler(deps: AppDeps): ErrorRequestHandler {
   };
 }
 
+/** Helmet, with a Content-Security-Policy the built client satisfies (no inline scripts). Vite's dev server needs inline scripts, so development gets none. */
+function securityHeaders(deps: AppDeps): RequestHandler {
+  const production = deps.env.nodeEnv === "production";
+  const formAction = ["'self'", ...(deps.env.oidc ? [new URL(deps.env.oidc.issuerUrl).origin] : [])];
+  return helmet({
+    contentSecurityPolicy:
+      deps.env.nodeEnv === "development"
+        ? false
+        : {
+            useDefaults: false,
+            directives: {
+              defaultSrc: ["'self'"],
+              scriptSrc: ["'self'"],
+              // Radix injects small <style> elements (scroll locking); scripts stay strict.
+              styleSrc: ["'self'", "'unsafe-inline'"],
+              imgSrc: ["'self'", "data:", "blob:"],
+              mediaSrc: ["'self'", "blob:"],
+              fontSrc: ["'self'", "data:"],
+              connectSrc: ["'self'"],
+              objectSrc: ["'none'"],
+              baseUri: ["'self'"],
+              frameAncestors: ["'none'"],
+              formAction,
+              ...(production ? { upgradeInsecureRequests: [] } : {}),
+            },
+          },
+    crossOriginEmbedderPolicy: false,
+    strictTransportSecurity: production ? { maxAge: 15552000, includeSubDomains: true } : false,
+  });
+}
+
+const MINUTE = 60_000;
+
+const byIp = (req: Request) => req.ip ?? "unknown";
+
+/** Before the body is read. ElevenLabs delivers every customer's webhooks from a few addresses: the per-IP budget is wide, the per-URL one tighter. */
+function webhookRateLimit(): RequestHandler {
+  return rateLimit([
+    { name: "webhook-ip", max: 20_000, windowMs: MINUTE, key: byIp },
+    { name: "webhook-url", max: 6_000, windowMs: MINUTE, key: (req) => req.path },
+  ]);
+}
+
+function applyRateLimits(app: Express, options: CreateAppOptions) {
+  const byOrganization = (req: Request) => req.ctx?.organizationId ?? null;
+  app.post("/api/auth/login/password", rateLimit([{ name: "login-ip", max: 30, windowMs: MINUTE, key: byIp }]), signInThrottle({ sleep: options.signInSleep }));
+  app.post("/api/auth/register", rateLimit([{ name: "register-ip", max: 10, windowMs: 60 * MINUTE, key: byIp }]));
+  app.post(
+    ["/api/integrations", "/api/integrations/test", "/api/agents/validate"],
+    rateLimit([
+      { name: "key-test-ip", max: 30, windowMs: MINUTE, key: byIp },
+      { name: "key-test-org", max: 20, windowMs: MINUTE, key: byOrganization },
+    ]),
+  );
+}
+
 export async function createApp(deps: AppDeps, options: CreateAppOptions = {}): Promise<Express> {
   const app = express();
   app.disable("x-powered-by");
@@ -86,6 +148,8 @@ export async function createApp(deps: AppDeps, options: CreateAppOptions = {}): 
     }),
   );
 
+  app.use(securityHeaders(deps));
+
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });
@@ -100,10 +164,13 @@ export async function createApp(deps: AppDeps, options: CreateAppOptions = {}): 
 
   app.use("/api", csrfGuard(deps));
   // Webhooks are verified on their raw bytes; body-parser then skips the JSON parser for them.
+  const limits = options.rateLimits ?? deps.env.nodeEnv !== "test";
+  if (limits) app.use("/api/webhooks", webhookRateLimit());
   app.use("/api/webhooks", express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }));
   app.use("/api", express.json({ limit: "256kb" }));
   app.use("/api", createSessionMiddleware(deps));
   app.use("/api", loadContext(deps));
+  if (limits) applyRateLimits(app, options);
 
   const api = new ApiRouter(express.Router());
   authRoutes(api, deps);
