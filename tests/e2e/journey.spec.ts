@@ -67,7 +67,7 @@ test("a new organization connects ElevenLabs, adds an agent and sees its calls",
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(webhookUrl);
 
     await expect(page.getByTestId("webhook-secret-status")).toHaveText(/no secret/i);
-    await page.getByLabel("Webhook secret").fill(WEBHOOK_SECRET);
+    await page.getByRole("textbox", { name: "Webhook secret" }).fill(WEBHOOK_SECRET);
     await page.getByRole("button", { name: "Save secret" }).click();
     await expect(page.getByTestId("webhook-secret-status")).toHaveText(/secret configured/i);
     await inspectPage(page, "integrations-active");
@@ -161,8 +161,13 @@ test("a new organization connects ElevenLabs, adds an agent and sees its calls",
 
   await test.step("billing: this month's usage", async () => {
     await goTo(page, "Billing");
-    await expect(page.getByText("Estimated cost")).toBeVisible();
-    await expect(page.getByLabel("USD per minute")).toBeVisible();
+    await expect(page.getByRole("table", { name: "Usage per agent" })).toBeVisible();
+    const cost = page.getByText("Estimated cost", { exact: true }).first().locator("xpath=ancestor::*[@data-slot='card'][1]");
+    await expect(cost).toContainText("per minute");
+    await page.getByLabel("USD per minute").fill("0.25");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expect(page.getByText("Price updated", { exact: true })).toBeVisible();
+    await expect(cost).toContainText("$0.25");
     await inspectPage(page, "billing");
   });
 
@@ -173,7 +178,7 @@ test("a new organization connects ElevenLabs, adds an agent and sees its calls",
     const dialog = page.getByRole("dialog", { name: "Invite a colleague" });
     await dialog.getByLabel("Email").fill(`viewer-${Date.now()}@e2e.example`);
     await dialog.getByRole("button", { name: "Create invite link" }).click();
-    await expect(dialog.getByLabel("Invite link")).toHaveValue(/token=/);
+    await expect(dialog.getByRole("textbox", { name: "Invite link" })).toHaveValue(/token=/);
     await dialog.getByRole("button", { name: "Done" }).click();
     await expect(page.getByRole("table", { name: "Pending invitations" })).toBeVisible();
     await expect(page.getByRole("table", { name: "Audit log" })).toBeVisible();

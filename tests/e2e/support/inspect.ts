@@ -27,6 +27,8 @@ export async function settle(page: Page) {
 }
 
 export async function inspectPage(page: Page, name: string) {
+  // Local iteration on a flow only; CI always inspects.
+  if (process.env.E2E_SKIP_INSPECT === "1" && !process.env.CI) return;
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const original = page.viewportSize() ?? { width: 1280, height: 800 };
   try {
