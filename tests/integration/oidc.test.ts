@@ -185,7 +185,7 @@ describe("OIDC sign-in", () => {
   it("returns to a same-origin path only", async () => {
     const a = request.agent(t.app);
     expect((await ssoLogin(a, newAccount(), `?returnTo=${encodeURIComponent("/agents?tab=all")}`)).headers.location).toBe("/agents?tab=all");
-    for (const evil of ["https://evil.example/x", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", "evil"]) {
+    for (const evil of ["https://evil.example/x", "//evil.example/x", "/\\evil.example", "/.//evil.example", "javascript:alert(1)", "evil"]) {
       const agent = request.agent(t.app);
       const res = await ssoLogin(agent, newAccount(), `?returnTo=${encodeURIComponent(evil)}`);
       expect(res.headers.location, evil).toBe("/dashboard");
@@ -197,6 +197,7 @@ describe("OIDC sign-in", () => {
     expect(safeReturnTo("/%2F%2Fevil.example")).toBe("/%2F%2Fevil.example");
     expect(safeReturnTo("/\t/evil.example")).toBe("/dashboard");
     expect(safeReturnTo("/x\\y")).toBe("/dashboard");
+    for (const sneaky of ["/.//evil.example", "/a/..//evil.example", "/%2e//evil.example"]) expect(safeReturnTo(sneaky), sneaky).toBe("/dashboard");
     expect(safeReturnTo(undefined)).toBe("/dashboard");
   });
 

@@ -20,8 +20,10 @@ export function safeReturnTo(value: string | undefined | null): string {
   try {
     const base = "http://same-origin.invalid";
     const url = new URL(value, base);
-    if (url.origin !== base) return DEFAULT_RETURN_TO;
-    return `${url.pathname}${url.search}${url.hash}`;
+    const path = `${url.pathname}${url.search}${url.hash}`;
+    // Dot segments can normalise "/.//host" into "//host": check the result, not only the input.
+    if (url.origin !== base || path.startsWith("//")) return DEFAULT_RETURN_TO;
+    return path;
   } catch {
     return DEFAULT_RETURN_TO;
   }
