@@ -15,7 +15,7 @@ export default defineConfig({
   workers: 1,
   forbidOnly: CI,
   retries: CI ? 1 : 0,
-  timeout: 120_000,
+  timeout: 240_000,
   expect: { timeout: 15_000 },
   reporter: CI ? [["list"], ["html", { outputFolder: "test-results/html-report", open: "never" }]] : [["list"]],
   use: {
