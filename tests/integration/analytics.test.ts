@@ -8,6 +8,7 @@ import { rebuildRollups } from "../../server/services/analytics/rollups";
 import { systemCtx } from "../../server/lib/context";
 import { usageByAgent, usageByDay } from "../../server/services/analytics/usage";
 import { resolveUsageRange } from "../../server/services/analytics/usage-range";
+import type { Bound } from "../../server/services/calls/time-range";
 
 type Fixture = {
   elevenlabsAgentId: string;
@@ -269,29 +270,34 @@ describe("GET /api/analytics/organization", () => {
 });
 
 describe("hourly rollups", () => {
-  it("give exactly the raw aggregate over call_logs", async () => {
+  it("give exactly the raw aggregate over call_logs, in any zone and for any instants", async () => {
     const ctx = systemCtx(t.deps, orgA);
-    for (const [tz, from, to] of [
-      ["UTC", "2026-09-01", "2026-12-01"],
-      ["Europe/Berlin", "2026-10-20", "2026-10-31"],
-      ["America/Los_Angeles", "2026-10-30", "2026-11-03"],
-      ["Pacific/Chatham", "2026-11-01", "2026-11-05"], // +13:45
-    ] as const) {
-      const range = await resolveUsageRange(ctx, { kind: "date", date: from }, { kind: "date", date: to }, tz);
-      const sort = <T extends { elevenlabsAgentId: string }>(rows: T[]) => [...rows].sort((x, y) => x.elevenlabsAgentId.localeCompare(y.elevenlabsAgentId));
-      const fromRollups = sort(await usageByAgent(ctx, range.fromAt, range.toAt, true, undefined));
-      const fromCalls = sort(await usageByAgent(ctx, range.fromAt, range.toAt, false, undefined));
-      expect(fromCalls.length).toBeGreaterThan(0);
-      const dailyRaw = await usageByDay(ctx, { ...range, hourlyDaily: false }, undefined);
-      if (tz === "Pacific/Chatham") {
-        // +13:45: local midnights are not on UTC hours, so the service must not take the rollup path.
-        expect(range.hourlyTotals).toBe(false);
-        expect(range.hourlyDaily).toBe(false);
-        continue;
-      }
-      expect(range.hourlyTotals && range.hourlyDaily).toBe(true);
-      expect(fromRollups).toEqual(fromCalls);
-      expect(await usageByDay(ctx, range, undefined)).toEqual(dailyRaw);
+    const sort = <T extends { elevenlabsAgentId: string }>(rows: T[]) => [...rows].sort((x, y) => x.elevenlabsAgentId.localeCompare(y.elevenlabsAgentId));
+    const cases: Array<[string, Bound, Bound]> = [
+      ["UTC", { kind: "date", date: "2026-09-01" }, { kind: "date", date: "2026-12-01" }],
+      ["Europe/Berlin", { kind: "date", date: "2026-10-20" }, { kind: "date", date: "2026-10-31" }],
+      ["America/Los_Angeles", { kind: "date", date: "2026-10-30" }, { kind: "date", date: "2026-11-03" }],
+      ["Asia/Kolkata", { kind: "date", date: "2026-10-01" }, { kind: "date", date: "2026-11-20" }], // +05:30
+      ["Pacific/Chatham", { kind: "date", date: "2026-11-01" }, { kind: "date", date: "2026-11-05" }], // +13:45
+      ["UTC", { kind: "instant", iso: "2026-10-03T10:17:31.000Z" }, { kind: "instant", iso: "2026-11-08T05:42:10.500Z" }],
+      ["Asia/Kathmandu", { kind: "instant", iso: "2026-10-03T10:17:31.000Z" }, { kind: "instant", iso: "2026-10-06T18:59:00.000Z" }],
+      // Inside one hour, around two fixtures at 18:29:59 and 18:30:00: nothing whole, all from call_logs.
+      ["UTC", { kind: "instant", iso: "2026-10-31T18:10:00.000Z" }, { kind: "instant", iso: "2026-10-31T18:50:00.000Z" }],
+      ["Asia/Kolkata", { kind: "instant", iso: "2026-10-31T17:10:00.000Z" }, { kind: "instant", iso: "2026-10-31T18:30:00.000Z" }],
+    ];
+    for (const [tz, from, to] of cases) {
+      const label = `${tz} ${JSON.stringify(from)} ${JSON.stringify(to)}`;
+      const range = await resolveUsageRange(ctx, from, to, tz);
+      const fromRollups = sort(await usageByAgent(ctx, range.fromAt, range.toAt, undefined, "rollups"));
+      const fromCalls = sort(await usageByAgent(ctx, range.fromAt, range.toAt, undefined, "raw"));
+      expect(fromCalls.length, label).toBeGreaterThan(0);
+      expect(fromRollups, label).toEqual(fromCalls);
+      const dailyRollups = await usageByDay(ctx, range, undefined, "rollups");
+      const dailyCalls = await usageByDay(ctx, range, undefined, "raw");
+      expect(dailyRollups, label).toEqual(dailyCalls);
+      expect(dailyCalls.reduce((n, d) => n + d.calls, 0), label).toBe(fromCalls.reduce((n, a) => n + a.calls, 0));
+      const agentOnly = await usageByAgent(ctx, range.fromAt, range.toAt, "agent_beta", "rollups");
+      expect(agentOnly, label).toEqual(fromCalls.filter((r) => r.elevenlabsAgentId === "agent_beta"));
     }
   });
 

@@ -25,8 +25,8 @@ export async function getOrganizationAnalytics(ctx: Ctx, query: z.infer<typeof a
   const range = await resolveUsageRange(ctx, bounds.from, bounds.to, tz);
   const scope = await agentScopeOf(ctx, query.agentId);
   const [current, previous, daily, known, price] = await Promise.all([
-    usageByAgent(ctx, range.fromAt, range.toAt, range.hourlyTotals, scope),
-    usageByAgent(ctx, range.previousFromAt, range.fromAt, range.hourlyTotals, scope),
+    usageByAgent(ctx, range.fromAt, range.toAt, scope),
+    usageByAgent(ctx, range.previousFromAt, range.fromAt, scope),
     usageByDay(ctx, range, scope),
     registeredAgents(ctx),
     pricePerMinute(ctx),

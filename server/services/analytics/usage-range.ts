@@ -1,7 +1,4 @@
-/**
- * Resolves an analytics range in a time zone: the instants [fromAt, toAt), its local days, the previous period
- * of equal length, and whether hourly rollups answer it exactly (every boundary on a whole UTC hour).
- */
+/** Resolves an analytics range in a time zone: the instants [fromAt, toAt), its local days and the previous period of equal length. */
 import { sql } from "drizzle-orm";
 import type { Ctx } from "../../lib/context";
 import { addDays, asInputError, type Bound, fromInstantSql, invalidField, localDate, toInstantSql } from "../calls/time-range";
@@ -16,10 +13,6 @@ export type UsageRange = {
   firstDay: string;
   lastDay: string;
   previousFromAt: string;
-  /** Range and previous-period boundaries fall on whole UTC hours: totals can come from the hourly rollups. */
-  hourlyTotals: boolean;
-  /** Also every local midnight inside: the daily series can come from the hourly rollups. */
-  hourlyDaily: boolean;
 };
 
 /** Fills in missing bounds: by default the last 30 local days, today included. */
@@ -58,11 +51,7 @@ export async function resolveUsageRange(ctx: Ctx, from: Bound, to: Bound, tz: st
       to_char(first_day, 'YYYY-MM-DD') as "firstDay",
       to_char(last_day, 'YYYY-MM-DD') as "lastDay",
       to_char(pf at time zone 'UTC', ${sql.raw(ISO_UTC)}) as "previousFromAt",
-      t > f as "ordered",
-      (date_trunc('hour', f, 'UTC') = f and date_trunc('hour', t, 'UTC') = t and date_trunc('hour', pf, 'UTC') = pf) as "hourlyTotals",
-      (select coalesce(bool_and(date_trunc('hour', g.day at time zone ${tz}, 'UTC') = (g.day at time zone ${tz})), true)
-         from generate_series(first_day::timestamp, (last_day + 1)::timestamp, interval '1 day') as g(day)
-         where t > f) as "hourlyDays"
+      t > f as "ordered"
     from p`;
   let row: Record<string, unknown> | undefined;
   try {
@@ -80,7 +69,5 @@ export async function resolveUsageRange(ctx: Ctx, from: Bound, to: Bound, tz: st
     firstDay: String(row.firstDay),
     lastDay: String(row.lastDay),
     previousFromAt: String(row.previousFromAt),
-    hourlyTotals: Boolean(row.hourlyTotals),
-    hourlyDaily: Boolean(row.hourlyTotals) && Boolean(row.hourlyDays),
   };
 }

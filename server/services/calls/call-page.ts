@@ -2,7 +2,7 @@
  * One keyset page of an organization's calls, newest first: calls with a start time by (started_at desc, id desc)
  * on the (organization_id, started_at desc, id desc) index, then the few without a start time by id desc.
  */
-import { and, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { agents, callLogs } from "../../db/schema";
 import type { Ctx } from "../../lib/context";
 import type { CallCursor } from "./cursor";
@@ -62,14 +62,15 @@ export async function fetchCallPage<C extends Columns>(
       : sql`${callLogs.startedAt} is not null`;
     rows = (await selectCalls(ctx, columns)
       .where(and(filters.where, after))
-      .orderBy(desc(callLogs.startedAt), desc(callLogs.id))
+      // Spelled exactly like the indexes (drizzle declares them DESC NULLS LAST) so PostgreSQL walks them in order.
+      .orderBy(sql`${callLogs.startedAt} desc nulls last`, sql`${callLogs.id} desc nulls last`)
       .limit(want)) as unknown as Row[];
   }
   if (rows.length < want && !filters.hasDateRange) {
     const after = cursor && cursor.startedAt === null ? sql`${callLogs.id} < ${cursor.id}::uuid` : undefined;
     const tail = (await selectCalls(ctx, columns)
       .where(and(filters.where, isNull(callLogs.startedAt), after))
-      .orderBy(desc(callLogs.id))
+      .orderBy(sql`${callLogs.id} desc nulls last`)
       .limit(want - rows.length)) as unknown as Row[];
     rows = rows.concat(tail);
   }
