@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import type { NextFunction, Request, Response } from "express";
 import { can, type Permission, type Role } from "@shared/permissions";
 import { users } from "../db/schema";
+import { tenantDb } from "../db/tenant";
 import type { AppDeps } from "../lib/context";
 import { AppError } from "../lib/errors";
 import { isPlatformAdmin } from "../services/auth/users";
@@ -19,7 +20,7 @@ export function loadContext(deps: AppDeps) {
             userId: row.id,
             role: row.role as Role,
             isPlatformAdmin: isPlatformAdmin(deps, row),
-            db: deps.db,
+            db: tenantDb(deps.db, row.organizationId),
             log: req.log ?? deps.log,
             deps,
           };

@@ -1,5 +1,6 @@
 import type { Role } from "@shared/permissions";
 import type { Db } from "../db/client";
+import { tenantDb } from "../db/tenant";
 import type { Env } from "../env";
 import type { Encryptor } from "./crypto";
 import type { Logger } from "./logger";
@@ -28,5 +29,5 @@ export type Ctx = {
 
 /** A tenant context for work that does not come from a user (webhooks, jobs). */
 export function systemCtx(deps: AppDeps, organizationId: string): Ctx {
-  return { organizationId, userId: "", role: "owner", isPlatformAdmin: false, db: deps.db, log: deps.log, deps };
+  return { organizationId, userId: "", role: "owner", isPlatformAdmin: false, db: tenantDb(deps.db, organizationId), log: deps.log, deps };
 }

@@ -7,7 +7,7 @@ import { getPlatformStats, listPlatformOrganizations } from "../services/admin/p
 export function adminRoutes(api: ApiRouter, _deps: AppDeps) {
   api.define(
     { method: "get", path: "/admin/stats", summary: "Platform totals (platform administrators only)", access: "platformAdmin", response: adminStats },
-    ({ ctx }) => getPlatformStats(ctx.db),
+    ({ ctx }) => getPlatformStats(ctx.deps.db),
   );
   api.define(
     {
@@ -17,6 +17,6 @@ export function adminRoutes(api: ApiRouter, _deps: AppDeps) {
       access: "platformAdmin",
       response: z.object({ data: z.array(adminOrganization) }),
     },
-    async ({ ctx }) => ({ data: await listPlatformOrganizations(ctx.db) }),
+    async ({ ctx }) => ({ data: await listPlatformOrganizations(ctx.deps.db) }),
   );
 }

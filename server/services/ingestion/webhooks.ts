@@ -5,6 +5,7 @@
 import { and, eq, isNotNull } from "drizzle-orm";
 import { z } from "zod";
 import { agents, integrations, organizations, webhookEvents } from "../../db/schema";
+import { tenantDb } from "../../db/tenant";
 import type { AppDeps } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { conversationDetail, webhookEnvelope, type WebhookEnvelope } from "../../elevenlabs/types";
@@ -120,7 +121,7 @@ export async function receiveWebhook(deps: AppDeps, delivery: WebhookDelivery): 
     event = parsed.data;
   } catch (err) {
     const error = err instanceof AppError ? err : new AppError("invalid_json", 400, "The webhook body is not valid JSON");
-    await deps.db.insert(webhookEvents).values({ organizationId, signatureOk: true, error: error.code });
+    await tenantDb(deps.db, organizationId).insert(webhookEvents).values({ organizationId, signatureOk: true, error: error.code });
     throw error;
   }
 
@@ -129,7 +130,7 @@ export async function receiveWebhook(deps: AppDeps, delivery: WebhookDelivery): 
     interpreted = interpret(event);
   } catch (err) {
     const conversationId = typeof event.data.conversation_id === "string" ? event.data.conversation_id.slice(0, 128) : null;
-    await deps.db.insert(webhookEvents).values({
+    await tenantDb(deps.db, organizationId).insert(webhookEvents).values({
       organizationId,
       type: event.type.slice(0, 64),
       conversationId,
@@ -140,7 +141,8 @@ export async function receiveWebhook(deps: AppDeps, delivery: WebhookDelivery): 
     throw err;
   }
 
-  return deps.db.transaction(async (tx) => {
+  // The organization is known and verified from here on: everything runs scoped to it.
+  return tenantDb(deps.db, organizationId).transaction(async (tx) => {
     let callLogId: string | null = null;
     if (interpreted) {
       const result = await upsertCall(tx, organizationId, interpreted.fields, "webhook");
