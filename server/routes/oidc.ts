@@ -26,7 +26,14 @@ export function oidcRoutes(api: ApiRouter, deps: AppDeps) {
   const notConfigured = () => new AppError("not_found", 404, "Single sign-on is not configured");
 
   api.define(
-    { method: "get", path: "/auth/login", summary: "Start single sign-on: redirects to the OIDC provider (PKCE, state, nonce)", access: "public", query: oidcLoginQuery, status: 302 },
+    {
+      method: "get",
+      path: "/auth/login",
+      summary: "Start single sign-on: redirects to the OIDC provider (PKCE, state, nonce)",
+      access: "public",
+      query: oidcLoginQuery,
+      status: 302,
+    },
     async ({ query, req, res }) => {
       if (!oidc) throw notConfigured();
       try {
@@ -41,7 +48,14 @@ export function oidcRoutes(api: ApiRouter, deps: AppDeps) {
   );
 
   api.define(
-    { method: "get", path: "/auth/callback", summary: "OIDC callback: signs in (creating the user and organization at first) and redirects", access: "public", query: callbackQuery, status: 302 },
+    {
+      method: "get",
+      path: "/auth/callback",
+      summary: "OIDC callback: signs in (creating the user and organization at first) and redirects",
+      access: "public",
+      query: callbackQuery,
+      status: 302,
+    },
     async ({ req, res }) => {
       if (!oidc) throw notConfigured();
       // One-time: forget the pending login before anything else, so a replayed callback finds nothing.

@@ -1,4 +1,13 @@
-import { auditLogPage, auditLogQuery, createInvitationInput, idParam, invitationCreated, teamMember, teamMembers, updateMemberInput } from "@shared/schemas";
+import {
+  auditLogPage,
+  auditLogQuery,
+  createInvitationInput,
+  idParam,
+  invitationCreated,
+  teamMember,
+  teamMembers,
+  updateMemberInput,
+} from "@shared/schemas";
 import type { AppDeps } from "../lib/context";
 import type { ApiRouter } from "../lib/http";
 import { changeMemberRole, listMembers, removeMember } from "../services/team/members";
@@ -7,31 +16,80 @@ import { listAuditLog } from "../services/audit/list-audit-log";
 
 export function teamRoutes(api: ApiRouter, _deps: AppDeps) {
   api.define(
-    { method: "get", path: "/team/members", summary: "Team members with their roles, and pending invitations (for managers)", access: "user", permission: "team:read", response: teamMembers },
+    {
+      method: "get",
+      path: "/team/members",
+      summary: "Team members with their roles, and pending invitations (for managers)",
+      access: "user",
+      permission: "team:read",
+      response: teamMembers,
+    },
     ({ ctx }) => listMembers(ctx),
   );
   api.define(
-    { method: "post", path: "/team/invitations", summary: "Invite someone by email; returns the invite link to copy", access: "user", permission: "team:manage", body: createInvitationInput, response: invitationCreated, status: 201 },
+    {
+      method: "post",
+      path: "/team/invitations",
+      summary: "Invite someone by email; returns the invite link to copy",
+      access: "user",
+      permission: "team:manage",
+      body: createInvitationInput,
+      response: invitationCreated,
+      status: 201,
+    },
     ({ ctx, body, req }) => createInvitation(ctx, body, req.ip),
   );
   api.define(
-    { method: "delete", path: "/team/invitations/:id", summary: "Revoke a pending invitation", access: "user", permission: "team:manage", params: idParam, status: 204 },
+    {
+      method: "delete",
+      path: "/team/invitations/:id",
+      summary: "Revoke a pending invitation",
+      access: "user",
+      permission: "team:manage",
+      params: idParam,
+      status: 204,
+    },
     async ({ ctx, params, req }) => {
       await revokeInvitation(ctx, params.id, req.ip);
     },
   );
   api.define(
-    { method: "patch", path: "/team/members/:id", summary: "Change a member's role (the last owner stays owner)", access: "user", permission: "team:manage", params: idParam, body: updateMemberInput, response: teamMember },
+    {
+      method: "patch",
+      path: "/team/members/:id",
+      summary: "Change a member's role (the last owner stays owner)",
+      access: "user",
+      permission: "team:manage",
+      params: idParam,
+      body: updateMemberInput,
+      response: teamMember,
+    },
     ({ ctx, params, body, req }) => changeMemberRole(ctx, params.id, body.role, req.ip),
   );
   api.define(
-    { method: "delete", path: "/team/members/:id", summary: "Remove a member (never the last owner)", access: "user", permission: "team:manage", params: idParam, status: 204 },
+    {
+      method: "delete",
+      path: "/team/members/:id",
+      summary: "Remove a member (never the last owner)",
+      access: "user",
+      permission: "team:manage",
+      params: idParam,
+      status: 204,
+    },
     async ({ ctx, params, req }) => {
       await removeMember(ctx, params.id, req.ip);
     },
   );
   api.define(
-    { method: "get", path: "/team/audit-log", summary: "The organization's audit log, newest first", access: "user", permission: "audit:read", query: auditLogQuery, response: auditLogPage },
+    {
+      method: "get",
+      path: "/team/audit-log",
+      summary: "The organization's audit log, newest first",
+      access: "user",
+      permission: "audit:read",
+      query: auditLogQuery,
+      response: auditLogPage,
+    },
     ({ ctx, query }) => listAuditLog(ctx, query),
   );
 }

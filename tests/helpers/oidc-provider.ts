@@ -47,15 +47,32 @@ export async function startOidcProvider(options: { redirectUri?: string } = {}):
   const clientId = "vad-test-client";
   const clientSecret = "vad-test-client-secret-0123456789";
   type Details = {
-    prompt: { name: string; details: { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> } };
+    prompt: {
+      name: string;
+      details: {
+        missingOIDCScope?: string[];
+        missingOIDCClaims?: string[];
+        missingResourceScopes?: Record<string, string[]>;
+      };
+    };
     params: { client_id: string };
     session?: { accountId: string };
     grantId?: string;
   };
-  type Grant = { addOIDCScope: (s: string) => void; addOIDCClaims: (c: string[]) => void; addResourceScope: (r: string, s: string) => void; save: () => Promise<string> };
+  type Grant = {
+    addOIDCScope: (s: string) => void;
+    addOIDCClaims: (c: string[]) => void;
+    addResourceScope: (r: string, s: string) => void;
+    save: () => Promise<string>;
+  };
   type ProviderApi = {
     interactionDetails: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<Details>;
-    interactionFinished: (req: http.IncomingMessage, res: http.ServerResponse, result: unknown, opts: { mergeWithLastSubmission: boolean }) => Promise<void>;
+    interactionFinished: (
+      req: http.IncomingMessage,
+      res: http.ServerResponse,
+      result: unknown,
+      opts: { mergeWithLastSubmission: boolean },
+    ) => Promise<void>;
     callback: () => http.RequestListener;
     Grant: { new (init: { accountId: string; clientId: string }): Grant; find: (id: string) => Promise<Grant> };
   };
@@ -114,7 +131,12 @@ export async function startOidcProvider(options: { redirectUri?: string } = {}):
     const details = await api.interactionDetails(req, res);
     if (details.prompt.name === "login") {
       if (!pendingAccount) throw new Error("no account chosen for this login");
-      await api.interactionFinished(req, res, { login: { accountId: pendingAccount } }, { mergeWithLastSubmission: false });
+      await api.interactionFinished(
+        req,
+        res,
+        { login: { accountId: pendingAccount } },
+        { mergeWithLastSubmission: false },
+      );
       return;
     }
     const grant = details.grantId
@@ -123,7 +145,8 @@ export async function startOidcProvider(options: { redirectUri?: string } = {}):
     const missing = details.prompt.details;
     if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(" "));
     if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
-    for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(resource, scopes.join(" "));
+    for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
+      grant.addResourceScope(resource, scopes.join(" "));
     const grantId = await grant.save();
     await api.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
   }
@@ -137,7 +160,8 @@ export async function startOidcProvider(options: { redirectUri?: string } = {}):
       const res = await fetch(next, { redirect: "manual", headers: { cookie: jar.header() } });
       jar.store(res);
       const location = res.headers.get("location");
-      if (res.status < 300 || res.status >= 400 || !location) throw new Error(`provider answered ${res.status} at ${next.pathname}: ${(await res.text()).slice(0, 300)}`);
+      if (res.status < 300 || res.status >= 400 || !location)
+        throw new Error(`provider answered ${res.status} at ${next.pathname}: ${(await res.text()).slice(0, 300)}`);
       next = new URL(location, next);
     }
     throw new Error("too many redirects at the provider");

@@ -13,7 +13,12 @@ export function tokenOf(inviteUrl: string): string {
 export async function invite(owner: Agent, role: Role, email = uniqueEmail(role)) {
   const res = await owner.post("/api/team/invitations").send({ email, role });
   if (res.status !== 201) throw new Error(`invite failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { email, token: tokenOf(res.body.inviteUrl), inviteUrl: res.body.inviteUrl as string, invitationId: res.body.invitation.id as string };
+  return {
+    email,
+    token: tokenOf(res.body.inviteUrl),
+    inviteUrl: res.body.inviteUrl as string,
+    invitationId: res.body.invitation.id as string,
+  };
 }
 
 /** A signed-in member of `owner`'s organization with `role`. */

@@ -68,7 +68,12 @@ describe("OIDC sign-in", () => {
     expect(first.status).toBe(302);
     expect(first.headers.location).toBe("/dashboard");
     const me = (await agent.get("/api/auth/user").expect(200)).body;
-    expect(me).toMatchObject({ email: idp.accounts.get(sub)?.email, name: "Ada Lovelace", role: "owner", isPlatformAdmin: false });
+    expect(me).toMatchObject({
+      email: idp.accounts.get(sub)?.email,
+      name: "Ada Lovelace",
+      role: "owner",
+      isPlatformAdmin: false,
+    });
     expect(me.organization.name).toBe("Ada Lovelace's organization");
 
     const again = request.agent(t.app);
@@ -78,7 +83,10 @@ describe("OIDC sign-in", () => {
     expect(me2.id).toBe(me.id);
     expect(me2.organization.id).toBe(me.organization.id);
 
-    const signIns = await t.deps.db.select().from(auditLog).where(and(eq(auditLog.actorUserId, me.id), eq(auditLog.action, "auth.sign_in")));
+    const signIns = await t.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.actorUserId, me.id), eq(auditLog.action, "auth.sign_in")));
     expect(signIns.length).toBe(2);
   });
 
@@ -140,7 +148,9 @@ describe("OIDC sign-in", () => {
   it("answers a provider error (denied consent) with a redirect to the sign-in page", async () => {
     const agent = request.agent(t.app);
     const state = new URL(await startLogin(agent)).searchParams.get("state") ?? "";
-    const res = await agent.get(`/api/auth/callback?error=access_denied&state=${state}&iss=${encodeURIComponent(idp.issuer)}`).expect(302);
+    const res = await agent
+      .get(`/api/auth/callback?error=access_denied&state=${state}&iss=${encodeURIComponent(idp.issuer)}`)
+      .expect(302);
     expect(res.headers.location).toBe("/login?error=sso_failed");
   });
 
@@ -158,7 +168,10 @@ describe("OIDC sign-in", () => {
     const refused = await ssoLogin(unverified, newAccount({ email: unverifiedOwner.email, email_verified: false }));
     expect(refused.headers.location).toBe("/login?error=email_not_verified");
     await unverified.get("/api/auth/user").expect(401);
-    const failures = await t.deps.db.select().from(auditLog).where(and(eq(auditLog.actorUserId, unverifiedOwner.id), eq(auditLog.action, "auth.sign_in_failed")));
+    const failures = await t.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.actorUserId, unverifiedOwner.id), eq(auditLog.action, "auth.sign_in_failed")));
     expect(failures.length).toBe(1);
 
     const { user: verifiedOwner } = await signUp(t.app);
@@ -184,8 +197,17 @@ describe("OIDC sign-in", () => {
 
   it("returns to a same-origin path only", async () => {
     const a = request.agent(t.app);
-    expect((await ssoLogin(a, newAccount(), `?returnTo=${encodeURIComponent("/agents?tab=all")}`)).headers.location).toBe("/agents?tab=all");
-    for (const evil of ["https://evil.example/x", "//evil.example/x", "/\\evil.example", "/.//evil.example", "javascript:alert(1)", "evil"]) {
+    expect(
+      (await ssoLogin(a, newAccount(), `?returnTo=${encodeURIComponent("/agents?tab=all")}`)).headers.location,
+    ).toBe("/agents?tab=all");
+    for (const evil of [
+      "https://evil.example/x",
+      "//evil.example/x",
+      "/\\evil.example",
+      "/.//evil.example",
+      "javascript:alert(1)",
+      "evil",
+    ]) {
       const agent = request.agent(t.app);
       const res = await ssoLogin(agent, newAccount(), `?returnTo=${encodeURIComponent(evil)}`);
       expect(res.headers.location, evil).toBe("/dashboard");
@@ -197,7 +219,8 @@ describe("OIDC sign-in", () => {
     expect(safeReturnTo("/%2F%2Fevil.example")).toBe("/%2F%2Fevil.example");
     expect(safeReturnTo("/\t/evil.example")).toBe("/dashboard");
     expect(safeReturnTo("/x\\y")).toBe("/dashboard");
-    for (const sneaky of ["/.//evil.example", "/a/..//evil.example", "/%2e//evil.example"]) expect(safeReturnTo(sneaky), sneaky).toBe("/dashboard");
+    for (const sneaky of ["/.//evil.example", "/a/..//evil.example", "/%2e//evil.example"])
+      expect(safeReturnTo(sneaky), sneaky).toBe("/dashboard");
     expect(safeReturnTo(undefined)).toBe("/dashboard");
   });
 
@@ -212,7 +235,11 @@ describe("OIDC sign-in", () => {
     const me = (await agent.get("/api/auth/user").expect(200)).body;
     expect(me).toMatchObject({ email, role: "viewer", organization: { id: ownerUser.organization.id } });
 
-    const reused = await ssoLogin(request.agent(t.app), newAccount({ email: uniqueEmail("other") }), `?inviteToken=${encodeURIComponent(token)}`);
+    const reused = await ssoLogin(
+      request.agent(t.app),
+      newAccount({ email: uniqueEmail("other") }),
+      `?inviteToken=${encodeURIComponent(token)}`,
+    );
     expect(reused.headers.location).toBe("/login?error=invalid_invitation");
   });
 });

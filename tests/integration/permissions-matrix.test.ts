@@ -44,7 +44,8 @@ async function call(caller: Caller, def: AnyRouteDef) {
   const req = caller.agent[def.method](path);
   const res = def.method === "get" ? await req : await req.send({});
   // Some routes end the session (logout): sign back in so the next route is called as the same person.
-  if ((await caller.agent.get("/api/auth/user")).status === 401) caller.agent = await login(caller.email, caller.password);
+  if ((await caller.agent.get("/api/auth/user")).status === 401)
+    caller.agent = await login(caller.email, caller.password);
   return { path, status: res.status, code: (res.body as { error?: { code?: string } })?.error?.code };
 }
 
@@ -69,15 +70,23 @@ describe("permission matrix", () => {
   it("sees the whole router", () => {
     expect(routes.length).toBeGreaterThan(10);
     const keys = routes.map(key);
-    expect(keys).toEqual(expect.arrayContaining(["get /team/members", "patch /team/members/:id", "get /auth/callback", "post /agents"]));
+    expect(keys).toEqual(
+      expect.arrayContaining(["get /team/members", "patch /team/members/:id", "get /auth/callback", "post /agents"]),
+    );
   });
 
   it("every signed-in route names a permission from the map (or is an explicit any-signed-in route)", () => {
-    const missing = routes.filter((def) => def.access === "user" && !def.permission && !ANY_SIGNED_IN.has(key(def))).map(key);
-    expect(missing, "routes with access 'user' but no permission: add one to the route, or to ANY_SIGNED_IN if truly for everyone").toEqual([]);
+    const missing = routes
+      .filter((def) => def.access === "user" && !def.permission && !ANY_SIGNED_IN.has(key(def)))
+      .map(key);
+    expect(
+      missing,
+      "routes with access 'user' but no permission: add one to the route, or to ANY_SIGNED_IN if truly for everyone",
+    ).toEqual([]);
     const unknown = routes.filter((def) => def.permission && !(def.permission in PERMISSIONS)).map(key);
     expect(unknown).toEqual([]);
-    for (const allowed of ANY_SIGNED_IN) expect(routes.map(key), `stale ANY_SIGNED_IN entry ${allowed}`).toContain(allowed);
+    for (const allowed of ANY_SIGNED_IN)
+      expect(routes.map(key), `stale ANY_SIGNED_IN entry ${allowed}`).toContain(allowed);
   });
 
   it("refuses every non-public route without a session (401)", async () => {
@@ -105,13 +114,17 @@ describe("permission matrix", () => {
           // A route with neither a permission nor an ANY_SIGNED_IN entry already fails the test above.
           if (!def.permission && !ANY_SIGNED_IN.has(key(def))) continue;
           const allowed = def.permission ? can(role, def.permission) : true;
-          if (allowed && (status === 401 || status === 403)) failures.push(`${seen}, expected it to be allowed (${def.permission ?? "any signed-in"})`);
-          if (!allowed && status !== 403) failures.push(`${seen}, expected 403 (${def.permission} is not granted to ${role})`);
+          if (allowed && (status === 401 || status === 403))
+            failures.push(`${seen}, expected it to be allowed (${def.permission ?? "any signed-in"})`);
+          if (!allowed && status !== 403)
+            failures.push(`${seen}, expected 403 (${def.permission} is not granted to ${role})`);
         }
       }
       expect(failures).toEqual([]);
       // The matrix is not vacuous: lower roles are actually refused something.
-      const refusable = routes.filter((d) => d.access === "platformAdmin" || (d.permission && !can(role, d.permission))).length;
+      const refusable = routes.filter(
+        (d) => d.access === "platformAdmin" || (d.permission && !can(role, d.permission)),
+      ).length;
       expect(denied).toBeGreaterThanOrEqual(refusable);
       if (role === "viewer") expect(refusable).toBeGreaterThan(5);
     });

@@ -16,7 +16,10 @@ describe("invitations", () => {
   it("creates an invite link whose token is stored only as a hash, and lets the invitee join with the role", async () => {
     const { agent: owner, user: ownerUser } = await signUp(t.app);
     const email = uniqueEmail("colleague");
-    const res = await owner.post("/api/team/invitations").send({ email: email.toUpperCase(), role: "admin" }).expect(201);
+    const res = await owner
+      .post("/api/team/invitations")
+      .send({ email: email.toUpperCase(), role: "admin" })
+      .expect(201);
     const url = new URL(res.body.inviteUrl);
     expect(`${url.origin}${url.pathname}`).toBe("http://app.test/register");
     const token = url.searchParams.get("token") ?? "";
@@ -38,25 +41,42 @@ describe("invitations", () => {
     expect(after.body.data.map((m: { email: string }) => m.email)).toEqual([ownerUser.email, email]);
     expect(after.body.invitations).toEqual([]);
 
-    const reused = await request(t.app).post("/api/auth/register").send({ email: uniqueEmail(), password: "long enough pw", inviteToken: token }).expect(400);
+    const reused = await request(t.app)
+      .post("/api/auth/register")
+      .send({ email: uniqueEmail(), password: "long enough pw", inviteToken: token })
+      .expect(400);
     expect(reused.body.error.code).toBe("invalid_invitation");
   });
 
   it("refuses an expired token, a token for another email, and an unknown token, creating no account", async () => {
     const { agent: owner } = await signUp(t.app);
     const wrongEmail = await invite(owner, "member");
-    const res = await request(t.app).post("/api/auth/register").send({ email: uniqueEmail(), password: "long enough pw", inviteToken: wrongEmail.token }).expect(400);
+    const res = await request(t.app)
+      .post("/api/auth/register")
+      .send({ email: uniqueEmail(), password: "long enough pw", inviteToken: wrongEmail.token })
+      .expect(400);
     expect(res.body.error.code).toBe("invalid_invitation");
     // The invitation survives a failed attempt with another email.
     await signUp(t.app, { email: wrongEmail.email, inviteToken: wrongEmail.token });
 
     const expired = await invite(owner, "member");
-    await t.deps.db.update(invitations).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(invitations.id, expired.invitationId));
-    const late = await request(t.app).post("/api/auth/register").send({ email: expired.email, password: "long enough pw", inviteToken: expired.token }).expect(400);
+    await t.deps.db
+      .update(invitations)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(invitations.id, expired.invitationId));
+    const late = await request(t.app)
+      .post("/api/auth/register")
+      .send({ email: expired.email, password: "long enough pw", inviteToken: expired.token })
+      .expect(400);
     expect(late.body.error.code).toBe("invalid_invitation");
-    const unknown = await request(t.app).post("/api/auth/register").send({ email: uniqueEmail(), password: "long enough pw", inviteToken: "nope" }).expect(400);
+    const unknown = await request(t.app)
+      .post("/api/auth/register")
+      .send({ email: uniqueEmail(), password: "long enough pw", inviteToken: "nope" })
+      .expect(400);
     expect(unknown.body.error.code).toBe("invalid_invitation");
-    const login = await request(t.app).post("/api/auth/login/password").send({ email: expired.email, password: "long enough pw" });
+    const login = await request(t.app)
+      .post("/api/auth/login/password")
+      .send({ email: expired.email, password: "long enough pw" });
     expect(login.status).toBe(401);
   });
 
@@ -68,13 +88,19 @@ describe("invitations", () => {
     const list = await owner.get("/api/team/members").expect(200);
     expect(list.body.invitations).toHaveLength(1);
     expect(list.body.invitations[0]).toMatchObject({ email, role: "member" });
-    const old = await request(t.app).post("/api/auth/register").send({ email, password: "long enough pw", inviteToken: first.token }).expect(400);
+    const old = await request(t.app)
+      .post("/api/auth/register")
+      .send({ email, password: "long enough pw", inviteToken: first.token })
+      .expect(400);
     expect(old.body.error.code).toBe("invalid_invitation");
 
     await owner.delete(`/api/team/invitations/${second.invitationId}`).expect(204);
     await owner.delete(`/api/team/invitations/${second.invitationId}`).expect(404);
     expect((await owner.get("/api/team/members").expect(200)).body.invitations).toEqual([]);
-    const revoked = await request(t.app).post("/api/auth/register").send({ email, password: "long enough pw", inviteToken: second.token }).expect(400);
+    const revoked = await request(t.app)
+      .post("/api/auth/register")
+      .send({ email, password: "long enough pw", inviteToken: second.token })
+      .expect(400);
     expect(revoked.body.error.code).toBe("invalid_invitation");
   });
 
@@ -83,7 +109,10 @@ describe("invitations", () => {
     const self = await owner.post("/api/team/invitations").send({ email: user.email, role: "admin" }).expect(409);
     expect(self.body.error.code).toBe("already_member");
     const { user: stranger } = await signUp(t.app);
-    const elsewhere = await owner.post("/api/team/invitations").send({ email: stranger.email, role: "admin" }).expect(409);
+    const elsewhere = await owner
+      .post("/api/team/invitations")
+      .send({ email: stranger.email, role: "admin" })
+      .expect(409);
     expect(elsewhere.body.error.code).toBe("email_taken");
     const bad = await owner.post("/api/team/invitations").send({ email: "nope", role: "boss" }).expect(400);
     expect(Object.keys(bad.body.error.fields)).toEqual(expect.arrayContaining(["email", "role"]));
@@ -147,9 +176,15 @@ describe("members", () => {
     const { agent: owner, user: ownerUser } = await signUp(t.app);
     const { agent: admin } = await joinAs(t.app, owner, "admin");
     const { user: member } = await joinAs(t.app, owner, "member");
-    expect((await admin.patch(`/api/team/members/${member.id}`).send({ role: "owner" }).expect(403)).body.error.code).toBe("owner_required");
-    expect((await admin.patch(`/api/team/members/${ownerUser.id}`).send({ role: "member" }).expect(403)).body.error.code).toBe("owner_required");
-    expect((await admin.delete(`/api/team/members/${ownerUser.id}`).expect(403)).body.error.code).toBe("owner_required");
+    expect(
+      (await admin.patch(`/api/team/members/${member.id}`).send({ role: "owner" }).expect(403)).body.error.code,
+    ).toBe("owner_required");
+    expect(
+      (await admin.patch(`/api/team/members/${ownerUser.id}`).send({ role: "member" }).expect(403)).body.error.code,
+    ).toBe("owner_required");
+    expect((await admin.delete(`/api/team/members/${ownerUser.id}`).expect(403)).body.error.code).toBe(
+      "owner_required",
+    );
     await admin.patch(`/api/team/members/${member.id}`).send({ role: "viewer" }).expect(200);
   });
 
@@ -185,7 +220,10 @@ describe("members", () => {
 describe("audit log", () => {
   it("records sign-ins, failures, invitations and role changes; owners and admins page through it", async () => {
     const { agent: owner, user: ownerUser, password } = await signUp(t.app);
-    await request(t.app).post("/api/auth/login/password").send({ email: ownerUser.email, password: "wrong password!" }).expect(401);
+    await request(t.app)
+      .post("/api/auth/login/password")
+      .send({ email: ownerUser.email, password: "wrong password!" })
+      .expect(401);
     await request(t.app).post("/api/auth/login/password").send({ email: ownerUser.email, password }).expect(200);
     const { agent: admin, user: adminUser } = await joinAs(t.app, owner, "admin");
     const pending = await invite(owner, "viewer");
@@ -197,17 +235,31 @@ describe("audit log", () => {
     expect(all.nextCursor).toBeNull();
     const actions = all.data.map((e: { action: string }) => e.action);
     expect(actions).toEqual(
-      expect.arrayContaining(["user.registered", "auth.sign_in_failed", "auth.sign_in", "invitation.created", "invitation.accepted", "invitation.revoked", "member.role_changed"]),
+      expect.arrayContaining([
+        "user.registered",
+        "auth.sign_in_failed",
+        "auth.sign_in",
+        "invitation.created",
+        "invitation.accepted",
+        "invitation.revoked",
+        "member.role_changed",
+      ]),
     );
     const roleChange = all.data.find((e: { action: string }) => e.action === "member.role_changed");
-    expect(roleChange).toMatchObject({ actorUserId: ownerUser.id, actorEmail: ownerUser.email, target: `${adminUser.email}: member -> admin` });
+    expect(roleChange).toMatchObject({
+      actorUserId: ownerUser.id,
+      actorEmail: ownerUser.email,
+      target: `${adminUser.email}: member -> admin`,
+    });
     const times = all.data.map((e: { createdAt: string }) => e.createdAt);
     expect([...times].sort().reverse()).toEqual(times);
 
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { data: { id: string }[]; nextCursor: string | null } = (await admin.get(`/api/team/audit-log?limit=3${cursor ? `&cursor=${cursor}` : ""}`).expect(200)).body;
+      const page: { data: { id: string }[]; nextCursor: string | null } = (
+        await admin.get(`/api/team/audit-log?limit=3${cursor ? `&cursor=${cursor}` : ""}`).expect(200)
+      ).body;
       expect(page.data.length).toBeLessThanOrEqual(3);
       seen.push(...page.data.map((e: { id: string }) => e.id));
       cursor = page.nextCursor;

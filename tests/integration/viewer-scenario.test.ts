@@ -15,7 +15,10 @@ describe("a viewer invited by an owner", () => {
   it("sees calls and agents but cannot change the key, agents or the team", async () => {
     const { agent: owner, user: ownerUser } = await signUp(t.app, { organizationName: "Calls Inc" });
     const orgId = ownerUser.organization.id;
-    const [registered] = await t.deps.db.insert(agents).values({ organizationId: orgId, elevenlabsAgentId: "agent_viewer_1", name: "Front desk" }).returning();
+    const [registered] = await t.deps.db
+      .insert(agents)
+      .values({ organizationId: orgId, elevenlabsAgentId: "agent_viewer_1", name: "Front desk" })
+      .returning();
     await t.deps.db.insert(callLogs).values({
       organizationId: orgId,
       agentId: registered.id,
@@ -33,7 +36,12 @@ describe("a viewer invited by an owner", () => {
     const viewer = request.agent(t.app);
     const joined = await viewer
       .post("/api/auth/register")
-      .send({ email, password: "viewer password 1", name: "Vera Viewer", inviteToken: tokenOf(invitation.body.inviteUrl) })
+      .send({
+        email,
+        password: "viewer password 1",
+        name: "Vera Viewer",
+        inviteToken: tokenOf(invitation.body.inviteUrl),
+      })
       .expect(201);
     expect(joined.body).toMatchObject({ email, role: "viewer", organization: { id: orgId, name: "Calls Inc" } });
 
@@ -46,7 +54,10 @@ describe("a viewer invited by an owner", () => {
     await viewer.get("/api/team/members").expect(200);
 
     const attempts: [string, () => request.Test][] = [
-      ["save key", () => viewer.post("/api/integrations").send({ provider: "elevenlabs", apiKey: "sk_viewer_should_not_save" })],
+      [
+        "save key",
+        () => viewer.post("/api/integrations").send({ provider: "elevenlabs", apiKey: "sk_viewer_should_not_save" }),
+      ],
       ["delete key", () => viewer.delete("/api/integrations/elevenlabs")],
       ["add agent", () => viewer.post("/api/agents").send({ elevenLabsAgentId: "agent_new" })],
       ["rename agent", () => viewer.patch(`/api/agents/${registered.id}`).send({ name: "Renamed" })],

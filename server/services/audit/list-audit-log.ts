@@ -39,7 +39,9 @@ export async function listAuditLog(ctx: Ctx, input: { limit: number; cursor?: st
     .where(
       and(
         eq(auditLog.organizationId, ctx.organizationId),
-        after ? sql`(${auditLog.createdAt}, ${auditLog.id}) < (${after.createdAt}::timestamptz, ${after.id}::uuid)` : undefined,
+        after
+          ? sql`(${auditLog.createdAt}, ${auditLog.id}) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`
+          : undefined,
       ),
     )
     .orderBy(desc(auditLog.createdAt), desc(auditLog.id))

@@ -13,13 +13,22 @@ import type { OidcIdentity } from "./oidc";
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 async function findBySubject(db: Db, identity: OidcIdentity): Promise<UserRow | undefined> {
-  const [row] = await db.select().from(users).where(and(eq(users.oidcIssuer, identity.issuer), eq(users.oidcSubject, identity.subject)));
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.oidcIssuer, identity.issuer), eq(users.oidcSubject, identity.subject)));
   return row;
 }
 
 async function signedIn(deps: AppDeps, row: UserRow, ip: string | undefined, how: string): Promise<string> {
   await touchLogin(deps.db, row.id);
-  await recordAudit(deps.db, { organizationId: row.organizationId, actorUserId: row.id, action: "auth.sign_in", target: how, ip });
+  await recordAudit(deps.db, {
+    organizationId: row.organizationId,
+    actorUserId: row.id,
+    action: "auth.sign_in",
+    target: how,
+    ip,
+  });
   return row.id;
 }
 
@@ -28,7 +37,12 @@ async function signedIn(deps: AppDeps, row: UserRow, ip: string | undefined, how
  * provider vouches for the email (email_verified); else a new user in a new organization, or in the
  * organization of the invitation the sign-in started with.
  */
-export async function signInWithOidc(deps: AppDeps, identity: OidcIdentity, inviteToken: string | undefined, ip: string | undefined): Promise<string> {
+export async function signInWithOidc(
+  deps: AppDeps,
+  identity: OidcIdentity,
+  inviteToken: string | undefined,
+  ip: string | undefined,
+): Promise<string> {
   const known = await findBySubject(deps.db, identity);
   if (known) return signedIn(deps, known, ip, "oidc");
 
@@ -39,24 +53,54 @@ export async function signInWithOidc(deps: AppDeps, identity: OidcIdentity, invi
   const byEmail = await findUserByEmail(deps.db, email);
   if (byEmail) {
     if (!identity.emailVerified) {
-      await recordAudit(deps.db, { organizationId: byEmail.organizationId, actorUserId: byEmail.id, action: "auth.sign_in_failed", target: "oidc: email not verified, account not linked", ip });
-      throw new AppError("email_not_verified", 403, "An account with this email exists; the identity provider has not verified the email, so it was not linked");
+      await recordAudit(deps.db, {
+        organizationId: byEmail.organizationId,
+        actorUserId: byEmail.id,
+        action: "auth.sign_in_failed",
+        target: "oidc: email not verified, account not linked",
+        ip,
+      });
+      throw new AppError(
+        "email_not_verified",
+        403,
+        "An account with this email exists; the identity provider has not verified the email, so it was not linked",
+      );
     }
     if (byEmail.oidcSubject && byEmail.oidcIssuer === identity.issuer) {
-      await recordAudit(deps.db, { organizationId: byEmail.organizationId, actorUserId: byEmail.id, action: "auth.sign_in_failed", target: "oidc: email belongs to another identity", ip });
-      throw new AppError("sso_account_conflict", 409, "This email is already linked to another single sign-on identity");
+      await recordAudit(deps.db, {
+        organizationId: byEmail.organizationId,
+        actorUserId: byEmail.id,
+        action: "auth.sign_in_failed",
+        target: "oidc: email belongs to another identity",
+        ip,
+      });
+      throw new AppError(
+        "sso_account_conflict",
+        409,
+        "This email is already linked to another single sign-on identity",
+      );
     }
     const [linked] = await deps.db
       .update(users)
       .set({ oidcIssuer: identity.issuer, oidcSubject: identity.subject })
       .where(eq(users.id, byEmail.id))
       .returning();
-    await recordAudit(deps.db, { organizationId: linked.organizationId, actorUserId: linked.id, action: "auth.sso_linked", target: identity.issuer, ip });
+    await recordAudit(deps.db, {
+      organizationId: linked.organizationId,
+      actorUserId: linked.id,
+      action: "auth.sso_linked",
+      target: identity.issuer,
+      ip,
+    });
     return signedIn(deps, linked, ip, "oidc");
   }
 
   if (inviteToken && !identity.emailVerified)
-    throw new AppError("email_not_verified", 403, "The identity provider has not verified your email, so the invitation cannot be accepted");
+    throw new AppError(
+      "email_not_verified",
+      403,
+      "The identity provider has not verified your email, so the invitation cannot be accepted",
+    );
 
   try {
     const userId = await deps.db.transaction(async (tx) => {
@@ -65,14 +109,28 @@ export async function signInWithOidc(deps: AppDeps, identity: OidcIdentity, invi
       if (inviteToken) {
         ({ organizationId, role } = await acceptInvitation(tx, inviteToken, email));
       } else {
-        organizationId = (await createOrganization(tx as unknown as Db, `${identity.name || email.split("@")[0]}'s organization`)).id;
+        organizationId = (
+          await createOrganization(tx as unknown as Db, `${identity.name || email.split("@")[0]}'s organization`)
+        ).id;
       }
       const [created] = await tx
         .insert(users)
-        .values({ organizationId, email, name: identity.name, role, oidcIssuer: identity.issuer, oidcSubject: identity.subject, lastLoginAt: new Date() })
+        .values({
+          organizationId,
+          email,
+          name: identity.name,
+          role,
+          oidcIssuer: identity.issuer,
+          oidcSubject: identity.subject,
+          lastLoginAt: new Date(),
+        })
         .returning({ id: users.id });
       const audit = { organizationId, actorUserId: created.id, ip };
-      await recordAudit(tx as unknown as Db, { ...audit, action: inviteToken ? "invitation.accepted" : "user.registered", target: email });
+      await recordAudit(tx as unknown as Db, {
+        ...audit,
+        action: inviteToken ? "invitation.accepted" : "user.registered",
+        target: email,
+      });
       await recordAudit(tx as unknown as Db, { ...audit, action: "auth.sign_in", target: "oidc" });
       return created.id;
     });

@@ -7,16 +7,29 @@ import { AppError } from "../../lib/errors";
 export type OidcSettings = NonNullable<Env["oidc"]>;
 
 /** What the browser's session remembers between the redirect and the callback; used once. */
-export type PendingOidcLogin = { state: string; nonce: string; codeVerifier: string; returnTo: string; inviteToken?: string };
+export type PendingOidcLogin = {
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+  returnTo: string;
+  inviteToken?: string;
+};
 
-export type OidcIdentity = { issuer: string; subject: string; email: string | null; emailVerified: boolean; name: string | null };
+export type OidcIdentity = {
+  issuer: string;
+  subject: string;
+  email: string | null;
+  emailVerified: boolean;
+  name: string | null;
+};
 
 export const DEFAULT_RETURN_TO = "/dashboard";
 
 /** Only a same-origin path: `/x`, never `//host`, `/\host`, a scheme, or control characters. */
 export function safeReturnTo(value: string | undefined | null): string {
   if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return DEFAULT_RETURN_TO;
-  if ([...value].some((ch) => ch === "\\" || ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) return DEFAULT_RETURN_TO;
+  if ([...value].some((ch) => ch === "\\" || ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f))
+    return DEFAULT_RETURN_TO;
   try {
     const base = "http://same-origin.invalid";
     const url = new URL(value, base);
@@ -56,10 +69,16 @@ export class OidcClient {
       const issuer = new URL(this.settings.issuerUrl);
       const insecure = issuer.protocol === "http:"; // env.ts allows http only for localhost / 127.0.0.1
       this.configuration = client
-        .discovery(issuer, this.settings.clientId, this.settings.clientSecret ?? undefined, this.settings.clientSecret ? undefined : client.None(), {
-          execute: insecure ? [client.allowInsecureRequests] : [],
-          timeout: 10,
-        })
+        .discovery(
+          issuer,
+          this.settings.clientId,
+          this.settings.clientSecret ?? undefined,
+          this.settings.clientSecret ? undefined : client.None(),
+          {
+            execute: insecure ? [client.allowInsecureRequests] : [],
+            timeout: 10,
+          },
+        )
         .catch((err: unknown) => {
           this.configuration = null;
           this.log.warn({ oidcError: describe(err) }, "OIDC discovery failed");
@@ -69,7 +88,10 @@ export class OidcClient {
     return this.configuration;
   }
 
-  async startLogin(options: { returnTo?: string; inviteToken?: string }): Promise<{ url: string; pending: PendingOidcLogin }> {
+  async startLogin(options: {
+    returnTo?: string;
+    inviteToken?: string;
+  }): Promise<{ url: string; pending: PendingOidcLogin }> {
     const config = await this.config();
     const codeVerifier = client.randomPKCECodeVerifier();
     const pending: PendingOidcLogin = {

@@ -14,7 +14,13 @@ export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 type InvitationRow = typeof invitations.$inferSelect;
 
 function toInvitation(row: InvitationRow) {
-  return { id: row.id, email: row.email, role: row.role as Role, expiresAt: row.expiresAt.toISOString(), createdAt: row.createdAt.toISOString() };
+  return {
+    id: row.id,
+    email: row.email,
+    role: row.role as Role,
+    expiresAt: row.expiresAt.toISOString(),
+    createdAt: row.createdAt.toISOString(),
+  };
 }
 
 export function inviteUrl(appUrl: string, token: string): string {
@@ -25,19 +31,38 @@ export async function listPendingInvitations(ctx: Ctx) {
   const rows = await ctx.db
     .select()
     .from(invitations)
-    .where(and(eq(invitations.organizationId, ctx.organizationId), isNull(invitations.acceptedAt), gt(invitations.expiresAt, ctx.deps.now())))
+    .where(
+      and(
+        eq(invitations.organizationId, ctx.organizationId),
+        isNull(invitations.acceptedAt),
+        gt(invitations.expiresAt, ctx.deps.now()),
+      ),
+    )
     .orderBy(asc(invitations.createdAt), asc(invitations.id));
   return rows.map(toInvitation);
 }
 
-export async function createInvitation(ctx: Ctx, input: { email: string; role: Role }, ip?: string): Promise<InvitationCreated> {
-  if (input.role === "owner" && ctx.role !== "owner") throw new AppError("owner_required", 403, "Only an owner can invite another owner");
+export async function createInvitation(
+  ctx: Ctx,
+  input: { email: string; role: Role },
+  ip?: string,
+): Promise<InvitationCreated> {
+  if (input.role === "owner" && ctx.role !== "owner")
+    throw new AppError("owner_required", 403, "Only an owner can invite another owner");
   const email = input.email.toLowerCase();
   // A person belongs to one organization: an email that already has an account cannot be invited.
-  const [existing] = await ctx.db.select({ organizationId: users.organizationId }).from(users).where(sql`lower(${users.email}) = ${email}`);
+  const [existing] = await ctx.db
+    .select({ organizationId: users.organizationId })
+    .from(users)
+    .where(sql`lower(${users.email}) = ${email}`);
   if (existing?.organizationId === ctx.organizationId)
-    throw new AppError("already_member", 409, "This person is already a member of your team", { email: "Already a member" });
-  if (existing) throw new AppError("email_taken", 409, "This email already has an account in another organization", { email: "Already registered elsewhere" });
+    throw new AppError("already_member", 409, "This person is already a member of your team", {
+      email: "Already a member",
+    });
+  if (existing)
+    throw new AppError("email_taken", 409, "This email already has an account in another organization", {
+      email: "Already registered elsewhere",
+    });
 
   const token = randomToken(32);
   const now = ctx.deps.now();
@@ -45,7 +70,13 @@ export async function createInvitation(ctx: Ctx, input: { email: string; role: R
     // Inviting the same email again replaces the pending invitation: only the newest link works.
     await tx
       .delete(invitations)
-      .where(and(eq(invitations.organizationId, ctx.organizationId), sql`lower(${invitations.email}) = ${email}`, isNull(invitations.acceptedAt)));
+      .where(
+        and(
+          eq(invitations.organizationId, ctx.organizationId),
+          sql`lower(${invitations.email}) = ${email}`,
+          isNull(invitations.acceptedAt),
+        ),
+      );
     const [created] = await tx
       .insert(invitations)
       .values({
@@ -67,15 +98,29 @@ export async function createInvitation(ctx: Ctx, input: { email: string; role: R
     return created;
   });
   // No mail library is bundled yet (see docs/decisions/003-identity-sso-and-team.md): the link is always copied by hand.
-  if (ctx.deps.env.smtpUrl) ctx.log.warn({ invitationId: row.id }, "invitation created; SMTP_URL is set but sending mail is not supported yet, copy the invite link");
-  else ctx.log.info({ invitationId: row.id }, "invitation created; no mail server is configured, the invite link must be copied");
+  if (ctx.deps.env.smtpUrl)
+    ctx.log.warn(
+      { invitationId: row.id },
+      "invitation created; SMTP_URL is set but sending mail is not supported yet, copy the invite link",
+    );
+  else
+    ctx.log.info(
+      { invitationId: row.id },
+      "invitation created; no mail server is configured, the invite link must be copied",
+    );
   return { inviteUrl: inviteUrl(ctx.deps.env.appUrl, token), invitation: toInvitation(row) };
 }
 
 export async function revokeInvitation(ctx: Ctx, invitationId: string, ip?: string): Promise<void> {
   const [row] = await ctx.db
     .delete(invitations)
-    .where(and(eq(invitations.id, invitationId), eq(invitations.organizationId, ctx.organizationId), isNull(invitations.acceptedAt)))
+    .where(
+      and(
+        eq(invitations.id, invitationId),
+        eq(invitations.organizationId, ctx.organizationId),
+        isNull(invitations.acceptedAt),
+      ),
+    )
     .returning();
   if (!row) throw notFound("Invitation");
   await recordAudit(ctx.db, {

@@ -14,11 +14,21 @@ type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 type MemberRow = typeof users.$inferSelect;
 
 function toMember(row: MemberRow) {
-  return { id: row.id, email: row.email, name: row.name, role: row.role as Role, lastLoginAt: row.lastLoginAt?.toISOString() ?? null };
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role as Role,
+    lastLoginAt: row.lastLoginAt?.toISOString() ?? null,
+  };
 }
 
 export async function listMembers(ctx: Ctx): Promise<TeamMembers> {
-  const rows = await ctx.db.select().from(users).where(eq(users.organizationId, ctx.organizationId)).orderBy(asc(users.createdAt), asc(users.id));
+  const rows = await ctx.db
+    .select()
+    .from(users)
+    .where(eq(users.organizationId, ctx.organizationId))
+    .orderBy(asc(users.createdAt), asc(users.id));
   // Pending invitations (emails of people not yet in the team) are shown to those who manage the team only.
   const invitations = can(ctx.role, "team:manage") ? await listPendingInvitations(ctx) : [];
   return { data: rows.map(toMember), invitations };
@@ -61,7 +71,11 @@ export async function changeMemberRole(ctx: Ctx, memberId: string, role: Role, i
     if (target.role === role) return toMember(target);
     if (target.role === "owner" && owners.length <= 1)
       throw new AppError("last_owner", 409, "The organization needs at least one owner: make someone else owner first");
-    const [updated] = await tx.update(users).set({ role }).where(and(eq(users.id, target.id), eq(users.organizationId, ctx.organizationId))).returning();
+    const [updated] = await tx
+      .update(users)
+      .set({ role })
+      .where(and(eq(users.id, target.id), eq(users.organizationId, ctx.organizationId)))
+      .returning();
     await recordAudit(tx as unknown as Db, {
       organizationId: ctx.organizationId,
       actorUserId: ctx.userId,
