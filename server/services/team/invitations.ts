@@ -97,7 +97,7 @@ export async function createInvitation(
     });
     return created;
   });
-  // No mail library is bundled yet (see docs/decisions/003-identity-sso-and-team.md): the link is always copied by hand.
+  // No mail library is bundled yet (see docs/decisions/004-identity-sso-and-team.md): the link is always copied by hand.
   if (ctx.deps.env.smtpUrl)
     ctx.log.warn(
       { invitationId: row.id },
