@@ -47,6 +47,11 @@ function retryAfterSeconds(res: Response): number | null {
 
 async function readLimited(res: Response, limit: number): Promise<string> {
   if (!res.body) return "";
+  // A declared size over the limit is refused before reading a byte; an undeclared one is cut off while streaming.
+  if (Number(res.headers.get("content-length")) > limit) {
+    await res.body.cancel().catch(() => {});
+    throw new ElevenLabsError("bad_response", res.status, null, "The response was too large.");
+  }
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -141,7 +146,9 @@ export class ElevenLabsClient {
       parsed = JSON.parse(await readLimited(res, this.o.maxJsonBytes));
     } catch (err) {
       if (err instanceof ElevenLabsError) throw err;
-      throw new ElevenLabsError("bad_response", res.status, null, "The body was not JSON.");
+      if (err instanceof SyntaxError) throw new ElevenLabsError("bad_response", res.status, null, "The body was not JSON.");
+      // The body stopped arriving (timeout, connection dropped): an outage, not a malformed answer.
+      throw new ElevenLabsError("unreachable", res.status, null, "The answer was cut off or took too long.");
     }
     const result = schema.safeParse(parsed);
     if (!result.success) throw new ElevenLabsError("bad_response", res.status, null, "The body did not have the expected shape.");
