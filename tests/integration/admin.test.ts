@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import request from "supertest";
 import { createTestApp, signUp, type TestApp } from "../helpers/app";
 import { insertAgent, insertCalls, signInWithRole } from "../helpers/calls";
+import { rebuildRollups } from "../../server/services/analytics/rollups";
 
 let t: TestApp;
 
@@ -37,6 +38,7 @@ describe("platform admin", () => {
       { startedAt: null, durationSeconds: null },
     ]);
     await insertCalls(t.deps.db, two.user.organization.id, [{ durationSeconds: 600 }]);
+    await rebuildRollups(t.deps.db);
 
     const counts = await t.deps.db.execute<{ organizations: number; users: number }>(
       "select (select count(*)::int from organizations) as organizations, (select count(*)::int from users) as users",

@@ -9,6 +9,7 @@ import { agents, organizations } from "../../db/schema";
 import type { Ctx } from "../../lib/context";
 import { addDays } from "../calls/time-range";
 import type { UsageRange } from "./usage-range";
+import { withoutJit } from "./without-jit";
 
 /** undefined = every agent; null = an agent id that is not this organization's (matches nothing). */
 export type AgentScope = string | null | undefined;
@@ -82,7 +83,7 @@ async function usageBySpan(ctx: Ctx, spans: SQL, byAgent: boolean, scope: AgentS
     from parts
     group by 1, 2
     having sum(calls) <> 0`;
-  const rows = await withoutJit(ctx, query);
+  const rows = await withoutJit(ctx.db, query);
   return rows.map((r) => ({
     span: String(r.span),
     elevenlabsAgentId: String(r.elevenlabsAgentId),
@@ -93,18 +94,6 @@ async function usageBySpan(ctx: Ctx, spans: SQL, byAgent: boolean, scope: AgentS
     durationCalls: Number(r.durationCalls),
     credits: Number(r.credits),
   }));
-}
-
-/**
- * The planner prices the call_logs branch for the worst case (a whole year), so PostgreSQL would JIT-compile a query
- * that runs in milliseconds, for seconds. JIT is off for this one transaction.
- */
-async function withoutJit(ctx: Ctx, query: SQL): Promise<Array<Record<string, string | number | null>>> {
-  return ctx.db.transaction(async (tx) => {
-    await tx.execute(sql`set local jit = off`);
-    const { rows } = await tx.execute<Record<string, string | number | null>>(query);
-    return rows;
-  });
 }
 
 /** Usage per ElevenLabs agent of calls started in [fromAt, toAt). */
