@@ -16,7 +16,7 @@ export async function getBillingUsage(ctx: Ctx, query: { month?: string; tz?: st
   const range = await resolveUsageRange(ctx, { kind: "date", date: `${month}-01` }, { kind: "date", date: lastDayOf(month) }, tz);
   const scope = await agentScopeOf(ctx, undefined);
   const [usage, daily, known, price] = await Promise.all([
-    usageByAgent(ctx, range.fromAt, range.toAt, range.hourlyTotals, scope),
+    usageByAgent(ctx, range.fromAt, range.toAt, scope),
     usageByDay(ctx, range, scope),
     registeredAgents(ctx),
     pricePerMinute(ctx),

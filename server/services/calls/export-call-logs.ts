@@ -7,7 +7,7 @@ import { toCallDetail } from "./call-views";
 import { csvRow } from "./csv";
 import type { CallCursor } from "./cursor";
 
-const BATCH = 500;
+const BATCH = 1000;
 
 export const CSV_HEADER = [
   "id",
