@@ -12,6 +12,7 @@ export default defineConfig({
     include: ["tests/**/*.test.ts"],
     exclude: ["tests/e2e/**", "node_modules/**"],
     globalSetup: ["tests/global-setup.ts"],
+    setupFiles: ["tests/setup/canary.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",

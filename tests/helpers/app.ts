@@ -11,6 +11,7 @@ import { createLogger } from "../../server/lib/logger";
 import type { AppDeps } from "../../server/lib/context";
 import { noJobs, type Jobs } from "../../server/jobs/types";
 import { createTestDatabase } from "./db";
+import { scanLogLine } from "../setup/canary";
 
 export type TestApp = {
   app: Express;
@@ -41,6 +42,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const sink = new Writable({
     write(chunk, _enc, cb) {
       logs.push(String(chunk));
+      scanLogLine(String(chunk));
       cb();
     },
   });
