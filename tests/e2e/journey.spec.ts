@@ -131,7 +131,9 @@ test("a new organization connects ElevenLabs, adds an agent and sees its calls",
     await transcript.getByRole("button", { name: /play from/i }).nth(2).click();
     await expect.poll(() => audio.evaluate((el: HTMLAudioElement) => el.currentTime)).toBeGreaterThan(0);
     await expect(page).toHaveURL(/[?&]call=/);
-    await inspectPage(page, "call-detail");
+    // A side panel: photograph what is on screen, from the top of the panel.
+    await panel.evaluate((el) => el.scrollTo(0, 0));
+    await inspectPage(page, "call-detail", { fullPage: false });
     await page.keyboard.press("Escape");
     await expect(panel).toBeHidden();
   });

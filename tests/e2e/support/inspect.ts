@@ -26,7 +26,7 @@ export async function settle(page: Page) {
   await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
 }
 
-export async function inspectPage(page: Page, name: string) {
+export async function inspectPage(page: Page, name: string, options: { fullPage?: boolean } = {}) {
   // Local iteration on a flow only; CI always inspects.
   if (process.env.E2E_SKIP_INSPECT === "1" && !process.env.CI) return;
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
@@ -39,7 +39,15 @@ export async function inspectPage(page: Page, name: string) {
       for (const width of WIDTHS) {
         await page.setViewportSize({ width, height: width === 390 ? 844 : 800 });
         await settle(page);
-        await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}-${theme}-${width}.png`), fullPage: true, animations: "disabled" });
+        // Responsive means no sideways scrolling of the page itself (wide tables scroll inside their card).
+        await expect
+          .poll(() => page.evaluate(() => document.documentElement.scrollWidth), { message: `${name} fits ${width}px` })
+          .toBeLessThanOrEqual(width);
+        await page.screenshot({
+          path: path.join(SCREENSHOT_DIR, `${name}-${theme}-${width}.png`),
+          fullPage: options.fullPage ?? true,
+          animations: "disabled",
+        });
       }
       await page.setViewportSize(original);
     }

@@ -15,7 +15,7 @@ const axisStyle = { fontSize: 12, fill: "var(--muted-foreground)" };
 
 export default function DailyUsageChart({ data, height = 288 }: { data: DailyUsagePoint[]; height?: number }) {
   return (
-    <div style={{ height }} className="w-full" role="img" aria-label={describe(data)}>
+    <div style={{ height }} className="w-full" role="figure" aria-label={describe(data)}>
       <ResponsiveContainer width="100%" height="100%">
         <ComposedChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -8 }}>
           <CartesianGrid stroke="var(--chart-grid)" vertical={false} />

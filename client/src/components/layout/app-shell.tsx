@@ -19,7 +19,8 @@ export function AppShell({ children }: { children: ReactNode }) {
       <div className="flex min-w-0 flex-1 flex-col">
         <Header />
         <main id="main" tabIndex={-1} className="flex-1 px-4 py-6 outline-none md:px-8">
-          <div className="mx-auto grid w-full max-w-6xl gap-6">{children}</div>
+          {/* minmax(0,1fr): wide tables scroll inside their card instead of widening the page on phones. */}
+          <div className="mx-auto grid w-full max-w-6xl grid-cols-[minmax(0,1fr)] gap-6">{children}</div>
         </main>
       </div>
     </div>

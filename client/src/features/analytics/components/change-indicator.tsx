@@ -7,12 +7,14 @@ export function ChangeIndicator({
   change,
   goodWhenUp = true,
   label = "vs previous period",
+  noPreviousCalls = false,
 }: {
   change: number | null;
   goodWhenUp?: boolean | null;
   label?: string;
+  noPreviousCalls?: boolean;
 }) {
-  if (change == null) return <span>No data for the previous period</span>;
+  if (change == null) return <span>{noPreviousCalls ? "No calls in the previous period" : "No data for the previous period"}</span>;
   const flat = Math.abs(change) < 0.0005;
   const up = change > 0;
   const Icon = flat ? MinusIcon : up ? ArrowUpRightIcon : ArrowDownRightIcon;

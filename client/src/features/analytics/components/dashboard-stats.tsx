@@ -19,6 +19,7 @@ export function DashboardStats({ current, previous }: { current: Totals | undefi
     );
   }
   const change = (pick: (t: Totals) => number | null) => (previous ? relativeChange(pick(current), pick(previous)) : null);
+  const noPreviousCalls = previous?.calls === 0;
   // Success rate is already a fraction: compare in percentage points, not relative change.
   const successDelta =
     previous && current.successRate != null && previous.successRate != null ? current.successRate - previous.successRate : null;
@@ -29,19 +30,19 @@ export function DashboardStats({ current, previous }: { current: Totals | undefi
         label="Total calls"
         icon={<PhoneIcon aria-hidden="true" />}
         value={formatNumber(current.calls)}
-        footer={<ChangeIndicator change={change((t) => t.calls)} goodWhenUp={null} />}
+        footer={<ChangeIndicator change={change((t) => t.calls)} goodWhenUp={null} noPreviousCalls={noPreviousCalls} />}
       />
       <StatCard
         label="Total minutes"
         icon={<ClockIcon aria-hidden="true" />}
         value={formatMinutes(current.minutes)}
-        footer={<ChangeIndicator change={change((t) => t.minutes)} goodWhenUp={null} />}
+        footer={<ChangeIndicator change={change((t) => t.minutes)} goodWhenUp={null} noPreviousCalls={noPreviousCalls} />}
       />
       <StatCard
         label="Estimated cost"
         icon={<DollarSignIcon aria-hidden="true" />}
         value={formatCurrency(current.estimatedCost)}
-        footer={<ChangeIndicator change={change((t) => t.estimatedCost)} goodWhenUp={false} />}
+        footer={<ChangeIndicator change={change((t) => t.estimatedCost)} goodWhenUp={false} noPreviousCalls={noPreviousCalls} />}
       />
       <StatCard
         label="Success rate"
@@ -49,7 +50,9 @@ export function DashboardStats({ current, previous }: { current: Totals | undefi
         value={formatPercent(current.successRate)}
         footer={
           successDelta == null ? (
-            <span>{current.successRate == null ? "No evaluated calls" : "No data for the previous period"}</span>
+            <span>
+              {current.successRate == null ? "No evaluated calls" : noPreviousCalls ? "No calls in the previous period" : "No data for the previous period"}
+            </span>
           ) : (
             <SuccessDelta delta={successDelta} />
           )
@@ -59,7 +62,7 @@ export function DashboardStats({ current, previous }: { current: Totals | undefi
         label="Average duration"
         icon={<TimerIcon aria-hidden="true" />}
         value={formatDuration(current.avgDurationSeconds)}
-        footer={<ChangeIndicator change={change((t) => t.avgDurationSeconds)} goodWhenUp={null} />}
+        footer={<ChangeIndicator change={change((t) => t.avgDurationSeconds)} goodWhenUp={null} noPreviousCalls={noPreviousCalls} />}
       />
     </div>
   );

@@ -1,17 +1,19 @@
 import { useForm } from "react-hook-form";
-import { zodResolver } from "@hookform/resolvers/zod";
-import { loginInput, type LoginInput } from "@shared/schemas";
+import type { LoginInput } from "@shared/schemas";
 import { Button } from "@/components/ui/button";
 import { Form, FormControl, FormField, FormItem, FormLabel, FormMessage, applyServerFieldErrors } from "@/components/ui/form";
 import { Input } from "@/components/ui/input";
 import { isApiError } from "@/lib/api";
+import { lazyZodResolver } from "@/lib/lazy-zod-resolver";
 import { useLogin } from "@/features/auth/api";
 import { ServerError } from "@/features/auth/components/server-error";
+
+const resolver = lazyZodResolver<LoginInput>(() => import("@shared/schemas").then((m) => m.loginInput));
 
 export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
   const login = useLogin();
   const form = useForm<LoginInput>({
-    resolver: zodResolver(loginInput),
+    resolver,
     defaultValues: { email: "", password: "" },
   });
 
@@ -28,7 +30,7 @@ export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
 
   return (
     <Form {...form}>
-      <form onSubmit={onSubmit} noValidate className="grid gap-4" aria-label="Sign in with email">
+      <form onSubmit={onSubmit} onFocus={resolver.preload} noValidate className="grid gap-4" aria-label="Sign in with email">
         <ServerError error={login.error} />
         <FormField
           control={form.control}

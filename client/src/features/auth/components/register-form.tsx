@@ -1,6 +1,5 @@
 import { useForm } from "react-hook-form";
-import { zodResolver } from "@hookform/resolvers/zod";
-import { registerInput, type RegisterInput } from "@shared/schemas";
+import type { RegisterInput } from "@shared/schemas";
 import { Button } from "@/components/ui/button";
 import {
   Form,
@@ -14,13 +13,18 @@ import {
 } from "@/components/ui/form";
 import { Input } from "@/components/ui/input";
 import { isApiError } from "@/lib/api";
+import { lazyZodResolver } from "@/lib/lazy-zod-resolver";
 import { useRegister } from "@/features/auth/api";
 import { ServerError } from "@/features/auth/components/server-error";
 
 // The form always holds strings; empty optional fields are dropped before sending.
-const registerFormSchema = registerInput
-  .extend({ name: registerInput.shape.name.unwrap(), organizationName: registerInput.shape.organizationName.unwrap() })
-  .omit({ inviteToken: true });
+const resolver = lazyZodResolver<RegisterValues>(() =>
+  import("@shared/schemas").then(({ registerInput }) =>
+    registerInput
+      .extend({ name: registerInput.shape.name.unwrap(), organizationName: registerInput.shape.organizationName.unwrap() })
+      .omit({ inviteToken: true }),
+  ),
+);
 type RegisterValues = Required<Pick<RegisterInput, "email" | "password" | "name" | "organizationName">>;
 const FIELD_NAMES = ["email", "password", "name", "organizationName"] as const;
 
@@ -32,7 +36,7 @@ function optional(value: string): string | undefined {
 export function RegisterForm({ inviteToken, onRegistered }: { inviteToken?: string; onRegistered: () => void }) {
   const register = useRegister();
   const form = useForm<RegisterValues>({
-    resolver: zodResolver(registerFormSchema),
+    resolver,
     defaultValues: { email: "", password: "", name: "", organizationName: "" },
   });
 
@@ -55,7 +59,7 @@ export function RegisterForm({ inviteToken, onRegistered }: { inviteToken?: stri
 
   return (
     <Form {...form}>
-      <form onSubmit={onSubmit} noValidate className="grid gap-4" aria-label="Create your account">
+      <form onSubmit={onSubmit} onFocus={resolver.preload} noValidate className="grid gap-4" aria-label="Create your account">
         <ServerError error={register.error} />
         <FormField
           control={form.control}
