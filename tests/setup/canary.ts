@@ -8,7 +8,11 @@ import { afterAll, expect } from "vitest";
 /** The shapes of every key and secret the tests hand to the app. */
 export const SECRET_PATTERN = /sk_(?:test|fake|live|wrong|viewer|not)_[A-Za-z0-9_]+|whsec_[A-Za-z0-9_]+/;
 
-const leaks: string[] = [];
+// On globalThis, not in this module: a worker process that runs several files re-evaluates this module per
+// file, while the patched ServerResponse (patched once per process) must report into the current list.
+const store = globalThis as unknown as { __vadCanaryLeaks?: string[] };
+store.__vadCanaryLeaks ??= [];
+const leaks = store.__vadCanaryLeaks;
 
 function scan(where: string, chunk: unknown) {
   if (chunk === null || chunk === undefined || typeof chunk === "function") return;

@@ -22,82 +22,19 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO vad_app;
 --> statement-breakpoint
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO vad_app;
 --> statement-breakpoint
-ALTER TABLE "integrations" ENABLE ROW LEVEL SECURITY;
---> statement-breakpoint
-ALTER TABLE "integrations" FORCE ROW LEVEL SECURITY;
---> statement-breakpoint
-CREATE POLICY "integrations_tenant" ON "integrations" AS PERMISSIVE FOR ALL TO vad_app
-  USING (organization_id = nullif(current_setting('app.organization_id', true), '')::uuid)
-  WITH CHECK (organization_id = nullif(current_setting('app.organization_id', true), '')::uuid);
---> statement-breakpoint
-CREATE POLICY "integrations_system" ON "integrations" AS PERMISSIVE FOR ALL TO CURRENT_USER USING (true) WITH CHECK (true);
---> statement-breakpoint
-ALTER TABLE "agents" ENABLE ROW LEVEL SECURITY;
---> statement-breakpoint
-ALTER TABLE "agents" FORCE ROW LEVEL SECURITY;
---> statement-breakpoint
-CREATE POLICY "agents_tenant" ON "agents" AS PERMISSIVE FOR ALL TO vad_app
-  USING (organization_id = nullif(current_setting('app.organization_id', true), '')::uuid)
-  WITH CHECK (organization_id = nullif(current_setting('app.organization_id', true), '')::uuid);
---> statement-breakpoint
-CREATE POLICY "agents_system" ON "agents" AS PERMISSIVE FOR ALL TO CURRENT_USER USING (true) WITH CHECK (true);
---> statement-breakpoint
-ALTER TABLE "call_logs" ENABLE ROW LEVEL SECURITY;
---> statement-breakpoint
-ALTER TABLE "call_logs" FORCE ROW LEVEL SECURITY;
---> statement-breakpoint
-CREATE POLICY "call_logs_tenant" ON "call_logs" AS PERMISSIVE FOR ALL TO vad_app
-  USING (organization_id = nullif(current_setting('app.organization_id', true), '')::uuid)
-  WITH CHECK (organization_id = nullif(current_setting('app.organization_id', true), '')::uuid);
---> statement-breakpoint
-CREATE POLICY "call_logs_system" ON "call_logs" AS PERMISSIVE FOR ALL TO CURRENT_USER USING (true) WITH CHECK (true);
---> statement-breakpoint
-ALTER TABLE "call_audio" ENABLE ROW LEVEL SECURITY;
---> statement-breakpoint
-ALTER TABLE "call_audio" FORCE ROW LEVEL SECURITY;
---> statement-breakpoint
-CREATE POLICY "call_audio_tenant" ON "call_audio" AS PERMISSIVE FOR ALL TO vad_app
-  USING (organization_id = nullif(current_setting('app.organization_id', true), '')::uuid)
-  WITH CHECK (organization_id = nullif(current_setting('app.organization_id', true), '')::uuid);
---> statement-breakpoint
-CREATE POLICY "call_audio_system" ON "call_audio" AS PERMISSIVE FOR ALL TO CURRENT_USER USING (true) WITH CHECK (true);
---> statement-breakpoint
-ALTER TABLE "call_hourly_rollups" ENABLE ROW LEVEL SECURITY;
---> statement-breakpoint
-ALTER TABLE "call_hourly_rollups" FORCE ROW LEVEL SECURITY;
---> statement-breakpoint
-CREATE POLICY "call_hourly_rollups_tenant" ON "call_hourly_rollups" AS PERMISSIVE FOR ALL TO vad_app
-  USING (organization_id = nullif(current_setting('app.organization_id', true), '')::uuid)
-  WITH CHECK (organization_id = nullif(current_setting('app.organization_id', true), '')::uuid);
---> statement-breakpoint
-CREATE POLICY "call_hourly_rollups_system" ON "call_hourly_rollups" AS PERMISSIVE FOR ALL TO CURRENT_USER USING (true) WITH CHECK (true);
---> statement-breakpoint
-ALTER TABLE "webhook_events" ENABLE ROW LEVEL SECURITY;
---> statement-breakpoint
-ALTER TABLE "webhook_events" FORCE ROW LEVEL SECURITY;
---> statement-breakpoint
-CREATE POLICY "webhook_events_tenant" ON "webhook_events" AS PERMISSIVE FOR ALL TO vad_app
-  USING (organization_id = nullif(current_setting('app.organization_id', true), '')::uuid)
-  WITH CHECK (organization_id = nullif(current_setting('app.organization_id', true), '')::uuid);
---> statement-breakpoint
-CREATE POLICY "webhook_events_system" ON "webhook_events" AS PERMISSIVE FOR ALL TO CURRENT_USER USING (true) WITH CHECK (true);
---> statement-breakpoint
-ALTER TABLE "invitations" ENABLE ROW LEVEL SECURITY;
---> statement-breakpoint
-ALTER TABLE "invitations" FORCE ROW LEVEL SECURITY;
---> statement-breakpoint
-CREATE POLICY "invitations_tenant" ON "invitations" AS PERMISSIVE FOR ALL TO vad_app
-  USING (organization_id = nullif(current_setting('app.organization_id', true), '')::uuid)
-  WITH CHECK (organization_id = nullif(current_setting('app.organization_id', true), '')::uuid);
---> statement-breakpoint
-CREATE POLICY "invitations_system" ON "invitations" AS PERMISSIVE FOR ALL TO CURRENT_USER USING (true) WITH CHECK (true);
---> statement-breakpoint
-ALTER TABLE "audit_log" ENABLE ROW LEVEL SECURITY;
---> statement-breakpoint
-ALTER TABLE "audit_log" FORCE ROW LEVEL SECURITY;
---> statement-breakpoint
-CREATE POLICY "audit_log_tenant" ON "audit_log" AS PERMISSIVE FOR ALL TO vad_app
-  USING (organization_id = nullif(current_setting('app.organization_id', true), '')::uuid)
-  WITH CHECK (organization_id = nullif(current_setting('app.organization_id', true), '')::uuid);
---> statement-breakpoint
-CREATE POLICY "audit_log_system" ON "audit_log" AS PERMISSIVE FOR ALL TO CURRENT_USER USING (true) WITH CHECK (true);
+DO $$
+DECLARE
+  t text;
+  tenant text := 'organization_id = nullif(current_setting(''app.organization_id'', true), '''')::uuid';
+BEGIN
+  FOREACH t IN ARRAY ARRAY['integrations', 'agents', 'call_logs', 'call_audio', 'call_hourly_rollups', 'webhook_events', 'invitations', 'audit_log']
+  LOOP
+    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+    EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
+    -- Tenant work: only the organization set for this transaction; nothing when none is set.
+    EXECUTE format('CREATE POLICY %I ON %I AS PERMISSIVE FOR ALL TO vad_app USING (%s) WITH CHECK (%s)', t || '_tenant', t, tenant, tenant);
+    -- The owner's deliberate cross-tenant paths (sign-in, webhook routing, sync tick, platform admin).
+    EXECUTE format('CREATE POLICY %I ON %I AS PERMISSIVE FOR ALL TO CURRENT_USER USING (true) WITH CHECK (true)', t || '_system', t);
+  END LOOP;
+END
+$$;
