@@ -38,13 +38,15 @@ function prepareDirectoryForRoot(dir: string): void {
 export async function startEmbeddedPostgres(
   dataDir: string,
   log: (msg: string) => void = () => {},
+  /** A fixed port (e.g. to restart the same database where its clients expect it); default: a free one. */
+  options: { port?: number } = {},
 ): Promise<EmbeddedDatabase> {
   const databaseDir = path.resolve(dataDir, "pg");
   const initialised = fs.existsSync(path.join(databaseDir, "PG_VERSION"));
   if (isRoot()) prepareDirectoryForRoot(databaseDir);
   else fs.mkdirSync(databaseDir, { recursive: true, mode: 0o700 });
 
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const password = "postgres";
   const pg = new EmbeddedPostgres({
     databaseDir,

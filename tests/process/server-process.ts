@@ -129,10 +129,18 @@ export async function freshDatabase(): Promise<{ url: string; drop: () => Promis
   };
 }
 
+const tempDirs: string[] = [];
+
 export function tempDir(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   fs.chmodSync(dir, 0o755);
+  tempDirs.push(dir);
   return dir;
+}
+
+/** Removes the directories tempDir made (call after the processes using them are gone). */
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 /** A tiny cookie-keeping JSON client for the spawned server. */

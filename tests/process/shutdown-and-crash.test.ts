@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { FakeElevenLabs, makeConversation } from "../fake-elevenlabs/server";
 import { transcriptionEvent } from "../helpers/webhooks";
-import { ApiClient, deliverTo, freshDatabase, rawRequest, setUpOrganization, startServer, tempDir, until, type ServerProcess } from "./server-process";
+import { ApiClient, deliverTo, freshDatabase, rawRequest, removeTempDirs, setUpOrganization, startServer, tempDir, until, type ServerProcess } from "./server-process";
 
 const KEY = "sk_test_process_4f1d";
 const SECRET = "whsec_process";
@@ -32,7 +32,8 @@ afterAll(async () => {
   for (const s of running) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill("SIGKILL");
   await Promise.all(running.map((s) => s.exited));
   await fake.stop();
-});
+  removeTempDirs();
+}, 60_000);
 
 describe("SIGTERM", () => {
   it("stops accepting, finishes the request in flight, and exits 0", async () => {
@@ -81,7 +82,7 @@ describe("SIGTERM", () => {
     } finally {
       await db.drop();
     }
-  });
+  }, 120_000);
 });
 
 describe("kill -9 during webhook ingestion", () => {
@@ -138,5 +139,5 @@ describe("kill -9 during webhook ingestion", () => {
     } finally {
       await db.drop();
     }
-  });
+  }, 180_000);
 });
