@@ -58,6 +58,11 @@ export const callLogs = pgTable(
     index("call_logs_org_started_idx").on(t.organizationId, t.startedAt.desc(), t.id.desc()),
     index("call_logs_org_agent_started_idx").on(t.organizationId, t.agentId, t.startedAt.desc(), t.id.desc()),
     index("call_logs_org_elevenlabs_agent_idx").on(t.organizationId, t.elevenlabsAgentId),
+    // History filters people use for rare rows ("failed calls", "failures"): keyset order within the filter value,
+    // so a page never walks every call of the organization to find 25 matches.
+    index("call_logs_org_status_started_idx").on(t.organizationId, t.status, t.startedAt.desc(), t.id.desc()),
+    index("call_logs_org_success_started_idx").on(t.organizationId, t.callSuccessful, t.startedAt.desc(), t.id.desc()),
+    index("call_logs_org_duration_idx").on(t.organizationId, t.durationSeconds),
     index("call_logs_search_idx").using("gin", t.search),
   ],
 );

@@ -1,0 +1,3 @@
+CREATE INDEX "call_logs_org_status_started_idx" ON "call_logs" USING btree ("organization_id","status","started_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "call_logs_org_success_started_idx" ON "call_logs" USING btree ("organization_id","call_successful","started_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "call_logs_org_duration_idx" ON "call_logs" USING btree ("organization_id","duration_seconds");
