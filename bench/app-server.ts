@@ -1,0 +1,36 @@
+/**
+ * Child process: the real app (createApp) on the bench database, as `npm start` wires it but without pg-boss jobs
+ * and with rate limits off (the load would trip the per-URL webhook limit). Reports its port over IPC.
+ */
+import { createApp } from "../server/app";
+import { createDb, createPool } from "../server/db/client";
+import { parseEnv } from "../server/env";
+import { Encryptor } from "../server/lib/crypto";
+import { createLogger } from "../server/lib/logger";
+import { noJobs } from "../server/jobs/types";
+
+async function main() {
+  const source = { ...process.env };
+  if (!source.NODE_ENV) delete source.NODE_ENV;
+  const env = parseEnv(source);
+  const log = createLogger(env.logLevel);
+  const pool = createPool(env.databaseUrl!, 20);
+  const db = createDb(pool);
+  const deps = { db, env, log, encryptor: new Encryptor(env.encryptionKeys), jobs: noJobs, now: () => new Date() };
+  const app = await createApp(deps, { rateLimits: false });
+  const server = app.listen(0, "127.0.0.1", () => {
+    const address = server.address();
+    process.send?.({ port: typeof address === "object" && address ? address.port : 0 });
+  });
+  server.keepAliveTimeout = 65_000;
+  process.on("disconnect", () => process.exit(0));
+  process.on("SIGTERM", () => {
+    server.close();
+    void pool.end().finally(() => process.exit(0));
+  });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

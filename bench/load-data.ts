@@ -1,0 +1,176 @@
+/**
+ * Bulk loader: realistic calls generated inside PostgreSQL with generate_series (no rows cross the wire, which is
+ * faster than COPY from the client). Secondary indexes are dropped for the load and rebuilt once afterwards, then
+ * the hourly rollups are rebuilt and the table vacuumed and analyzed: the steady state of a busy organization.
+ */
+import { randomBytes } from "node:crypto";
+import type pg from "pg";
+import type { Db } from "../server/db/client";
+import { rebuildRollups } from "../server/services/analytics/rollups";
+
+/** Phrases the transcripts, titles and summaries are drawn from. Rare words let search be measured at two selectivities. */
+const AGENT_LINES = [
+  "Hello, thanks for calling. How can I help you today?",
+  "Sure, can you give me the order number please?",
+  "Thanks. Your order shipped yesterday and arrives on Friday.",
+  "I can help with that. What is the new delivery address?",
+  "I have updated the appointment for next Tuesday at ten.",
+  "Your subscription renews on the first of the month.",
+  "I have issued a refund to the original payment method.",
+  "Let me transfer you to a specialist for billing questions.",
+  "Is there anything else I can help you with today?",
+  "Thank you for calling, have a great day.",
+];
+const USER_LINES = [
+  "Hi, I would like to check the status of my order.",
+  "It is A-1042, I ordered it last week.",
+  "Great, can I change the delivery address?",
+  "Twelve Harbour Street in Leeds please.",
+  "I need to reschedule my appointment with the dentist.",
+  "Why was I charged twice on my credit card?",
+  "I want to cancel my subscription.",
+  "The package arrived damaged and I want a replacement.",
+  "No, that is all. Thank you!",
+  "Can you tell me your opening hours on Sunday?",
+];
+const TITLES = ["Order status", "Address change", "Appointment rescheduled", "Billing question", "Refund request", "Cancellation", "Damaged delivery", "Opening hours"];
+/** In 1 call of RARE_EVERY: a rare, searchable phrase. */
+export const RARE_PHRASE = "warranty claim for a broken blender";
+const RARE_EVERY = 500;
+
+export type LoadedOrg = { id: string; calls: number; agentIds: string[]; elevenlabsAgentIds: string[] };
+
+function sqlArray(values: string[]): string {
+  return `array[${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(",")}]`;
+}
+
+export async function createOrganization(pool: pg.Pool, name: string): Promise<string> {
+  const slug = `${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${randomBytes(3).toString("hex")}`;
+  const { rows } = await pool.query<{ id: string }>(
+    "insert into organizations (name, slug, webhook_token) values ($1, $2, $3) returning id",
+    [name, slug, randomBytes(24).toString("base64url")],
+  );
+  return rows[0].id;
+}
+
+export async function createAgents(pool: pg.Pool, organizationId: string, count: number, prefix: string): Promise<{ ids: string[]; elevenlabsIds: string[] }> {
+  const ids: string[] = [];
+  const elevenlabsIds: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const el = `agent_${prefix}_${i}`;
+    const { rows } = await pool.query<{ id: string }>(
+      "insert into agents (organization_id, elevenlabs_agent_id, name) values ($1, $2, $3) returning id",
+      [organizationId, el, `Bench agent ${prefix} ${i}`],
+    );
+    ids.push(rows[0].id);
+    elevenlabsIds.push(el);
+  }
+  return { ids, elevenlabsIds };
+}
+
+/** Inserts calls [first, last] of an organization, spread over `days` days ending now. */
+function insertChunkSql(org: LoadedOrg, prefix: string, first: number, last: number, total: number, days: number): string {
+  const k = org.agentIds.length;
+  return `
+    insert into call_logs (organization_id, agent_id, elevenlabs_agent_id, conversation_id, status, started_at, duration_seconds,
+      call_successful, termination_reason, summary_title, summary, transcript, analysis, metadata, cost_credits, has_audio, source,
+      created_at, updated_at)
+    select '${org.id}'::uuid,
+      (${sqlArray(org.agentIds)}::uuid[])[1 + g % ${k}],
+      (${sqlArray(org.elevenlabsAgentIds)})[1 + g % ${k}],
+      'conv_${prefix}_' || g,
+      case when g % 53 = 0 then 'failed' when g % 211 = 0 then 'processing' else 'done' end,
+      case when g % 997 = 0 then null else st end,
+      case when g % 101 = 0 then null else d end,
+      case when g % 20 < 16 then 'success' when g % 20 < 19 then 'failure' else 'unknown' end,
+      'end_call tool was called',
+      (${sqlArray(TITLES)})[1 + g % ${TITLES.length}],
+      'The caller asked about ' || lower((${sqlArray(TITLES)})[1 + g % ${TITLES.length}]) || ' and the agent resolved it.',
+      tr.transcript,
+      jsonb_build_object('call_successful', case when g % 20 < 16 then 'success' when g % 20 < 19 then 'failure' else 'unknown' end,
+        'data_collection_results', jsonb_build_object('order_id', jsonb_build_object('value', 'A-' || (g % 10000)))),
+      jsonb_build_object('start_time_unix_secs', extract(epoch from st)::bigint, 'call_duration_secs', d, 'main_language', 'en',
+        'phone_call', jsonb_build_object('direction', case when g % 3 = 0 then 'outbound' else 'inbound' end, 'external_number', '+1415555' || lpad((g % 10000)::text, 4, '0'))),
+      (d * 5)::numeric(14, 2),
+      g % 4 = 0,
+      case when g % 10 = 0 then 'sync' else 'webhook' end,
+      st + interval '5 minutes',
+      st + interval '5 minutes'
+    from generate_series(${first}, ${last}) as g
+    cross join lateral (select now() - ((g + random()) / ${total}) * interval '${days} days' as st, 10 + (g * 7919) % 590 as d) v
+    cross join lateral (
+      select jsonb_agg(jsonb_build_object(
+               'role', case when t % 2 = 0 then 'agent' else 'user' end,
+               'message', case when t = 3 and g % ${RARE_EVERY} = 0 then 'I have a ${RARE_PHRASE}.'
+                               when t % 2 = 0 then (${sqlArray(AGENT_LINES)})[1 + (g + t * 3) % ${AGENT_LINES.length}]
+                               else (${sqlArray(USER_LINES)})[1 + (g * 3 + t) % ${USER_LINES.length}] end,
+               'time_in_call_secs', t * d / 10) order by t) as transcript
+      from generate_series(0, 9) as t
+    ) tr`;
+}
+
+const SECONDARY_INDEXES = ["call_logs_org_started_idx", "call_logs_org_agent_started_idx", "call_logs_org_elevenlabs_agent_idx", "call_logs_search_idx"];
+
+async function pooled<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  }));
+}
+
+export type LoadTimings = { insertSeconds: number; indexSeconds: number; rollupSeconds: number; vacuumSeconds: number; rows: number; tableMb: number };
+
+export async function loadCalls(db: Db, orgs: Array<LoadedOrg & { prefix: string }>, days: number, log: (m: string) => void): Promise<LoadTimings> {
+  const pool = db.$client;
+  const t0 = performance.now();
+  const { rows: defs } = await pool.query<{ indexdef: string }>("select indexdef from pg_indexes where tablename = 'call_logs' and indexname = any($1)", [SECONDARY_INDEXES]);
+  for (const name of SECONDARY_INDEXES) await pool.query(`drop index if exists ${name}`);
+  await pool.query("alter table call_logs drop constraint if exists call_logs_org_conversation_key");
+
+  const CHUNK = 50_000;
+  const chunks: Array<{ org: LoadedOrg & { prefix: string }; first: number; last: number }> = [];
+  for (const org of orgs) for (let first = 1; first <= org.calls; first += CHUNK) chunks.push({ org, first, last: Math.min(org.calls, first + CHUNK - 1) });
+  let done = 0;
+  const total = chunks.reduce((s, c) => s + c.last - c.first + 1, 0);
+  // Two writers: the machine has two cores and PostgreSQL spends its time building rows and tsvectors.
+  await pooled(chunks, 2, async ({ org, first, last }) => {
+    const client = await pool.connect();
+    try {
+      await client.query("set synchronous_commit = off");
+      await client.query(insertChunkSql(org, org.prefix, first, last, org.calls, days));
+    } finally {
+      client.release();
+    }
+    done += last - first + 1;
+    if (done % 200_000 < CHUNK) log(`  loaded ${done.toLocaleString("en")} / ${total.toLocaleString("en")} calls`);
+  });
+  const t1 = performance.now();
+  log("  rebuilding indexes");
+  const indexClient = await pool.connect();
+  try {
+    await indexClient.query("set maintenance_work_mem = '256MB'");
+    await indexClient.query("set max_parallel_maintenance_workers = 1");
+    await indexClient.query("alter table call_logs add constraint call_logs_org_conversation_key unique (organization_id, conversation_id)");
+    for (const { indexdef } of defs) await indexClient.query(indexdef);
+  } finally {
+    indexClient.release();
+  }
+  const t2 = performance.now();
+  log("  rebuilding hourly rollups");
+  await rebuildRollups(db);
+  const t3 = performance.now();
+  log("  vacuum analyze");
+  await pool.query("vacuum analyze call_logs");
+  await pool.query("vacuum analyze call_hourly_rollups");
+  await pool.query("analyze");
+  const t4 = performance.now();
+  const { rows: size } = await pool.query<{ mb: number }>("select pg_total_relation_size('call_logs') / 1048576.0 as mb");
+  return {
+    insertSeconds: (t1 - t0) / 1000,
+    indexSeconds: (t2 - t1) / 1000,
+    rollupSeconds: (t3 - t2) / 1000,
+    vacuumSeconds: (t4 - t3) / 1000,
+    rows: total,
+    tableMb: Math.round(Number(size[0].mb)),
+  };
+}
