@@ -168,6 +168,8 @@ describe("GET /api/analytics/organization", () => {
     expect(utc.daily).toEqual(expected("2026-10-31", "2026-11-01", "UTC").daily);
     expect(ny.daily).toEqual(expected("2026-10-31", "2026-11-01", "America/New_York").daily);
     expect(utc.daily).not.toEqual(ny.daily);
+    // Local midnights on both sides of the DST change (EDT -4, then EST -5).
+    expect(ny.range).toEqual({ from: "2026-10-31", to: "2026-11-01", tz: "America/New_York", fromAt: "2026-10-31T04:00:00.000Z", toAt: "2026-11-02T05:00:00.000Z" });
   });
 
   it("zero-fills every day of the range, including days without calls", async () => {
@@ -193,7 +195,7 @@ describe("GET /api/analytics/organization", () => {
     const want = fixtures.filter((f) => f.startedAt >= new Date("2026-10-31T18:29:59Z") && f.startedAt < new Date("2026-11-01T00:00:00Z"));
     expect(body.totals.calls).toBe(want.length);
     expect(body.totals.minutes).toBe(round2(want.reduce((s, f) => s + (f.durationSeconds ?? 0), 0) / 60));
-    expect(body.range).toMatchObject({ fromAt: "2026-10-31T18:29:59.000000Z", toAt: "2026-11-01T00:00:00.000000Z" });
+    expect(body.range).toMatchObject({ fromAt: "2026-10-31T18:29:59.000Z", toAt: "2026-11-01T00:00:00.000Z" });
   });
 
   it("filters by agent, and an agent of another organization counts nothing", async () => {

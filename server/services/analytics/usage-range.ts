@@ -4,7 +4,8 @@ import type { Ctx } from "../../lib/context";
 import { addDays, asInputError, type Bound, fromInstantSql, invalidField, localDate, toInstantSql } from "../calls/time-range";
 
 export const MAX_RANGE_DAYS = 1100;
-const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
+// Milliseconds, like Date.toISOString(): every bound comes from a date or a JS Date, so nothing is lost.
+const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
 export type UsageRange = {
   tz: string;
