@@ -24,7 +24,7 @@ export function callLogRoutes(api: ApiRouter, _deps: AppDeps) {
   api.define(
     { method: "get", path: "/call-logs/export.csv", summary: "The filtered calls as a streamed CSV file", access: "user", permission: "calls:read", query: callLogFilters },
     async ({ ctx, query, res }) => {
-      const chunks = exportCallLogsCsv(ctx, query);
+      const chunks = await exportCallLogsCsv(ctx, query);
       const day = ctx.deps.now().toISOString().slice(0, 10);
       res.status(200);
       res.setHeader("Content-Type", "text/csv; charset=utf-8");

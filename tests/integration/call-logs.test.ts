@@ -152,6 +152,11 @@ describe("GET /api/call-logs", () => {
     expect(await listIds(a, { q: "nothing-like-this" })).toEqual([]);
     // Operators and punctuation never reach tsquery syntax errors.
     for (const q of ["'", "&|!()", "a:*", "-", '"unterminated', "\\"]) await a.get("/api/call-logs").query({ q }).expect(200);
+    // Bytes PostgreSQL text cannot hold are bad input, not a 500.
+    for (const raw of ["%00", "refund%00", "%FF%FE", "%ED%A0%80"]) {
+      const res = await a.get(`/api/call-logs?q=${raw}`);
+      expect([200, 400], raw).toContain(res.status);
+    }
   });
 
   it("combines filters", async () => {
