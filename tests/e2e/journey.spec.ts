@@ -115,6 +115,32 @@ test("a new organization connects ElevenLabs, adds an agent and sees its calls",
     await expect(page.getByRole("cell", { name: "Live webhook delivery" })).toBeVisible({ timeout: 20_000 });
   });
 
+  await test.step("agents: synced with its calls counted, renamed, synced again", async () => {
+    await goTo(page, "Agents");
+    const row = page.getByRole("table", { name: "Agents" }).getByRole("row").filter({ hasText: FAKE_AGENT_ID });
+    await expect(row).toContainText("Synced");
+    await expect(row.getByRole("cell").nth(3)).toHaveText(String(BACKFILL_CONVERSATIONS + 1));
+    await inspectPage(page, "agents");
+
+    await row.getByRole("button", { name: `Rename ${FAKE_AGENT_NAME}` }).click();
+    const rename = page.getByRole("dialog", { name: "Rename agent" });
+    await rename.getByLabel("Name").fill("Support Desk EU");
+    await rename.getByRole("button", { name: "Save" }).click();
+    await expect(row.getByRole("cell").first()).toHaveText("Support Desk EU");
+    await expect(page.getByText("Agent renamed", { exact: true })).toBeVisible();
+
+    await row.getByRole("button", { name: /sync now/i }).click();
+    await expect(page.getByText("Sync started", { exact: true })).toBeVisible();
+    await expect(row).toContainText("Synced", { timeout: 30_000 });
+
+    // Back to the old name, which the rest of the journey looks for.
+    await row.getByRole("button", { name: "Rename Support Desk EU" }).click();
+    await rename.getByLabel("Name").fill(FAKE_AGENT_NAME);
+    await rename.getByRole("button", { name: "Save" }).click();
+    await expect(row.getByRole("cell").first()).toHaveText(FAKE_AGENT_NAME);
+    await goTo(page, "History");
+  });
+
   await test.step("a call: summary, analysis, transcript, audio that seeks", async () => {
     const table = page.getByRole("table", { name: "Calls" });
     await table.getByRole("row").filter({ hasText: "Order status" }).first().getByRole("button").click();

@@ -14,7 +14,9 @@ const STATUS: Record<string, { label: string; variant: BadgeVariant }> = {
 };
 
 export function SyncStatusBadge({ sync }: { sync: Agent["sync"] }) {
-  const status = STATUS[sync.status] ?? { label: sync.status, variant: "secondary" as const };
+  // The server goes back to "idle" after a sync: with a last sync time, idle means up to date.
+  const key = sync.status === "idle" && sync.lastSyncedAt ? "ok" : sync.status;
+  const status = STATUS[key] ?? { label: sync.status, variant: "secondary" as const };
   const detail = sync.error
     ? sync.error
     : sync.lastSyncedAt
