@@ -35,6 +35,23 @@ function prepareDirectoryForRoot(dir: string): void {
   fs.chmodSync(dir, 0o700);
 }
 
+/** A server left running on this directory (another app instance, or one killed without cleanup) would make start hang. */
+function assertNotRunning(databaseDir: string): void {
+  const pidFile = path.join(databaseDir, "postmaster.pid");
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return; // stale lock file: PostgreSQL removes it itself
+  }
+  throw new Error(
+    `The embedded PostgreSQL in ${databaseDir} is already running (pid ${pid}): is another instance of the app using this DATA_DIR? ` +
+      `Stop it, or run: kill ${pid}`,
+  );
+}
+
 export async function startEmbeddedPostgres(
   dataDir: string,
   log: (msg: string) => void = () => {},
@@ -46,6 +63,7 @@ export async function startEmbeddedPostgres(
   if (isRoot()) prepareDirectoryForRoot(databaseDir);
   else fs.mkdirSync(databaseDir, { recursive: true, mode: 0o700 });
 
+  assertNotRunning(databaseDir);
   const port = options.port ?? (await freePort());
   const password = "postgres";
   const pg = new EmbeddedPostgres({
