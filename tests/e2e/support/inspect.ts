@@ -43,6 +43,8 @@ export async function inspectPage(page: Page, name: string, options: { fullPage?
         await expect
           .poll(() => page.evaluate(() => document.documentElement.scrollWidth), { message: `${name} fits ${width}px` })
           .toBeLessThanOrEqual(width);
+        // Sticky header and sidebar are drawn where the page is scrolled to: photograph from the top.
+        if (options.fullPage ?? true) await page.evaluate(() => window.scrollTo(0, 0));
         await page.screenshot({
           path: path.join(SCREENSHOT_DIR, `${name}-${theme}-${width}.png`),
           fullPage: options.fullPage ?? true,

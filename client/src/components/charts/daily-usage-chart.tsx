@@ -36,7 +36,7 @@ export default function DailyUsageChart({ data, height = 288 }: { data: DailyUsa
           />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           <Bar yAxisId="calls" dataKey="calls" name="Calls" fill="var(--chart-1)" radius={[3, 3, 0, 0]} maxBarSize={28} />
-          <Line yAxisId="minutes" dataKey="minutes" name="Minutes" stroke="var(--chart-2)" strokeWidth={2} dot={false} type="monotone" />
+          <Line yAxisId="minutes" dataKey="minutes" name="Minutes" stroke="var(--chart-2)" strokeWidth={2} dot={false} type="linear" />
         </ComposedChart>
       </ResponsiveContainer>
     </div>
