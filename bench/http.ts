@@ -133,3 +133,19 @@ export async function forkServer(file: string, env: Record<string, string>): Pro
     },
   };
 }
+
+/** Like timeSequential for several functions, taking turns every iteration so machine noise hits all of them alike. */
+export async function timeInterleaved(n: number, warmup: number, fns: Array<() => Promise<unknown>>): Promise<Timing[]> {
+  const ms: number[][] = fns.map(() => []);
+  for (let i = 0; i < warmup + n; i++) {
+    for (let f = 0; f < fns.length; f++) {
+      const t = performance.now();
+      await fns[f]();
+      if (i >= warmup) ms[f].push(performance.now() - t);
+    }
+  }
+  return ms.map((list) => {
+    list.sort((a, b) => a - b);
+    return { n, p50: percentile(list, 50), p95: percentile(list, 95), mean: list.reduce((s, x) => s + x, 0) / n };
+  });
+}

@@ -11,6 +11,8 @@ export type ResolvedCallFilters = {
   where: SQL;
   /** A date range excludes calls without a start time, so the "no start time" tail need not be read. */
   hasDateRange: boolean;
+  /** Full-text search is on: see fetchCallPage for why such pages pick their ids first. */
+  hasSearch: boolean;
 };
 
 /** Validates the filters (400 with fields on nonsense) and builds the WHERE clause. */
@@ -33,5 +35,5 @@ export function resolveCallFilters(ctx: Ctx, filters: CallLogFilters): ResolvedC
   if (filters.maxDuration !== undefined) conditions.push(lte(callLogs.durationSeconds, filters.maxDuration));
   const q = filters.q?.trim();
   if (q) conditions.push(sql`${callLogs.search} @@ websearch_to_tsquery('english', ${q})`);
-  return { where: and(...conditions) as SQL, hasDateRange: Boolean(from || to) };
+  return { where: and(...conditions) as SQL, hasDateRange: Boolean(from || to), hasSearch: Boolean(q) };
 }

@@ -2,7 +2,7 @@
  * One keyset page of an organization's calls, newest first: calls with a start time by (started_at desc, id desc)
  * on the (organization_id, started_at desc, id desc) index, then the few without a start time by id desc.
  */
-import { and, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { agents, callLogs } from "../../db/schema";
 import type { Ctx } from "../../lib/context";
 import type { CallCursor } from "./cursor";
@@ -45,6 +45,20 @@ function selectCalls(ctx: Ctx, columns: Columns) {
     .leftJoin(agents, and(eq(agents.id, callLogs.agentId), eq(agents.organizationId, ctx.organizationId)));
 }
 
+/**
+ * Full-text search cannot use the GIN index under row-level security: `@@` is not LEAKPROOF, so PostgreSQL applies
+ * it only after the tenant policy, row by row (a sequential scan of every organization's calls: 0.6 s at 160,000
+ * calls, seconds at a million; see docs/benchmarks.md). With a search, the page's ids are picked first with the
+ * owner role, filtered by organization_id explicitly (like the other deliberate owner-role paths of decision 003),
+ * and the rows are then read as the tenant, by primary key, with every filter again: RLS still decides what returns.
+ */
+async function selectPage<C extends Columns>(ctx: Ctx, columns: C, filters: ResolvedCallFilters, where: SQL | undefined, order: SQL[], limit: number) {
+  if (!filters.hasSearch) return selectCalls(ctx, columns).where(where).orderBy(...order).limit(limit);
+  const ids = (await ctx.deps.db.select({ id: callLogs.id }).from(callLogs).where(where).orderBy(...order).limit(limit)).map((r) => r.id);
+  if (ids.length === 0) return [];
+  return selectCalls(ctx, columns).where(and(where, inArray(callLogs.id, ids))).orderBy(...order).limit(limit);
+}
+
 /** Up to `limit` rows after `cursor`; `next` is the cursor of the last row when more may follow. */
 export async function fetchCallPage<C extends Columns>(
   ctx: Ctx,
@@ -60,18 +74,26 @@ export async function fetchCallPage<C extends Columns>(
     const after: SQL | undefined = cursor
       ? sql`(${callLogs.startedAt}, ${callLogs.id}) < (${cursor.startedAt}::timestamptz, ${cursor.id}::uuid)`
       : sql`${callLogs.startedAt} is not null`;
-    rows = (await selectCalls(ctx, columns)
-      .where(and(filters.where, after))
+    rows = (await selectPage(
+      ctx,
+      columns,
+      filters,
+      and(filters.where, after),
       // Spelled exactly like the indexes (drizzle declares them DESC NULLS LAST) so PostgreSQL walks them in order.
-      .orderBy(sql`${callLogs.startedAt} desc nulls last`, sql`${callLogs.id} desc nulls last`)
-      .limit(want)) as unknown as Row[];
+      [sql`${callLogs.startedAt} desc nulls last`, sql`${callLogs.id} desc nulls last`],
+      want,
+    )) as unknown as Row[];
   }
   if (rows.length < want && !filters.hasDateRange) {
     const after = cursor && cursor.startedAt === null ? sql`${callLogs.id} < ${cursor.id}::uuid` : undefined;
-    const tail = (await selectCalls(ctx, columns)
-      .where(and(filters.where, isNull(callLogs.startedAt), after))
-      .orderBy(sql`${callLogs.id} desc nulls last`)
-      .limit(want - rows.length)) as unknown as Row[];
+    const tail = (await selectPage(
+      ctx,
+      columns,
+      filters,
+      and(filters.where, isNull(callLogs.startedAt), after),
+      [sql`${callLogs.id} desc nulls last`],
+      want - rows.length,
+    )) as unknown as Row[];
     rows = rows.concat(tail);
   }
   const page = rows.slice(0, limit);
