@@ -5,6 +5,7 @@ import type TestAgent from "supertest/lib/agent";
 import { createTestApp, signUp, type TestApp } from "../helpers/app";
 import { insertAgent, insertCall, insertCalls, signInWithRole, type AgentRow, type CallRow, type CallFactoryInput } from "../helpers/calls";
 import { encodeCursor } from "../../server/services/calls/cursor";
+import { callAudio } from "../../server/db/schema";
 
 let t: TestApp;
 let a: TestAgent; // organization A's owner
@@ -342,6 +343,10 @@ describe("another organization", () => {
     const paged = await b.get("/api/call-logs").query({ cursor }).expect(200);
     expect(paged.body.data.every((c: { id: string }) => !calls.some((x) => x.id === c.id))).toBe(true);
     for (const call of calls) await b.get(`/api/call-logs/${call.id}`).expect(404);
+    // Audio of A's call, stored in the database: B gets 404, A gets the bytes.
+    await t.deps.db.insert(callAudio).values({ organizationId: orgA, callLogId: byKey("c6").id, bytes: Buffer.from("ID3fake-mp3"), size: 11 });
+    await b.get(`/api/call-logs/${byKey("c6").id}/audio`).expect(404);
+    await a.get(`/api/call-logs/${byKey("c6").id}/audio`).expect(200);
     const csv = await b.get("/api/call-logs/export.csv").expect(200);
     for (const call of calls) expect(csv.text).not.toContain(call.id);
     expect(orgA).not.toBe(orgB);
