@@ -165,13 +165,20 @@ test("a new organization connects ElevenLabs, adds an agent and sees its calls",
   });
 
   await test.step("history: search and filters live in the URL", async () => {
-    await page.getByLabel("Search transcripts and summaries").fill("rescheduled");
+    // Typed like a person: the URL follows after a pause and the box keeps its focus and text.
+    const search = page.getByLabel("Search transcripts and summaries");
+    await search.pressSequentially("resch", { delay: 20 });
+    await expect(page).toHaveURL(/[?&]q=resch(&|$)/);
+    await search.pressSequentially("eduled", { delay: 20 });
     await expect(page).toHaveURL(/[?&]q=rescheduled/);
+    await expect(search).toBeFocused();
+    await expect(search).toHaveValue("rescheduled");
     const rows = page.getByRole("table", { name: "Calls" }).getByRole("row");
     await expect(rows).toHaveCount(2);
     await expect(rows.nth(1)).toContainText("Live webhook delivery");
     await page.getByRole("button", { name: "Clear filters" }).click();
     await expect(page).not.toHaveURL(/[?&]q=/);
+    await expect(search).toHaveValue("");
     await expect(page.getByRole("link", { name: "Export CSV" })).toHaveAttribute("href", "/api/call-logs/export.csv");
   });
 

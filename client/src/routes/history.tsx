@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
 import { useAgentOptions } from "@/lib/agent-options";
 import { isIsoDay } from "@/lib/format";
-import { useUrlParams, type UrlChanges } from "@/lib/url-state";
+import { useUrlParams } from "@/lib/url-state";
 import { callExportUrl, useCallLogPage, type CallFilters } from "@/features/calls/api";
 import { CallDetailSheet } from "@/features/calls/components/call-detail-sheet";
 import { CallFiltersBar } from "@/features/calls/components/call-filters";
@@ -54,7 +54,6 @@ export default function HistoryPage() {
   const calls = page.data?.data ?? [];
   const hasFilters = Object.values(filters).some((value) => value !== undefined);
 
-  const changeFilters = (changes: UrlChanges) => setParams(changes);
   const open = (call: CallLogSummary) => setParams({ call: call.id });
 
   return (
@@ -71,7 +70,7 @@ export default function HistoryPage() {
           </Button>
         }
       />
-      <CallFiltersBar filters={filters} agents={agents.data ?? []} onChange={changeFilters} />
+      <CallFiltersBar filters={filters} agents={agents.data ?? []} onChange={setParams} />
       {page.isError ? (
         <ErrorState title="Could not load calls" error={page.error} onRetry={() => void page.refetch()} />
       ) : !page.isPending && calls.length === 0 && cursors.length === 1 ? (

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from "react";
+import { useCallback, useEffect, useId, useRef, useState } from "react";
 import { SearchIcon, XIcon } from "lucide-react";
 import { CALL_STATUSES } from "@shared/constants";
 import { AgentFilter } from "@/components/agent-filter";
@@ -26,11 +26,21 @@ function SearchInput({ value, onSearch }: { value: string; onSearch: (q: string)
   const id = useId();
   const [text, setText] = useState(value);
   const debounced = useDebouncedValue(text, 350);
+  // The last value this box sent: a different `value` came from outside (Clear filters, back button).
+  const sent = useRef(value);
   useEffect(() => {
-    if (debounced.trim() !== value) onSearch(debounced.trim());
-    // Only a new debounced value should search; `value` changing from outside is handled by the parent's key.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [debounced]);
+    if (value !== sent.current) {
+      sent.current = value;
+      setText(value);
+    }
+  }, [value]);
+  useEffect(() => {
+    const q = debounced.trim();
+    if (q !== sent.current) {
+      sent.current = q;
+      onSearch(q);
+    }
+  }, [debounced, onSearch]);
   return (
     <div className="grid min-w-56 flex-1 gap-1.5">
       <Label htmlFor={id} className="text-xs text-muted-foreground">
@@ -115,11 +125,11 @@ export function CallFiltersBar({
 }) {
   const active = Object.values(filters).some((value) => value !== undefined && value !== "");
   const statuses = Object.fromEntries(CALL_STATUSES.map((status) => [status, STATUS_LABELS[status] ?? status]));
-  // Remounting the search box when the URL's q changes from outside (Clear) resets its text.
+  const search = useCallback((q: string) => onChange({ q }), [onChange]);
   return (
     <div className="grid gap-3" role="search" aria-label="Filter calls">
       <div className="flex flex-wrap items-end gap-3">
-        <SearchInput key={filters.q ?? ""} value={filters.q ?? ""} onSearch={(q) => onChange({ q })} />
+        <SearchInput value={filters.q ?? ""} onSearch={search} />
         <AgentFilter agents={agents} value={filters.agentId} onChange={(agent) => onChange({ agent })} />
         <SelectFilter
           label="Outcome"
