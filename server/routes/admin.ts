@@ -7,7 +7,13 @@ import { getPlatformStats, listPlatformOrganizations } from "../services/admin/p
 // Platform-wide reads use the owner connection (deps.db): the tenant handle (ctx.db) sees one organization by design.
 export function adminRoutes(api: ApiRouter, _deps: AppDeps) {
   api.define(
-    { method: "get", path: "/admin/stats", summary: "Platform totals (platform administrators only)", access: "platformAdmin", response: adminStats },
+    {
+      method: "get",
+      path: "/admin/stats",
+      summary: "Platform totals (platform administrators only)",
+      access: "platformAdmin",
+      response: adminStats,
+    },
     ({ ctx }) => getPlatformStats(ctx.deps.db),
   );
   api.define(

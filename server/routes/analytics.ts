@@ -1,4 +1,11 @@
-import { analytics, analyticsQuery, billingQuery, billingUsage, organizationSettings, updateOrganizationInput } from "@shared/schemas";
+import {
+  analytics,
+  analyticsQuery,
+  billingQuery,
+  billingUsage,
+  organizationSettings,
+  updateOrganizationInput,
+} from "@shared/schemas";
 import type { AppDeps } from "../lib/context";
 import type { ApiRouter } from "../lib/http";
 import { getOrganizationAnalytics } from "../services/analytics/organization-analytics";
@@ -31,7 +38,13 @@ export function analyticsRoutes(api: ApiRouter, _deps: AppDeps) {
     ({ ctx, query }) => getBillingUsage(ctx, query),
   );
   api.define(
-    { method: "get", path: "/organization", summary: "The organization's settings", access: "user", response: organizationSettings },
+    {
+      method: "get",
+      path: "/organization",
+      summary: "The organization's settings",
+      access: "user",
+      response: organizationSettings,
+    },
     ({ ctx }) => getOrganizationSettings(ctx),
   );
   api.define(

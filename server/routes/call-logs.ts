@@ -22,7 +22,14 @@ export function callLogRoutes(api: ApiRouter, _deps: AppDeps) {
   );
   // Before /call-logs/:id, which would otherwise take "export.csv" for an id.
   api.define(
-    { method: "get", path: "/call-logs/export.csv", summary: "The filtered calls as a streamed CSV file", access: "user", permission: "calls:read", query: callLogFilters },
+    {
+      method: "get",
+      path: "/call-logs/export.csv",
+      summary: "The filtered calls as a streamed CSV file",
+      access: "user",
+      permission: "calls:read",
+      query: callLogFilters,
+    },
     async ({ ctx, query, res }) => {
       const chunks = await exportCallLogsCsv(ctx, query);
       const day = ctx.deps.now().toISOString().slice(0, 10);
@@ -49,7 +56,15 @@ export function callLogRoutes(api: ApiRouter, _deps: AppDeps) {
     },
   );
   api.define(
-    { method: "get", path: "/call-logs/:id", summary: "One call with transcript and analysis", access: "user", permission: "calls:read", params: idParam, response: callLogDetail },
+    {
+      method: "get",
+      path: "/call-logs/:id",
+      summary: "One call with transcript and analysis",
+      access: "user",
+      permission: "calls:read",
+      params: idParam,
+      response: callLogDetail,
+    },
     ({ ctx, params }) => getCallLog(ctx, params.id),
   );
 }

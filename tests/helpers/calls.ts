@@ -20,7 +20,8 @@ export type CallFactoryInput = {
   terminationReason?: string | null;
   summaryTitle?: string | null;
   summary?: string | null;
-  transcript?: TranscriptTurnRow[] | Array<{ role: string; message: string | null; timeInCallSecs?: number | null }> | null;
+  transcript?:
+    TranscriptTurnRow[] | Array<{ role: string; message: string | null; timeInCallSecs?: number | null }> | null;
   analysis?: unknown;
   metadata?: unknown;
   costCredits?: number | null;
@@ -32,10 +33,18 @@ function id(prefix: string): string {
   return `${prefix}_${randomBytes(8).toString("hex")}`;
 }
 
-export async function insertAgent(db: Db, organizationId: string, input: { elevenlabsAgentId?: string; name?: string } = {}): Promise<AgentRow> {
+export async function insertAgent(
+  db: Db,
+  organizationId: string,
+  input: { elevenlabsAgentId?: string; name?: string } = {},
+): Promise<AgentRow> {
   const [row] = await db
     .insert(agents)
-    .values({ organizationId, elevenlabsAgentId: input.elevenlabsAgentId ?? id("agent"), name: input.name ?? "Test agent" })
+    .values({
+      organizationId,
+      elevenlabsAgentId: input.elevenlabsAgentId ?? id("agent"),
+      name: input.name ?? "Test agent",
+    })
     .returning();
   return row;
 }
@@ -43,8 +52,17 @@ export async function insertAgent(db: Db, organizationId: string, input: { eleve
 function toTranscript(turns: CallFactoryInput["transcript"]): TranscriptTurnRow[] | null {
   if (!turns) return null;
   return turns.map((t) => {
-    const turn = t as { role: string; message: string | null; timeInCallSecs?: number | null; time_in_call_secs?: number | null };
-    return { role: turn.role, message: turn.message, time_in_call_secs: turn.time_in_call_secs ?? turn.timeInCallSecs ?? null };
+    const turn = t as {
+      role: string;
+      message: string | null;
+      timeInCallSecs?: number | null;
+      time_in_call_secs?: number | null;
+    };
+    return {
+      role: turn.role,
+      message: turn.message,
+      time_in_call_secs: turn.time_in_call_secs ?? turn.timeInCallSecs ?? null,
+    };
   });
 }
 
@@ -72,7 +90,13 @@ export async function insertCalls(db: Db, organizationId: string, calls: CallFac
   }));
   const rows: CallRow[] = [];
   // Stay well under PostgreSQL's 65535 bind parameters per statement.
-  for (let i = 0; i < values.length; i += 1000) rows.push(...(await db.insert(callLogs).values(values.slice(i, i + 1000)).returning()));
+  for (let i = 0; i < values.length; i += 1000)
+    rows.push(
+      ...(await db
+        .insert(callLogs)
+        .values(values.slice(i, i + 1000))
+        .returning()),
+    );
   return rows;
 }
 
@@ -82,10 +106,17 @@ export async function insertCall(db: Db, organizationId: string, call: CallFacto
 }
 
 /** A signed-in member of an existing organization with the given role, created directly (no invitation flow). */
-export async function signInWithRole(app: Express, db: Db, organizationId: string, role: "owner" | "admin" | "member" | "viewer") {
+export async function signInWithRole(
+  app: Express,
+  db: Db,
+  organizationId: string,
+  role: "owner" | "admin" | "member" | "viewer",
+) {
   const email = `${role}-${randomBytes(4).toString("hex")}@example.com`;
   const password = "correct horse battery";
-  await db.insert(users).values({ organizationId, email, name: role, role, passwordHash: await hashPassword(password) });
+  await db
+    .insert(users)
+    .values({ organizationId, email, name: role, role, passwordHash: await hashPassword(password) });
   const agent = request.agent(app);
   await agent.post("/api/auth/login/password").send({ email, password }).expect(200);
   return agent;

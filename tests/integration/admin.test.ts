@@ -24,7 +24,10 @@ describe("platform admin", () => {
   });
 
   it("shows platform totals and every organization with its counts", async () => {
-    const { agent: root, user: rootUser } = await signUp(t.app, { email: "root@example.com", organizationName: "Platform" });
+    const { agent: root, user: rootUser } = await signUp(t.app, {
+      email: "root@example.com",
+      organizationName: "Platform",
+    });
     expect(rootUser.isPlatformAdmin).toBe(true);
     const one = await signUp(t.app, { organizationName: "One" });
     const two = await signUp(t.app, { organizationName: "Two" });
@@ -55,9 +58,23 @@ describe("platform admin", () => {
     const list = await root.get("/api/admin/organizations").expect(200);
     const byId = Object.fromEntries(list.body.data.map((o: { id: string }) => [o.id, o]));
     expect(list.body.data).toHaveLength(counts.rows[0].organizations);
-    expect(byId[orgOne]).toEqual({ id: orgOne, name: "One", users: 2, agents: 2, calls: 3, minutes: 2.25, createdAt: expect.any(String) });
+    expect(byId[orgOne]).toEqual({
+      id: orgOne,
+      name: "One",
+      users: 2,
+      agents: 2,
+      calls: 3,
+      minutes: 2.25,
+      createdAt: expect.any(String),
+    });
     expect(byId[two.user.organization.id]).toMatchObject({ name: "Two", users: 1, agents: 0, calls: 1, minutes: 10 });
-    expect(byId[rootUser.organization.id]).toMatchObject({ name: "Platform", users: 1, agents: 0, calls: 0, minutes: 0 });
+    expect(byId[rootUser.organization.id]).toMatchObject({
+      name: "Platform",
+      users: 1,
+      agents: 0,
+      calls: 0,
+      minutes: 0,
+    });
     // Newest organization first.
     const created = list.body.data.map((o: { createdAt: string }) => Date.parse(o.createdAt));
     expect([...created].sort((x, y) => y - x)).toEqual(created);

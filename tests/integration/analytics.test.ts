@@ -40,7 +40,11 @@ function lcg(seed: number) {
 const formats = new Map<string, Intl.DateTimeFormat>();
 function localDay(date: Date, tz: string): string {
   let format = formats.get(tz);
-  if (!format) formats.set(tz, (format = new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" })));
+  if (!format)
+    formats.set(
+      tz,
+      (format = new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" })),
+    );
   return format.format(date);
 }
 
@@ -118,8 +122,24 @@ beforeAll(async () => {
     input.push({ ...f, agent });
   }
   // Calls right at local midnights of several zones, where off-by-one-hour bugs show.
-  for (const iso of ["2026-11-01T00:00:00Z", "2026-10-31T23:59:59Z", "2026-10-31T15:00:00Z", "2026-11-01T04:00:00Z", "2026-11-01T05:00:00Z", "2026-10-31T18:30:00Z", "2026-10-31T18:29:59Z", "2026-10-24T22:00:00Z", "2026-10-25T23:00:00Z"]) {
-    const f: Fixture = { elevenlabsAgentId: "agent_alpha", startedAt: new Date(iso), durationSeconds: 100, callSuccessful: "success", costCredits: 1 };
+  for (const iso of [
+    "2026-11-01T00:00:00Z",
+    "2026-10-31T23:59:59Z",
+    "2026-10-31T15:00:00Z",
+    "2026-11-01T04:00:00Z",
+    "2026-11-01T05:00:00Z",
+    "2026-10-31T18:30:00Z",
+    "2026-10-31T18:29:59Z",
+    "2026-10-24T22:00:00Z",
+    "2026-10-25T23:00:00Z",
+  ]) {
+    const f: Fixture = {
+      elevenlabsAgentId: "agent_alpha",
+      startedAt: new Date(iso),
+      durationSeconds: 100,
+      callSuccessful: "success",
+      costCredits: 1,
+    };
     fixtures.push(f);
     input.push({ ...f, agent: alpha });
   }
@@ -127,7 +147,9 @@ beforeAll(async () => {
   // A call without a start time is listed but has no day: analytics leave it out.
   await insertCalls(t.deps.db, orgA, [{ agent: alpha, startedAt: null, durationSeconds: 999 }]);
   // B: one call in the same days, never counted for A; A's calls never for B.
-  await insertCalls(t.deps.db, sb.user.organization.id, [{ elevenlabsAgentId: "agent_alpha", startedAt: new Date("2026-11-02T10:00:00Z"), durationSeconds: 6000 }]);
+  await insertCalls(t.deps.db, sb.user.organization.id, [
+    { elevenlabsAgentId: "agent_alpha", startedAt: new Date("2026-11-02T10:00:00Z"), durationSeconds: 6000 },
+  ]);
   await rebuildRollups(t.deps.db);
 });
 afterAll(async () => t?.close());
@@ -155,8 +177,11 @@ describe("GET /api/analytics/organization", () => {
     expect(body.totals.successRate).toBeCloseTo(want.totals.successRate!, 10);
     expect(body.totals.avgDurationSeconds).toBe(want.totals.avgDurationSeconds);
     expect(body.daily).toEqual(want.daily);
-    const agents = Object.fromEntries(body.byAgent.map((x: { elevenLabsAgentId: string; calls: number; minutes: number }) => [x.elevenLabsAgentId, x]));
-    for (const [id, e] of want.byAgent) expect(agents[id]).toMatchObject({ calls: e.calls, minutes: round2(e.seconds / 60) });
+    const agents = Object.fromEntries(
+      body.byAgent.map((x: { elevenLabsAgentId: string; calls: number; minutes: number }) => [x.elevenLabsAgentId, x]),
+    );
+    for (const [id, e] of want.byAgent)
+      expect(agents[id]).toMatchObject({ calls: e.calls, minutes: round2(e.seconds / 60) });
     expect(body.byAgent.reduce((s: number, x: { calls: number }) => s + x.calls, 0)).toBe(want.totals.calls);
   });
 
@@ -169,7 +194,13 @@ describe("GET /api/analytics/organization", () => {
     expect(ny.daily).toEqual(expected("2026-10-31", "2026-11-01", "America/New_York").daily);
     expect(utc.daily).not.toEqual(ny.daily);
     // Local midnights on both sides of the DST change (EDT -4, then EST -5).
-    expect(ny.range).toEqual({ from: "2026-10-31", to: "2026-11-01", tz: "America/New_York", fromAt: "2026-10-31T04:00:00.000Z", toAt: "2026-11-02T05:00:00.000Z" });
+    expect(ny.range).toEqual({
+      from: "2026-10-31",
+      to: "2026-11-01",
+      tz: "America/New_York",
+      fromAt: "2026-10-31T04:00:00.000Z",
+      toAt: "2026-11-02T05:00:00.000Z",
+    });
   });
 
   it("zero-fills every day of the range, including days without calls", async () => {
@@ -192,7 +223,9 @@ describe("GET /api/analytics/organization", () => {
 
   it("treats date-times as instants: from included, to excluded", async () => {
     const body = await getAnalytics(a, { from: "2026-10-31T18:29:59Z", to: "2026-11-01T00:00:00Z" });
-    const want = fixtures.filter((f) => f.startedAt >= new Date("2026-10-31T18:29:59Z") && f.startedAt < new Date("2026-11-01T00:00:00Z"));
+    const want = fixtures.filter(
+      (f) => f.startedAt >= new Date("2026-10-31T18:29:59Z") && f.startedAt < new Date("2026-11-01T00:00:00Z"),
+    );
     expect(body.totals.calls).toBe(want.length);
     expect(body.totals.minutes).toBe(round2(want.reduce((s, f) => s + (f.durationSeconds ?? 0), 0) / 60));
     expect(body.range).toMatchObject({ fromAt: "2026-10-31T18:29:59.000Z", toAt: "2026-11-01T00:00:00.000Z" });
@@ -204,9 +237,23 @@ describe("GET /api/analytics/organization", () => {
     expect(body.totals.calls).toBe(want.totals.calls);
     expect(body.totals.minutes).toBe(want.totals.minutes);
     expect(body.daily).toEqual(want.daily);
-    expect(body.byAgent).toEqual([{ agentId: beta.id, elevenLabsAgentId: "agent_beta", name: "Beta", calls: want.totals.calls, minutes: want.totals.minutes }]);
+    expect(body.byAgent).toEqual([
+      {
+        agentId: beta.id,
+        elevenLabsAgentId: "agent_beta",
+        name: "Beta",
+        calls: want.totals.calls,
+        minutes: want.totals.minutes,
+      },
+    ]);
     const foreign = await getAnalytics(b, { from: "2026-11-01", to: "2026-11-10", agentId: alpha.id });
-    expect(foreign.totals).toEqual({ calls: 0, minutes: 0, estimatedCost: 0, successRate: null, avgDurationSeconds: null });
+    expect(foreign.totals).toEqual({
+      calls: 0,
+      minutes: 0,
+      estimatedCost: 0,
+      successRate: null,
+      avgDurationSeconds: null,
+    });
     expect(foreign.byAgent).toEqual([]);
     const unknown = await getAnalytics(a, { agentId: randomUUID() });
     expect(unknown.totals.calls).toBe(0);
@@ -216,8 +263,12 @@ describe("GET /api/analytics/organization", () => {
     const body = await getAnalytics(a, { from: "2026-09-01", to: "2026-12-01" });
     const ids = body.byAgent.map((x: { elevenLabsAgentId: string }) => x.elevenLabsAgentId);
     expect(ids).toEqual(expect.arrayContaining(["agent_alpha", "agent_beta", "agent_idle", "agent_unregistered"]));
-    expect(body.byAgent.find((x: { elevenLabsAgentId: string }) => x.elevenLabsAgentId === "agent_idle")).toMatchObject({ calls: 0, minutes: 0, name: "Idle" });
-    expect(body.byAgent.find((x: { elevenLabsAgentId: string }) => x.elevenLabsAgentId === "agent_unregistered")).toMatchObject({ agentId: null, name: null });
+    expect(body.byAgent.find((x: { elevenLabsAgentId: string }) => x.elevenLabsAgentId === "agent_idle")).toMatchObject(
+      { calls: 0, minutes: 0, name: "Idle" },
+    );
+    expect(
+      body.byAgent.find((x: { elevenLabsAgentId: string }) => x.elevenLabsAgentId === "agent_unregistered"),
+    ).toMatchObject({ agentId: null, name: null });
     expect(body.totals.calls).toBe(fixtures.length); // every call with a start time, none of B's
   });
 
@@ -239,10 +290,18 @@ describe("GET /api/analytics/organization", () => {
 
   it("has no success rate or average without judged calls or durations", async () => {
     const { agent, user } = await signUp(t.app);
-    await insertCalls(t.deps.db, user.organization.id, [{ startedAt: new Date("2026-11-02T10:00:00Z"), durationSeconds: null, callSuccessful: "unknown" }]);
+    await insertCalls(t.deps.db, user.organization.id, [
+      { startedAt: new Date("2026-11-02T10:00:00Z"), durationSeconds: null, callSuccessful: "unknown" },
+    ]);
     await rebuildRollups(t.deps.db, user.organization.id);
     const body = await getAnalytics(agent, { from: "2026-11-01", to: "2026-11-03" });
-    expect(body.totals).toEqual({ calls: 1, minutes: 0, estimatedCost: 0, successRate: null, avgDurationSeconds: null });
+    expect(body.totals).toEqual({
+      calls: 1,
+      minutes: 0,
+      estimatedCost: 0,
+      successRate: null,
+      avgDurationSeconds: null,
+    });
   });
 
   it("answers 400 with fields for invalid parameters", async () => {
@@ -267,25 +326,44 @@ describe("GET /api/analytics/organization", () => {
     const body = await getAnalytics(b, { from: "2026-09-01", to: "2026-12-01" });
     expect(body.totals.calls).toBe(1);
     expect(body.totals.minutes).toBe(100);
-    expect(body.byAgent).toEqual([{ agentId: null, elevenLabsAgentId: "agent_alpha", name: null, calls: 1, minutes: 100 }]);
+    expect(body.byAgent).toEqual([
+      { agentId: null, elevenLabsAgentId: "agent_alpha", name: null, calls: 1, minutes: 100 },
+    ]);
   });
 });
 
 describe("hourly rollups", () => {
   it("give exactly the raw aggregate over call_logs, in any zone and for any instants", async () => {
     const ctx = systemCtx(t.deps, orgA);
-    const sort = <T extends { elevenlabsAgentId: string }>(rows: T[]) => [...rows].sort((x, y) => x.elevenlabsAgentId.localeCompare(y.elevenlabsAgentId));
+    const sort = <T extends { elevenlabsAgentId: string }>(rows: T[]) =>
+      [...rows].sort((x, y) => x.elevenlabsAgentId.localeCompare(y.elevenlabsAgentId));
     const cases: Array<[string, Bound, Bound]> = [
       ["UTC", { kind: "date", date: "2026-09-01" }, { kind: "date", date: "2026-12-01" }],
       ["Europe/Berlin", { kind: "date", date: "2026-10-20" }, { kind: "date", date: "2026-10-31" }],
       ["America/Los_Angeles", { kind: "date", date: "2026-10-30" }, { kind: "date", date: "2026-11-03" }],
       ["Asia/Kolkata", { kind: "date", date: "2026-10-01" }, { kind: "date", date: "2026-11-20" }], // +05:30
       ["Pacific/Chatham", { kind: "date", date: "2026-11-01" }, { kind: "date", date: "2026-11-05" }], // +13:45
-      ["UTC", { kind: "instant", iso: "2026-10-03T10:17:31.000Z" }, { kind: "instant", iso: "2026-11-08T05:42:10.500Z" }],
-      ["Asia/Kathmandu", { kind: "instant", iso: "2026-10-03T10:17:31.000Z" }, { kind: "instant", iso: "2026-10-06T18:59:00.000Z" }],
+      [
+        "UTC",
+        { kind: "instant", iso: "2026-10-03T10:17:31.000Z" },
+        { kind: "instant", iso: "2026-11-08T05:42:10.500Z" },
+      ],
+      [
+        "Asia/Kathmandu",
+        { kind: "instant", iso: "2026-10-03T10:17:31.000Z" },
+        { kind: "instant", iso: "2026-10-06T18:59:00.000Z" },
+      ],
       // Inside one hour, around two fixtures at 18:29:59 and 18:30:00: nothing whole, all from call_logs.
-      ["UTC", { kind: "instant", iso: "2026-10-31T18:10:00.000Z" }, { kind: "instant", iso: "2026-10-31T18:50:00.000Z" }],
-      ["Asia/Kolkata", { kind: "instant", iso: "2026-10-31T17:10:00.000Z" }, { kind: "instant", iso: "2026-10-31T18:30:00.000Z" }],
+      [
+        "UTC",
+        { kind: "instant", iso: "2026-10-31T18:10:00.000Z" },
+        { kind: "instant", iso: "2026-10-31T18:50:00.000Z" },
+      ],
+      [
+        "Asia/Kolkata",
+        { kind: "instant", iso: "2026-10-31T17:10:00.000Z" },
+        { kind: "instant", iso: "2026-10-31T18:30:00.000Z" },
+      ],
     ];
     for (const [tz, from, to] of cases) {
       const label = `${tz} ${JSON.stringify(from)} ${JSON.stringify(to)}`;
@@ -297,17 +375,24 @@ describe("hourly rollups", () => {
       const dailyRollups = await usageByDay(ctx, range, undefined, "rollups");
       const dailyCalls = await usageByDay(ctx, range, undefined, "raw");
       expect(dailyRollups, label).toEqual(dailyCalls);
-      expect(dailyCalls.reduce((n, d) => n + d.calls, 0), label).toBe(fromCalls.reduce((n, a) => n + a.calls, 0));
+      expect(
+        dailyCalls.reduce((n, d) => n + d.calls, 0),
+        label,
+      ).toBe(fromCalls.reduce((n, a) => n + a.calls, 0));
       const agentOnly = await usageByAgent(ctx, range.fromAt, range.toAt, "agent_beta", "rollups");
       expect(agentOnly, label).toEqual(fromCalls.filter((r) => r.elevenlabsAgentId === "agent_beta"));
     }
   });
 
   it("rebuild one organization without touching the others, idempotently", async () => {
-    const before = await t.deps.db.execute(`select organization_id, sum(calls)::int as calls from call_hourly_rollups group by 1 order by 1`);
+    const before = await t.deps.db.execute(
+      `select organization_id, sum(calls)::int as calls from call_hourly_rollups group by 1 order by 1`,
+    );
     await rebuildRollups(t.deps.db, orgA);
     await rebuildRollups(t.deps.db, orgA);
-    const after = await t.deps.db.execute(`select organization_id, sum(calls)::int as calls from call_hourly_rollups group by 1 order by 1`);
+    const after = await t.deps.db.execute(
+      `select organization_id, sum(calls)::int as calls from call_hourly_rollups group by 1 order by 1`,
+    );
     expect(after.rows).toEqual(before.rows);
     const mine = after.rows.find((r) => r.organization_id === orgA);
     expect(mine?.calls).toBe(fixtures.length);

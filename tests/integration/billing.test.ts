@@ -44,8 +44,24 @@ describe("GET /api/billing/usage", () => {
       totals: { calls: 3, minutes: 2.33, credits: 150.76, estimatedCost: 0.23 },
     });
     expect(res.body.byAgent).toEqual([
-      { agentId: alpha.id, elevenLabsAgentId: "agent_alpha", name: "Alpha", calls: 2, minutes: 2, credits: 150.75, estimatedCost: 0.2 },
-      { agentId: null, elevenLabsAgentId: "agent_other", name: null, calls: 1, minutes: 0.33, credits: 0.01, estimatedCost: 0.03 },
+      {
+        agentId: alpha.id,
+        elevenLabsAgentId: "agent_alpha",
+        name: "Alpha",
+        calls: 2,
+        minutes: 2,
+        credits: 150.75,
+        estimatedCost: 0.2,
+      },
+      {
+        agentId: null,
+        elevenLabsAgentId: "agent_other",
+        name: null,
+        calls: 1,
+        minutes: 0.33,
+        credits: 0.01,
+        estimatedCost: 0.03,
+      },
     ]);
     expect(res.body.daily).toHaveLength(30);
     expect(res.body.daily[0]).toEqual({ date: "2026-11-01", calls: 1, minutes: 1.5, credits: 100.25 });
@@ -56,9 +72,17 @@ describe("GET /api/billing/usage", () => {
 
   it("agrees with the dashboard for the same range", async () => {
     const billing = (await a.get("/api/billing/usage").query({ month: "2026-11" }).expect(200)).body;
-    const dashboard = (await a.get("/api/analytics/organization").query({ from: "2026-11-01", to: "2026-11-30" }).expect(200)).body;
-    expect(dashboard.totals).toMatchObject({ calls: billing.totals.calls, minutes: billing.totals.minutes, estimatedCost: billing.totals.estimatedCost });
-    const history = (await a.get("/api/call-logs").query({ from: "2026-11-01", to: "2026-11-30", limit: 100 }).expect(200)).body;
+    const dashboard = (
+      await a.get("/api/analytics/organization").query({ from: "2026-11-01", to: "2026-11-30" }).expect(200)
+    ).body;
+    expect(dashboard.totals).toMatchObject({
+      calls: billing.totals.calls,
+      minutes: billing.totals.minutes,
+      estimatedCost: billing.totals.estimatedCost,
+    });
+    const history = (
+      await a.get("/api/call-logs").query({ from: "2026-11-01", to: "2026-11-30", limit: 100 }).expect(200)
+    ).body;
     expect(history.data).toHaveLength(billing.totals.calls);
   });
 
@@ -103,7 +127,10 @@ describe("organization settings", () => {
     const org = user.organization.id;
     await insertCalls(t.deps.db, org, [{ startedAt: "2026-11-02T10:00:00Z", durationSeconds: 600 }]);
     await rebuildRollups(t.deps.db, org);
-    const res = await owner.patch("/api/organization").send({ name: "Pricey Inc", pricePerMinuteUsd: 0.075 }).expect(200);
+    const res = await owner
+      .patch("/api/organization")
+      .send({ name: "Pricey Inc", pricePerMinuteUsd: 0.075 })
+      .expect(200);
     expect(res.body).toEqual({ id: org, name: "Pricey Inc", pricePerMinuteUsd: 0.075 });
     const usage = await owner.get("/api/billing/usage").query({ month: "2026-11" }).expect(200);
     expect(usage.body).toMatchObject({ pricePerMinuteUsd: 0.075, totals: { minutes: 10, estimatedCost: 0.75 } });
@@ -111,7 +138,10 @@ describe("organization settings", () => {
     expect(me.body.organization.name).toBe("Pricey Inc");
     const admin = await signInWithRole(t.app, t.deps.db, org, "admin");
     await admin.patch("/api/organization").send({ pricePerMinuteUsd: 0 }).expect(200);
-    const audit = await t.deps.db.select().from(auditLog).where(and(eq(auditLog.organizationId, org), eq(auditLog.action, "organization.updated")));
+    const audit = await t.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.organizationId, org), eq(auditLog.action, "organization.updated")));
     expect(audit.map((r) => r.target).sort()).toEqual(["name,pricePerMinuteUsd", "pricePerMinuteUsd"]);
   });
 
@@ -125,7 +155,13 @@ describe("organization settings", () => {
   });
 
   it("validates the input", async () => {
-    for (const body of [{ pricePerMinuteUsd: -1 }, { pricePerMinuteUsd: "0.2" }, { pricePerMinuteUsd: 1e9 }, { name: "" }, { name: "x".repeat(121) }]) {
+    for (const body of [
+      { pricePerMinuteUsd: -1 },
+      { pricePerMinuteUsd: "0.2" },
+      { pricePerMinuteUsd: 1e9 },
+      { name: "" },
+      { name: "x".repeat(121) },
+    ]) {
       const res = await a.patch("/api/organization").send(body).expect(400);
       expect(res.body.error.code).toBe("invalid_input");
       expect(Object.keys(res.body.error.fields)).toEqual([Object.keys(body)[0]]);
@@ -134,7 +170,15 @@ describe("organization settings", () => {
 
   it("changes only the caller's own organization", async () => {
     await b.patch("/api/organization").send({ name: "B renamed", pricePerMinuteUsd: 2 }).expect(200);
-    expect((await a.get("/api/organization").expect(200)).body).toEqual({ id: orgA, name: "Billing A", pricePerMinuteUsd: 0.1 });
-    expect((await b.get("/api/organization").expect(200)).body).toEqual({ id: orgB, name: "B renamed", pricePerMinuteUsd: 2 });
+    expect((await a.get("/api/organization").expect(200)).body).toEqual({
+      id: orgA,
+      name: "Billing A",
+      pricePerMinuteUsd: 0.1,
+    });
+    expect((await b.get("/api/organization").expect(200)).body).toEqual({
+      id: orgB,
+      name: "B renamed",
+      pricePerMinuteUsd: 2,
+    });
   });
 });

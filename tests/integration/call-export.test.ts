@@ -52,7 +52,10 @@ beforeAll(async () => {
   const sb = await signUp(t.app);
   a = sa.agent;
   b = sb.agent;
-  alpha = await insertAgent(t.deps.db, sa.user.organization.id, { elevenlabsAgentId: "agent_alpha", name: "Alpha, the \"best\"" });
+  alpha = await insertAgent(t.deps.db, sa.user.organization.id, {
+    elevenlabsAgentId: "agent_alpha",
+    name: 'Alpha, the "best"',
+  });
   await insertCalls(t.deps.db, sa.user.organization.id, [
     {
       agent: alpha,
@@ -60,7 +63,7 @@ beforeAll(async () => {
       startedAt: new Date("2026-11-03T10:00:00Z"),
       durationSeconds: 42,
       callSuccessful: "success",
-      summaryTitle: "=HYPERLINK(\"http://evil.example\",\"click\")",
+      summaryTitle: '=HYPERLINK("http://evil.example","click")',
       summary: TRICKY_SUMMARY,
       transcript: [
         { role: "agent", message: "Hello, how can I help?", timeInCallSecs: 0 },
@@ -69,12 +72,31 @@ beforeAll(async () => {
       costCredits: 12.5,
       hasAudio: true,
     },
-    { agent: alpha, conversationId: "conv_plus", startedAt: new Date("2026-11-02T10:00:00Z"), summaryTitle: "+1 555 0100", callSuccessful: "failure" },
-    { agent: alpha, conversationId: "conv_minus", startedAt: new Date("2026-11-01T10:00:00Z"), summaryTitle: "-2+3", callSuccessful: null, durationSeconds: null },
+    {
+      agent: alpha,
+      conversationId: "conv_plus",
+      startedAt: new Date("2026-11-02T10:00:00Z"),
+      summaryTitle: "+1 555 0100",
+      callSuccessful: "failure",
+    },
+    {
+      agent: alpha,
+      conversationId: "conv_minus",
+      startedAt: new Date("2026-11-01T10:00:00Z"),
+      summaryTitle: "-2+3",
+      callSuccessful: null,
+      durationSeconds: null,
+    },
     // Enough rows to cross several export batches.
-    ...Array.from({ length: 1234 }, (_, i) => ({ agent: alpha, conversationId: `conv_bulk_${i}`, startedAt: new Date(Date.UTC(2026, 9, 1, 0, i)) })),
+    ...Array.from({ length: 1234 }, (_, i) => ({
+      agent: alpha,
+      conversationId: `conv_bulk_${i}`,
+      startedAt: new Date(Date.UTC(2026, 9, 1, 0, i)),
+    })),
   ]);
-  await insertCalls(t.deps.db, sb.user.organization.id, [{ conversationId: "conv_other_org", startedAt: new Date("2026-11-03T10:00:00Z") }]);
+  await insertCalls(t.deps.db, sb.user.organization.id, [
+    { conversationId: "conv_other_org", startedAt: new Date("2026-11-03T10:00:00Z") },
+  ]);
 });
 afterAll(async () => t?.close());
 
@@ -109,7 +131,7 @@ describe("GET /api/call-logs/export.csv", () => {
       call_successful: "success",
       cost_credits: "12.5",
       has_audio: "true",
-      summary_title: "'=HYPERLINK(\"http://evil.example\",\"click\")",
+      summary_title: '\'=HYPERLINK("http://evil.example","click")',
       summary: TRICKY_SUMMARY,
       transcript: 'agent: Hello, how can I help?\nuser: @SUM(1+1) and "quotes"\nover two lines',
     });
@@ -119,12 +141,17 @@ describe("GET /api/call-logs/export.csv", () => {
     const failures = parseCsv((await a.get("/api/call-logs/export.csv").query({ success: "false" }).expect(200)).text);
     expect(failures.slice(1).map((r) => r[1])).toEqual(["conv_plus"]);
     expect(failures[1][CSV_HEADER.indexOf("summary_title")]).toBe("'+1 555 0100");
-    const day = parseCsv((await a.get("/api/call-logs/export.csv").query({ from: "2026-11-01", to: "2026-11-01" }).expect(200)).text);
+    const day = parseCsv(
+      (await a.get("/api/call-logs/export.csv").query({ from: "2026-11-01", to: "2026-11-01" }).expect(200)).text,
+    );
     expect(day.slice(1).map((r) => r[1])).toEqual(["conv_minus"]);
     expect(day[1][CSV_HEADER.indexOf("summary_title")]).toBe("'-2+3");
     expect(day[1][CSV_HEADER.indexOf("duration_seconds")]).toBe("");
     const hour = { from: "2026-10-01T01:00:00Z", to: "2026-10-01T02:00:00Z" };
-    const list = await a.get("/api/call-logs").query({ ...hour, limit: 100 }).expect(200);
+    const list = await a
+      .get("/api/call-logs")
+      .query({ ...hour, limit: 100 })
+      .expect(200);
     expect(list.body.data).toHaveLength(60);
     const csvHour = parseCsv((await a.get("/api/call-logs/export.csv").query(hour).expect(200)).text);
     expect(csvHour.slice(1).map((r) => r[0])).toEqual(list.body.data.map((c: { id: string }) => c.id));
@@ -149,6 +176,7 @@ describe("csvCell", () => {
     expect(csvCell("plain")).toBe("plain");
     expect(csvCell(-5)).toBe("-5");
     expect(csvCell(null)).toBe("");
-    for (const prefix of ["=", "+", "-", "@", "\t", "\r"]) expect(csvCell(`${prefix}1`).replace(/^"/, "")).toMatch(/^'/);
+    for (const prefix of ["=", "+", "-", "@", "\t", "\r"])
+      expect(csvCell(`${prefix}1`).replace(/^"/, "")).toMatch(/^'/);
   });
 });

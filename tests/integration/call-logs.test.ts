@@ -3,7 +3,15 @@ import { randomUUID } from "node:crypto";
 import request from "supertest";
 import type TestAgent from "supertest/lib/agent";
 import { createTestApp, signUp, type TestApp } from "../helpers/app";
-import { insertAgent, insertCall, insertCalls, signInWithRole, type AgentRow, type CallRow, type CallFactoryInput } from "../helpers/calls";
+import {
+  insertAgent,
+  insertCall,
+  insertCalls,
+  signInWithRole,
+  type AgentRow,
+  type CallRow,
+  type CallFactoryInput,
+} from "../helpers/calls";
 import { encodeCursor } from "../../server/services/calls/cursor";
 import { callAudio } from "../../server/db/schema";
 
@@ -20,11 +28,51 @@ const at = (iso: string) => new Date(iso);
 
 /** A's calls: a small, fully known data set every filter test is checked against. */
 const FIXTURE: Array<CallFactoryInput & { key: string; agentKey: "alpha" | "beta" | null }> = [
-  { key: "c1", agentKey: "alpha", startedAt: at("2026-11-01T08:00:00Z"), durationSeconds: 30, callSuccessful: "success", status: "done", summary: "Customer asked about a refund for order 1234" },
-  { key: "c2", agentKey: "alpha", startedAt: at("2026-11-01T23:30:00Z"), durationSeconds: 125, callSuccessful: "failure", status: "done", summary: "Caller wanted to cancel the subscription" },
-  { key: "c3", agentKey: "beta", startedAt: at("2026-11-02T12:00:00Z"), durationSeconds: 600, callSuccessful: "unknown", status: "done", summaryTitle: "Billing dispute" },
-  { key: "c4", agentKey: "beta", startedAt: at("2026-11-03T00:15:00Z"), durationSeconds: null, callSuccessful: null, status: "failed", terminationReason: "initiation failed" },
-  { key: "c5", agentKey: null, elevenlabsAgentId: "agent_not_registered", startedAt: at("2026-11-04T09:00:00Z"), durationSeconds: 61, callSuccessful: "success", status: "processing" },
+  {
+    key: "c1",
+    agentKey: "alpha",
+    startedAt: at("2026-11-01T08:00:00Z"),
+    durationSeconds: 30,
+    callSuccessful: "success",
+    status: "done",
+    summary: "Customer asked about a refund for order 1234",
+  },
+  {
+    key: "c2",
+    agentKey: "alpha",
+    startedAt: at("2026-11-01T23:30:00Z"),
+    durationSeconds: 125,
+    callSuccessful: "failure",
+    status: "done",
+    summary: "Caller wanted to cancel the subscription",
+  },
+  {
+    key: "c3",
+    agentKey: "beta",
+    startedAt: at("2026-11-02T12:00:00Z"),
+    durationSeconds: 600,
+    callSuccessful: "unknown",
+    status: "done",
+    summaryTitle: "Billing dispute",
+  },
+  {
+    key: "c4",
+    agentKey: "beta",
+    startedAt: at("2026-11-03T00:15:00Z"),
+    durationSeconds: null,
+    callSuccessful: null,
+    status: "failed",
+    terminationReason: "initiation failed",
+  },
+  {
+    key: "c5",
+    agentKey: null,
+    elevenlabsAgentId: "agent_not_registered",
+    startedAt: at("2026-11-04T09:00:00Z"),
+    durationSeconds: 61,
+    callSuccessful: "success",
+    status: "processing",
+  },
   {
     key: "c6",
     agentKey: "alpha",
@@ -70,11 +118,19 @@ beforeAll(async () => {
   calls = await insertCalls(
     t.deps.db,
     orgA,
-    FIXTURE.map(({ key: _key, agentKey, ...c }) => ({ ...c, agent: agentKey === "alpha" ? alpha : agentKey === "beta" ? beta : null })),
+    FIXTURE.map(({ key: _key, agentKey, ...c }) => ({
+      ...c,
+      agent: agentKey === "alpha" ? alpha : agentKey === "beta" ? beta : null,
+    })),
   );
   // B has a call that matches every search and filter below; A must never see it, and vice versa.
   const bAgent = await insertAgent(t.deps.db, orgB, { elevenlabsAgentId: "agent_alpha", name: "B's alpha" });
-  await insertCall(t.deps.db, orgB, { agent: bAgent, startedAt: at("2026-11-02T12:00:00Z"), durationSeconds: 100, summary: "refund parcel subscription" });
+  await insertCall(t.deps.db, orgB, {
+    agent: bAgent,
+    startedAt: at("2026-11-02T12:00:00Z"),
+    durationSeconds: 100,
+    summary: "refund parcel subscription",
+  });
 });
 afterAll(async () => t?.close());
 
@@ -135,12 +191,16 @@ describe("GET /api/call-logs", () => {
   it("counts days in the requested time zone", async () => {
     // 2026-11-01T23:30Z is already Nov 2 in Tokyo (+9); 2026-11-03T00:15Z is still Nov 2 in New York (-5).
     expect(await listIds(a, { from: "2026-11-02", to: "2026-11-02", tz: "Asia/Tokyo" })).toEqual(idsOf("c2", "c3"));
-    expect(await listIds(a, { from: "2026-11-02", to: "2026-11-02", tz: "America/New_York" })).toEqual(idsOf("c3", "c4"));
+    expect(await listIds(a, { from: "2026-11-02", to: "2026-11-02", tz: "America/New_York" })).toEqual(
+      idsOf("c3", "c4"),
+    );
   });
 
   it("treats date-times as instants: from included, to excluded", async () => {
     expect(await listIds(a, { from: "2026-11-01T08:00:00Z", to: "2026-11-02T12:00:00Z" })).toEqual(idsOf("c1", "c2"));
-    expect(await listIds(a, { from: "2026-11-01T08:00:01Z", to: "2026-11-02T12:00:00.001Z" })).toEqual(idsOf("c2", "c3"));
+    expect(await listIds(a, { from: "2026-11-01T08:00:01Z", to: "2026-11-02T12:00:00.001Z" })).toEqual(
+      idsOf("c2", "c3"),
+    );
   });
 
   it("searches transcripts, summaries and titles with web-search syntax", async () => {
@@ -152,7 +212,8 @@ describe("GET /api/call-logs", () => {
     expect(await listIds(a, { q: '"cancel the subscription"' })).toEqual(idsOf("c2"));
     expect(await listIds(a, { q: "nothing-like-this" })).toEqual([]);
     // Operators and punctuation never reach tsquery syntax errors.
-    for (const q of ["'", "&|!()", "a:*", "-", '"unterminated', "\\"]) await a.get("/api/call-logs").query({ q }).expect(200);
+    for (const q of ["'", "&|!()", "a:*", "-", '"unterminated', "\\"])
+      await a.get("/api/call-logs").query({ q }).expect(200);
     // Bytes PostgreSQL text cannot hold are bad input, not a 500.
     for (const raw of ["%00", "refund%00", "%FF%FE", "%ED%A0%80"]) {
       const res = await a.get(`/api/call-logs?q=${raw}`);
@@ -161,7 +222,16 @@ describe("GET /api/call-logs", () => {
   });
 
   it("combines filters", async () => {
-    expect(await listIds(a, { agentId: alpha.id, success: "true", minDuration: 100, q: "parcel", from: "2026-11-05", to: "2026-11-05" })).toEqual(idsOf("c6"));
+    expect(
+      await listIds(a, {
+        agentId: alpha.id,
+        success: "true",
+        minDuration: 100,
+        q: "parcel",
+        from: "2026-11-05",
+        to: "2026-11-05",
+      }),
+    ).toEqual(idsOf("c6"));
     expect(await listIds(a, { agentId: alpha.id, success: "false", from: "2026-11-02" })).toEqual([]);
     expect(await listIds(a, { agentId: beta.id, status: "done", maxDuration: 600 })).toEqual(idsOf("c3"));
   });
@@ -211,7 +281,9 @@ describe("GET /api/call-logs", () => {
 
   it("requires a session", async () => {
     await request(t.app).get("/api/call-logs").expect(401);
-    await request(t.app).get(`/api/call-logs/${byKey("c1").id}`).expect(401);
+    await request(t.app)
+      .get(`/api/call-logs/${byKey("c1").id}`)
+      .expect(401);
     await request(t.app).get("/api/call-logs/export.csv").expect(401);
   });
 
@@ -254,7 +326,8 @@ describe("keyset pagination", () => {
     // Order: non-null start times descending, then the nulls.
     const nonNull = startedAts.filter((s): s is string => s !== null);
     expect(startedAts.slice(nonNull.length).every((s) => s === null)).toBe(true);
-    for (let i = 1; i < nonNull.length; i++) expect(Date.parse(nonNull[i - 1])).toBeGreaterThanOrEqual(Date.parse(nonNull[i]));
+    for (let i = 1; i < nonNull.length; i++)
+      expect(Date.parse(nonNull[i - 1])).toBeGreaterThanOrEqual(Date.parse(nonNull[i]));
   });
 
   it("paginates filtered lists too, and the last full page has no next cursor", async () => {
@@ -263,11 +336,21 @@ describe("keyset pagination", () => {
     await insertCalls(
       t.deps.db,
       org,
-      Array.from({ length: 20 }, (_, i) => ({ startedAt: new Date(Date.UTC(2026, 9, 1 + (i % 5))), callSuccessful: i % 2 ? "success" : "failure" }) as const),
+      Array.from(
+        { length: 20 },
+        (_, i) =>
+          ({
+            startedAt: new Date(Date.UTC(2026, 9, 1 + (i % 5))),
+            callSuccessful: i % 2 ? "success" : "failure",
+          }) as const,
+      ),
     );
     const first = await agent.get("/api/call-logs").query({ success: "true", limit: 5 }).expect(200);
     expect(first.body.data).toHaveLength(5);
-    const second = await agent.get("/api/call-logs").query({ success: "true", limit: 5, cursor: first.body.nextCursor }).expect(200);
+    const second = await agent
+      .get("/api/call-logs")
+      .query({ success: "true", limit: 5, cursor: first.body.nextCursor })
+      .expect(200);
     expect(second.body.data).toHaveLength(5);
     expect(second.body.nextCursor).toBeNull();
     const all = [...first.body.data, ...second.body.data];
@@ -277,7 +360,11 @@ describe("keyset pagination", () => {
 
   it("caps the page size at 100", async () => {
     const { agent, user } = await signUp(t.app);
-    await insertCalls(t.deps.db, user.organization.id, Array.from({ length: 130 }, (_, i) => ({ startedAt: new Date(Date.UTC(2026, 0, 1, 0, i)) })));
+    await insertCalls(
+      t.deps.db,
+      user.organization.id,
+      Array.from({ length: 130 }, (_, i) => ({ startedAt: new Date(Date.UTC(2026, 0, 1, 0, i)) })),
+    );
     const res = await agent.get("/api/call-logs").query({ limit: 100 }).expect(200);
     expect(res.body.data).toHaveLength(100);
     expect(res.body.nextCursor).toEqual(expect.any(String));
@@ -344,7 +431,9 @@ describe("another organization", () => {
     expect(paged.body.data.every((c: { id: string }) => !calls.some((x) => x.id === c.id))).toBe(true);
     for (const call of calls) await b.get(`/api/call-logs/${call.id}`).expect(404);
     // Audio of A's call, stored in the database: B gets 404, A gets the bytes.
-    await t.deps.db.insert(callAudio).values({ organizationId: orgA, callLogId: byKey("c6").id, bytes: Buffer.from("ID3fake-mp3"), size: 11 });
+    await t.deps.db
+      .insert(callAudio)
+      .values({ organizationId: orgA, callLogId: byKey("c6").id, bytes: Buffer.from("ID3fake-mp3"), size: 11 });
     await b.get(`/api/call-logs/${byKey("c6").id}/audio`).expect(404);
     await a.get(`/api/call-logs/${byKey("c6").id}/audio`).expect(200);
     const csv = await b.get("/api/call-logs/export.csv").expect(200);

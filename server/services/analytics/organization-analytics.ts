@@ -5,7 +5,17 @@ import type { analyticsQuery } from "@shared/schemas";
 import type { Ctx } from "../../lib/context";
 import { parseBound, parseTimeZone } from "../calls/time-range";
 import { defaultBounds, resolveUsageRange } from "./usage-range";
-import { agentScopeOf, type AgentUsage, pricePerMinute, registeredAgents, round2, sumUsage, usageByAgent, usageByDay, withAgentNames } from "./usage";
+import {
+  agentScopeOf,
+  type AgentUsage,
+  pricePerMinute,
+  registeredAgents,
+  round2,
+  sumUsage,
+  usageByAgent,
+  usageByDay,
+  withAgentNames,
+} from "./usage";
 
 function toTotals(total: Omit<AgentUsage, "elevenlabsAgentId">, price: number): AnalyticsTotals {
   const minutes = total.seconds / 60;

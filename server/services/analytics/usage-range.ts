@@ -1,7 +1,15 @@
 /** Resolves an analytics range in a time zone: the instants [fromAt, toAt), its local days and the previous period of equal length. */
 import { sql } from "drizzle-orm";
 import type { Ctx } from "../../lib/context";
-import { addDays, asInputError, type Bound, fromInstantSql, invalidField, localDate, toInstantSql } from "../calls/time-range";
+import {
+  addDays,
+  asInputError,
+  type Bound,
+  fromInstantSql,
+  invalidField,
+  localDate,
+  toInstantSql,
+} from "../calls/time-range";
 
 export const MAX_RANGE_DAYS = 1100;
 // Milliseconds, like Date.toISOString(): every bound comes from a date or a JS Date, so nothing is lost.
@@ -17,13 +25,27 @@ export type UsageRange = {
 };
 
 /** Fills in missing bounds: by default the last 30 local days, today included. */
-export function defaultBounds(from: Bound | undefined, to: Bound | undefined, now: Date, tz: string, days = 30): { from: Bound; to: Bound } {
+export function defaultBounds(
+  from: Bound | undefined,
+  to: Bound | undefined,
+  now: Date,
+  tz: string,
+  days = 30,
+): { from: Bound; to: Bound } {
   const today = localDate(now, tz);
-  if (!from && !to) return { from: { kind: "date", date: addDays(today, 1 - days) }, to: { kind: "date", date: today } };
-  if (from && !to) return { from, to: from.kind === "date" ? { kind: "date", date: today } : { kind: "instant", iso: now.toISOString() } };
+  if (!from && !to)
+    return { from: { kind: "date", date: addDays(today, 1 - days) }, to: { kind: "date", date: today } };
+  if (from && !to)
+    return {
+      from,
+      to: from.kind === "date" ? { kind: "date", date: today } : { kind: "instant", iso: now.toISOString() },
+    };
   if (!from && to)
     return {
-      from: to.kind === "date" ? { kind: "date", date: addDays(to.date, 1 - days) } : { kind: "instant", iso: new Date(Date.parse(to.iso) - days * 86_400_000).toISOString() },
+      from:
+        to.kind === "date"
+          ? { kind: "date", date: addDays(to.date, 1 - days) }
+          : { kind: "instant", iso: new Date(Date.parse(to.iso) - days * 86_400_000).toISOString() },
       to,
     };
   return { from: from as Bound, to: to as Bound };
@@ -35,7 +57,8 @@ function roughDays(from: Bound, to: Bound): number {
 }
 
 export async function resolveUsageRange(ctx: Ctx, from: Bound, to: Bound, tz: string): Promise<UsageRange> {
-  if (roughDays(from, to) > MAX_RANGE_DAYS) throw invalidField("from", `The range may span at most ${MAX_RANGE_DAYS} days`);
+  if (roughDays(from, to) > MAX_RANGE_DAYS)
+    throw invalidField("from", `The range may span at most ${MAX_RANGE_DAYS} days`);
   const dateMode = from.kind === "date" && to.kind === "date";
   const query = sql`
     with b as (select ${fromInstantSql(from, tz)} as f, ${toInstantSql(to, tz)} as t),

@@ -34,7 +34,13 @@ type SpanUsage = AgentUsage & { span: string };
  * Sums calls with started_at in each span [a, b). `spans` is a query with columns (span text, a timestamptz, b timestamptz).
  * Per span, hours [ha, hb) are whole and read from rollups; [a, ha) and [hb, b) from call_logs (one index range each).
  */
-async function usageBySpan(ctx: Ctx, spans: SQL, byAgent: boolean, scope: AgentScope, source: UsageSource): Promise<SpanUsage[]> {
+async function usageBySpan(
+  ctx: Ctx,
+  spans: SQL,
+  byAgent: boolean,
+  scope: AgentScope,
+  source: UsageSource,
+): Promise<SpanUsage[]> {
   if (scope === null) return [];
   const agentFilter = scope === undefined ? sql`true` : sql`elevenlabs_agent_id = ${scope}`;
   const hours =
@@ -97,14 +103,25 @@ async function usageBySpan(ctx: Ctx, spans: SQL, byAgent: boolean, scope: AgentS
 }
 
 /** Usage per ElevenLabs agent of calls started in [fromAt, toAt). */
-export async function usageByAgent(ctx: Ctx, fromAt: string, toAt: string, scope: AgentScope, source: UsageSource = "rollups"): Promise<AgentUsage[]> {
+export async function usageByAgent(
+  ctx: Ctx,
+  fromAt: string,
+  toAt: string,
+  scope: AgentScope,
+  source: UsageSource = "rollups",
+): Promise<AgentUsage[]> {
   const spans = sql`select 'all'::text as span, ${fromAt}::timestamptz as a, ${toAt}::timestamptz as b`;
   const rows = await usageBySpan(ctx, spans, true, scope, source);
   return rows.map(({ span: _span, ...usage }) => usage);
 }
 
 /** Every local day of the range, zero-filled; a day is cut to the range when the range is given as instants. */
-export async function usageByDay(ctx: Ctx, range: UsageRange, scope: AgentScope, source: UsageSource = "rollups"): Promise<DayUsage[]> {
+export async function usageByDay(
+  ctx: Ctx,
+  range: UsageRange,
+  scope: AgentScope,
+  source: UsageSource = "rollups",
+): Promise<DayUsage[]> {
   const { tz } = range;
   const spans = sql`
     select to_char(g.day, 'YYYY-MM-DD') as span,
@@ -177,11 +194,24 @@ export function withAgentNames(
     const u = byElevenLabsId.get(agent.elevenlabsAgentId);
     byElevenLabsId.delete(agent.elevenlabsAgentId);
     result.push({
-      ...(u ?? { elevenlabsAgentId: agent.elevenlabsAgentId, calls: 0, seconds: 0, successCalls: 0, failureCalls: 0, durationCalls: 0, credits: 0 }),
+      ...(u ?? {
+        elevenlabsAgentId: agent.elevenlabsAgentId,
+        calls: 0,
+        seconds: 0,
+        successCalls: 0,
+        failureCalls: 0,
+        durationCalls: 0,
+        credits: 0,
+      }),
       agentId: agent.id,
       name: agent.name,
     });
   }
   for (const u of byElevenLabsId.values()) result.push({ ...u, agentId: null, name: null });
-  return result.sort((a, b) => b.calls - a.calls || b.seconds - a.seconds || (a.name ?? a.elevenlabsAgentId).localeCompare(b.name ?? b.elevenlabsAgentId));
+  return result.sort(
+    (a, b) =>
+      b.calls - a.calls ||
+      b.seconds - a.seconds ||
+      (a.name ?? a.elevenlabsAgentId).localeCompare(b.name ?? b.elevenlabsAgentId),
+  );
 }

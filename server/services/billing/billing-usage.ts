@@ -3,7 +3,16 @@ import type { BillingUsage } from "@shared/schemas";
 import type { Ctx } from "../../lib/context";
 import { addDays, localDate, parseTimeZone } from "../calls/time-range";
 import { resolveUsageRange } from "../analytics/usage-range";
-import { agentScopeOf, pricePerMinute, registeredAgents, round2, sumUsage, usageByAgent, usageByDay, withAgentNames } from "../analytics/usage";
+import {
+  agentScopeOf,
+  pricePerMinute,
+  registeredAgents,
+  round2,
+  sumUsage,
+  usageByAgent,
+  usageByDay,
+  withAgentNames,
+} from "../analytics/usage";
 
 function lastDayOf(month: string): string {
   const [year, m] = month.split("-").map(Number);
@@ -13,7 +22,12 @@ function lastDayOf(month: string): string {
 export async function getBillingUsage(ctx: Ctx, query: { month?: string; tz?: string }): Promise<BillingUsage> {
   const tz = parseTimeZone(query.tz);
   const month = query.month ?? localDate(ctx.deps.now(), tz).slice(0, 7);
-  const range = await resolveUsageRange(ctx, { kind: "date", date: `${month}-01` }, { kind: "date", date: lastDayOf(month) }, tz);
+  const range = await resolveUsageRange(
+    ctx,
+    { kind: "date", date: `${month}-01` },
+    { kind: "date", date: lastDayOf(month) },
+    tz,
+  );
   const scope = await agentScopeOf(ctx, undefined);
   const [usage, daily, known, price] = await Promise.all([
     usageByAgent(ctx, range.fromAt, range.toAt, scope),
@@ -25,7 +39,12 @@ export async function getBillingUsage(ctx: Ctx, query: { month?: string; tz?: st
   return {
     month,
     pricePerMinuteUsd: price,
-    totals: { calls: total.calls, minutes: round2(total.seconds / 60), credits: round2(total.credits), estimatedCost: round2((total.seconds / 60) * price) },
+    totals: {
+      calls: total.calls,
+      minutes: round2(total.seconds / 60),
+      credits: round2(total.credits),
+      estimatedCost: round2((total.seconds / 60) * price),
+    },
     byAgent: withAgentNames(usage, known, scope).map((a) => ({
       agentId: a.agentId,
       elevenLabsAgentId: a.elevenlabsAgentId,
@@ -35,6 +54,11 @@ export async function getBillingUsage(ctx: Ctx, query: { month?: string; tz?: st
       credits: round2(a.credits),
       estimatedCost: round2((a.seconds / 60) * price),
     })),
-    daily: daily.map((d) => ({ date: d.date, calls: d.calls, minutes: round2(d.seconds / 60), credits: round2(d.credits) })),
+    daily: daily.map((d) => ({
+      date: d.date,
+      calls: d.calls,
+      minutes: round2(d.seconds / 60),
+      credits: round2(d.credits),
+    })),
   };
 }

@@ -28,7 +28,13 @@ export async function updateOrganizationSettings(
     const target = Object.keys(input)
       .filter((k) => input[k as keyof typeof input] !== undefined)
       .join(",");
-    await recordAudit(ctx.db, { organizationId: ctx.organizationId, actorUserId: ctx.userId, action: "organization.updated", target, ip });
+    await recordAudit(ctx.db, {
+      organizationId: ctx.organizationId,
+      actorUserId: ctx.userId,
+      action: "organization.updated",
+      target,
+      ip,
+    });
   }
   return getOrganizationSettings(ctx);
 }

@@ -21,7 +21,11 @@ export function resolveCallFilters(ctx: Ctx, filters: CallLogFilters): ResolvedC
   const from = parseBound(filters.from, "from");
   const to = parseBound(filters.to, "to");
   checkOrder(from, to);
-  if (filters.minDuration !== undefined && filters.maxDuration !== undefined && filters.minDuration > filters.maxDuration)
+  if (
+    filters.minDuration !== undefined &&
+    filters.maxDuration !== undefined &&
+    filters.minDuration > filters.maxDuration
+  )
     throw invalidField("minDuration", "`minDuration` must not exceed `maxDuration`");
 
   const conditions: SQL[] = [eq(callLogs.organizationId, ctx.organizationId)];

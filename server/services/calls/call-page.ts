@@ -23,7 +23,9 @@ export const summaryColumns = {
   costCredits: callLogs.costCredits,
   hasAudio: callLogs.hasAudio,
   // Full microsecond precision for the cursor: a JS Date keeps only milliseconds.
-  cursorStartedAt: sql<string | null>`to_char(${callLogs.startedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+  cursorStartedAt: sql<
+    string | null
+  >`to_char(${callLogs.startedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
 };
 
 export const detailColumns = {
@@ -52,11 +54,32 @@ function selectCalls(ctx: Ctx, columns: Columns) {
  * owner role, filtered by organization_id explicitly (like the other deliberate owner-role paths of decision 003),
  * and the rows are then read as the tenant, by primary key, with every filter again: RLS still decides what returns.
  */
-async function selectPage<C extends Columns>(ctx: Ctx, columns: C, filters: ResolvedCallFilters, where: SQL | undefined, order: SQL[], limit: number) {
-  if (!filters.hasSearch) return selectCalls(ctx, columns).where(where).orderBy(...order).limit(limit);
-  const ids = (await ctx.deps.db.select({ id: callLogs.id }).from(callLogs).where(where).orderBy(...order).limit(limit)).map((r) => r.id);
+async function selectPage<C extends Columns>(
+  ctx: Ctx,
+  columns: C,
+  filters: ResolvedCallFilters,
+  where: SQL | undefined,
+  order: SQL[],
+  limit: number,
+) {
+  if (!filters.hasSearch)
+    return selectCalls(ctx, columns)
+      .where(where)
+      .orderBy(...order)
+      .limit(limit);
+  const ids = (
+    await ctx.deps.db
+      .select({ id: callLogs.id })
+      .from(callLogs)
+      .where(where)
+      .orderBy(...order)
+      .limit(limit)
+  ).map((r) => r.id);
   if (ids.length === 0) return [];
-  return selectCalls(ctx, columns).where(and(where, inArray(callLogs.id, ids))).orderBy(...order).limit(limit);
+  return selectCalls(ctx, columns)
+    .where(and(where, inArray(callLogs.id, ids)))
+    .orderBy(...order)
+    .limit(limit);
 }
 
 /** Up to `limit` rows after `cursor`; `next` is the cursor of the last row when more may follow. */

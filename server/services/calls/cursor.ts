@@ -22,7 +22,10 @@ export function decodeCursor(value: string | undefined): CallCursor | undefined 
   if (!Array.isArray(parsed) || parsed.length !== 2) throw invalid();
   const [startedAt, id] = parsed as unknown[];
   if (typeof id !== "string" || !UUID.test(id)) throw invalid();
-  if (startedAt !== null && (typeof startedAt !== "string" || !TIMESTAMP.test(startedAt) || Number.isNaN(Date.parse(startedAt))))
+  if (
+    startedAt !== null &&
+    (typeof startedAt !== "string" || !TIMESTAMP.test(startedAt) || Number.isNaN(Date.parse(startedAt)))
+  )
     throw invalid();
   return { startedAt: startedAt as string | null, id };
 }

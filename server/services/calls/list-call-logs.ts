@@ -7,7 +7,10 @@ import { fetchCallPage, summaryColumns } from "./call-page";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { toCallSummary } from "./call-views";
 
-export async function listCallLogs(ctx: Ctx, query: ListCallLogsQuery): Promise<{ data: CallLogSummary[]; nextCursor: string | null }> {
+export async function listCallLogs(
+  ctx: Ctx,
+  query: ListCallLogsQuery,
+): Promise<{ data: CallLogSummary[]; nextCursor: string | null }> {
   const filters = resolveCallFilters(ctx, query);
   const cursor = decodeCursor(query.cursor);
   try {

@@ -46,24 +46,34 @@ export function parseBound(value: string | undefined, field: string): Bound | un
 
 /** Start of the range as a timestamptz expression: a date means its local midnight in `tz`. */
 export function fromInstantSql(bound: Bound, tz: string): SQL {
-  return bound.kind === "date" ? sql`(${bound.date}::date::timestamp at time zone ${tz})` : sql`${bound.iso}::timestamptz`;
+  return bound.kind === "date"
+    ? sql`(${bound.date}::date::timestamp at time zone ${tz})`
+    : sql`${bound.iso}::timestamptz`;
 }
 
 /** Exclusive end of the range: a date is included whole, so the end is the next local midnight. */
 export function toInstantSql(bound: Bound, tz: string): SQL {
-  return bound.kind === "date" ? sql`((${bound.date}::date + 1)::timestamp at time zone ${tz})` : sql`${bound.iso}::timestamptz`;
+  return bound.kind === "date"
+    ? sql`((${bound.date}::date + 1)::timestamp at time zone ${tz})`
+    : sql`${bound.iso}::timestamptz`;
 }
 
 /** Refuses ranges that are visibly backwards (same kind of bound on both sides). */
 export function checkOrder(from: Bound | undefined, to: Bound | undefined): void {
   if (!from || !to || from.kind !== to.kind) return;
-  const backwards = from.kind === "date" ? from.date > (to as { date: string }).date : from.iso >= (to as { iso: string }).iso;
+  const backwards =
+    from.kind === "date" ? from.date > (to as { date: string }).date : from.iso >= (to as { iso: string }).iso;
   if (backwards) throw invalidField("from", "`from` must be before `to`");
 }
 
 /** The local calendar date of an instant in a zone, as YYYY-MM-DD. */
 export function localDate(at: Date, tz: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone: tz,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).formatToParts(at);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   return `${get("year")}-${get("month")}-${get("day")}`;
 }
@@ -76,7 +86,8 @@ export function addDays(date: string, days: number): string {
 
 /** PostgreSQL's own refusals of a zone or a date (22023 unknown zone, 22008 out of range) are bad input, not a 500. */
 export function asInputError(err: unknown, field = "tz"): unknown {
-  const code = (err as { code?: string; cause?: { code?: string } })?.code ?? (err as { cause?: { code?: string } })?.cause?.code;
+  const code =
+    (err as { code?: string; cause?: { code?: string } })?.code ?? (err as { cause?: { code?: string } })?.cause?.code;
   if (code === "22023") return invalidField(field, "Unknown time zone");
   if (code === "22008" || code === "22007") return invalidField("from", "Date out of range");
   return err;
