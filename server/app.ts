@@ -5,7 +5,7 @@ import helmet from "helmet";
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { AppDeps } from "./lib/context";
-import { AppError, isDatabaseUnavailable } from "./lib/errors";
+import { AppError, isDatabaseUnavailable, isUnstorableText } from "./lib/errors";
 import { ApiRouter } from "./lib/http";
 import { rateLimit, signInThrottle } from "./lib/rate-limit";
 import { buildOpenApi, docsPage } from "./lib/openapi";
@@ -61,6 +61,7 @@ function errorHandler(deps: AppDeps): ErrorRequestHandler {
     else if (typeof e?.status === "number" && e.status >= 400 && e.status < 500)
       appError = new AppError("bad_request", e.status, "The request could not be read");
     else if (isDatabaseUnavailable(err)) appError = new AppError("database_unavailable", 503, "The database is unavailable; try again shortly");
+    else if (isUnstorableText(err)) appError = new AppError("invalid_input", 400, "The request contains characters that cannot be stored");
     else {
       (req.log ?? deps.log).error({ err }, "unhandled error");
       appError = new AppError("internal_error", 500, `Something went wrong (request ${String(req.id)})`);

@@ -36,3 +36,11 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   if (e.cause && isDatabaseUnavailable(e.cause, depth + 1)) return true;
   return Array.isArray(e.errors) && e.errors.some((x) => isDatabaseUnavailable(x, depth + 1));
 }
+
+/** True for PostgreSQL refusing text it cannot store (NUL, lone surrogates in jsonb): bad input, not a server fault. */
+export function isUnstorableText(err: unknown, depth = 0): boolean {
+  const e = err as { code?: string; cause?: unknown } | null;
+  if (!e || depth > 5) return false;
+  if (e.code === "22021" || e.code === "22P05") return true;
+  return Boolean(e.cause) && isUnstorableText(e.cause, depth + 1);
+}

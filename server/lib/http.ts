@@ -31,6 +31,23 @@ function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, onErr
   return result.data;
 }
 
+/** The path of the first string (or key) holding NUL, which PostgreSQL text cannot store; null when there is none. */
+function nulPath(value: unknown, path: string[] = [], depth = 0): string | null {
+  if (typeof value === "string") return value.includes("\u0000") ? path.join(".") || "_" : null;
+  if (!value || typeof value !== "object" || depth > 32) return null;
+  for (const [k, v] of Object.entries(value)) {
+    if (k.includes("\u0000")) return [...path, k.replaceAll("\u0000", "")].join(".") || "_";
+    const found = nulPath(v, [...path, k], depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+function refuseNul(value: unknown): void {
+  const field = nulPath(value);
+  if (field) throw new AppError("invalid_input", 400, "Some fields are invalid", { [field]: "Must not contain NUL characters" });
+}
+
 export function requireCtx(req: Request): Ctx {
   if (!req.ctx) throw new AppError("unauthorized", 401, "Sign in to continue");
   return req.ctx;
@@ -70,6 +87,8 @@ function defineRoute<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodTy
       }
       // Path parameters are ids: a malformed one is simply not found, like a foreign one.
       const params = parse(def.params, req.params, () => new AppError("not_found", 404, "Not found"));
+      if (def.query) refuseNul(req.query);
+      if (def.body) refuseNul(req.body);
       const query = parse(def.query, req.query);
       const body = parse(def.body, req.body);
       const result = await handler({ ctx, body, query, params, req, res });

