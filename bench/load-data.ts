@@ -109,8 +109,6 @@ function insertChunkSql(org: LoadedOrg, prefix: string, first: number, last: num
     ) tr`;
 }
 
-const SECONDARY_INDEXES = ["call_logs_org_started_idx", "call_logs_org_agent_started_idx", "call_logs_org_elevenlabs_agent_idx", "call_logs_search_idx"];
-
 async function pooled<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -123,8 +121,12 @@ export type LoadTimings = { insertSeconds: number; indexSeconds: number; rollupS
 export async function loadCalls(db: Db, orgs: Array<LoadedOrg & { prefix: string }>, days: number, log: (m: string) => void): Promise<LoadTimings> {
   const pool = db.$client;
   const t0 = performance.now();
-  const { rows: defs } = await pool.query<{ indexdef: string }>("select indexdef from pg_indexes where tablename = 'call_logs' and indexname = any($1)", [SECONDARY_INDEXES]);
-  for (const name of SECONDARY_INDEXES) await pool.query(`drop index if exists ${name}`);
+  // Every secondary index of call_logs (whatever the migrations declare today), rebuilt once after the load.
+  const { rows: defs } = await pool.query<{ indexname: string; indexdef: string }>(
+    `select indexname, indexdef from pg_indexes where schemaname = 'public' and tablename = 'call_logs'
+       and indexname not in (select conname from pg_constraint where conrelid = 'call_logs'::regclass)`,
+  );
+  for (const { indexname } of defs) await pool.query(`drop index if exists "${indexname}"`);
   await pool.query("alter table call_logs drop constraint if exists call_logs_org_conversation_key");
 
   const CHUNK = 50_000;

@@ -140,7 +140,7 @@ async function main() {
     } finally {
       fs.rmSync(fresh, { recursive: true, force: true });
     }
-    return { name: "cold-start", rows, data, notes: ["Time from spawning `npx tsx server/index.ts` (npx and tsx start-up included) to the first /readyz 200."] };
+    return { name: "cold-start", rows, data, notes: ["Time from spawning `node --import tsx server/index.ts` (the `npm start` command; tsx's TypeScript loading included) to the first /readyz 200. PostgreSQL start is part of it."] };
   });
   database.cleanup();
   fs.rmSync(workDir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-/** Cold start: `npx tsx server/index.ts` (what `npm start` runs) on an existing DATA_DIR, until /readyz answers 200. */
+/** Cold start: `node --import tsx server/index.ts` (what `npm start` runs) on an existing DATA_DIR, until /readyz answers 200. */
 import http from "node:http";
 import path from "node:path";
 import { spawn } from "node:child_process";
@@ -20,14 +20,14 @@ function readyz(port: number): Promise<number> {
   });
 }
 
-/** Boots the server once; returns seconds to the first /readyz 200, then stops it (SIGTERM to its process group). */
+/** Boots the server once; returns seconds to the first /readyz 200, then stops it (SIGTERM: its graceful shutdown stops PostgreSQL). */
 export async function bootOnce(dataDir: string, timeoutMs = 120_000): Promise<number> {
   const port = await freePort();
   const env: Record<string, string> = { ...(process.env as Record<string, string>), DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "warn", SYNC_INTERVAL_SECONDS: "0" };
   delete env.DATABASE_URL;
   delete env.NODE_ENV;
   const t0 = performance.now();
-  const child = spawn("npx", ["tsx", "server/index.ts"], { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"], detached: true });
+  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"], detached: true });
   let stderr = "";
   child.stderr.on("data", (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
@@ -44,7 +44,7 @@ export async function bootOnce(dataDir: string, timeoutMs = 120_000): Promise<nu
     }
   } finally {
     if (child.exitCode === null && child.pid) {
-      process.kill(-child.pid, "SIGTERM");
+      child.kill("SIGTERM");
       const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r("timeout"), 30_000))]);
       if (code === "timeout") process.kill(-child.pid, "SIGKILL");
     }
