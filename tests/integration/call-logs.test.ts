@@ -201,6 +201,9 @@ describe("GET /api/call-logs", () => {
     expect(await listIds(a, { from: "2026-11-01T08:00:01Z", to: "2026-11-02T12:00:00.001Z" })).toEqual(
       idsOf("c2", "c3"),
     );
+    expect(await listIds(a, { from: "2026-11-01T09:00:00+01:00", to: "2026-11-02T07:00:00-05:00" })).toEqual(
+      idsOf("c1", "c2"),
+    );
   });
 
   it("searches transcripts, summaries and titles with web-search syntax", async () => {
@@ -247,6 +250,8 @@ describe("GET /api/call-logs", () => {
       [{ from: "2026-13-45" }, "from"],
       [{ from: "2026-02-30" }, "from"],
       [{ to: "yesterday-ish" }, "to"],
+      [{ from: "2026-11-01T10:00:00" }, "from"], // no offset: ambiguous
+      [{ from: "Nov 1 2026" }, "from"],
       [{ from: "0000-01-01" }, "from"],
       [{ minDuration: "-1" }, "minDuration"],
       [{ minDuration: "10", maxDuration: "5" }, "minDuration"],

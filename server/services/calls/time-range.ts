@@ -8,6 +8,7 @@ import { AppError } from "../../lib/errors";
 export type Bound = { kind: "date"; date: string } | { kind: "instant"; iso: string };
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
 const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/;
 const MIN_YEAR = 1970;
 const MAX_YEAR = 9999;
@@ -37,8 +38,10 @@ export function parseBound(value: string | undefined, field: string): Bound | un
       throw invalidField(field, "Not a real date");
     return { kind: "date", date: value };
   }
+  // An instant needs its offset: "10:00" alone would mean whatever zone the server happens to run in.
+  if (!ISO_INSTANT.test(value)) throw invalidField(field, "Use YYYY-MM-DD or an ISO date-time with Z or an offset");
   const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw invalidField(field, "Use YYYY-MM-DD or an ISO date-time");
+  if (Number.isNaN(ms)) throw invalidField(field, "Use YYYY-MM-DD or an ISO date-time with Z or an offset");
   const year = new Date(ms).getUTCFullYear();
   if (year < MIN_YEAR || year > MAX_YEAR) throw invalidField(field, "Date out of range");
   return { kind: "instant", iso: new Date(ms).toISOString() };
