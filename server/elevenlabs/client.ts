@@ -5,6 +5,7 @@
 import { Readable } from "node:stream";
 import type { z } from "zod";
 import { ELEVENLABS_ID_PATTERN } from "@shared/constants";
+import { storableJson } from "../lib/storable-json";
 import { ElevenLabsError, type ElevenLabsErrorCode } from "./errors";
 import { agentDetail, agentPage, conversationDetail, conversationPage, userInfo } from "./types";
 
@@ -143,7 +144,7 @@ export class ElevenLabsClient {
     const res = await this.request(path, query, notFound);
     let parsed: unknown;
     try {
-      parsed = JSON.parse(await readLimited(res, this.o.maxJsonBytes));
+      parsed = JSON.parse(await readLimited(res, this.o.maxJsonBytes), storableJson);
     } catch (err) {
       if (err instanceof ElevenLabsError) throw err;
       if (err instanceof SyntaxError) throw new ElevenLabsError("bad_response", res.status, null, "The body was not JSON.");

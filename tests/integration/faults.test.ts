@@ -237,6 +237,15 @@ describe("ElevenLabs client under faults", () => {
     expect(dropped.code).toBe("unreachable");
   });
 
+  it("cleans NUL and lone surrogates out of answers (PostgreSQL could not store them; a sync would fail forever)", async () => {
+    fault = (_req, res) =>
+      json(res, 200, { agent_id: "a\u0000b", conversation_id: "c", status: "done", transcript: [{ role: "user", message: "hi\u0000 \uD800" }], metadata: { "k\u0000": 1 } });
+    const detail = await client().getConversation("c");
+    expect(detail.agent_id).toBe("ab");
+    expect(detail.transcript?.[0].message).toBe("hi \uFFFD");
+    expect(detail.metadata).toEqual({ k: 1 });
+  });
+
   it("does not follow redirects", async () => {
     fault = (_req, res) => {
       res.writeHead(302, { location: "http://169.254.169.254/latest/meta-data" });

@@ -8,6 +8,7 @@ import { agents, integrations, organizations, webhookEvents } from "../../db/sch
 import { tenantDb } from "../../db/tenant";
 import type { AppDeps } from "../../lib/context";
 import { AppError } from "../../lib/errors";
+import { storableJson } from "../../lib/storable-json";
 import { conversationDetail, webhookEnvelope, type WebhookEnvelope } from "../../elevenlabs/types";
 import { verifySignature } from "../../elevenlabs/webhook-signature";
 import { fromDetail, fromInitiationFailure, type CallFields } from "./normalize";
@@ -104,20 +105,6 @@ function loggedPayload(event: WebhookEnvelope): Record<string, unknown> {
   return { ...event, data: { ...event.data, full_audio: `<${Math.floor((event.data.full_audio.length * 3) / 4)} bytes stripped>` } };
 }
 
-/**
- * JSON.parse reviver: PostgreSQL text and jsonb cannot hold NUL or lone surrogates, and a call must not be refused
- * (and retried forever) for one stray character: drop NULs and make every string and key well-formed.
- */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-function storable(_key: string, value: unknown): unknown {
-  const clean = (s: string) => s.replaceAll("\u0000", "").replace(LONE_SURROGATE, "\uFFFD");
-  if (typeof value === "string") return clean(value);
-  if (value && typeof value === "object" && !Array.isArray(value) && Object.keys(value).some((k) => clean(k) !== k))
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [clean(k), v]));
-  return value;
-}
-
 export async function receiveWebhook(deps: AppDeps, delivery: WebhookDelivery): Promise<WebhookOutcome> {
   const candidates = delivery.webhookToken
     ? await candidatesByToken(deps, delivery.webhookToken)
@@ -130,7 +117,7 @@ export async function receiveWebhook(deps: AppDeps, delivery: WebhookDelivery): 
 
   let event: WebhookEnvelope;
   try {
-    const parsed = webhookEnvelope.safeParse(JSON.parse(delivery.rawBody.toString("utf8"), storable));
+    const parsed = webhookEnvelope.safeParse(JSON.parse(delivery.rawBody.toString("utf8"), storableJson));
     if (!parsed.success) throw invalidPayload("Expected { type, event_timestamp, data }");
     event = parsed.data;
   } catch (err) {
