@@ -44,7 +44,7 @@ describe("SIGTERM", () => {
       await setUpOrganization(api, KEY, SECRET);
 
       // A request that waits on ElevenLabs: in flight for as long as the fake takes to answer.
-      fake.latencyMs = 1_500;
+      fake.latencyMs = 3_000;
       const before = fake.requestsFor(`/v1/convai/agents/${AGENT}`).length;
       const slow = api.call("POST", "/api/agents/validate", { elevenLabsAgentId: AGENT });
       let settled: unknown = null;
