@@ -1,6 +1,8 @@
 /**
  * End-to-end tests in Debian's Chromium against the built app (`npm run build` first), with a fresh
- * embedded PostgreSQL and the fake ElevenLabs server. Screenshots and reports go to test-results/.
+ * embedded PostgreSQL and the fake ElevenLabs server. Screenshots (every page, light and dark, 1280 and
+ * 390 px wide) go to test-results/screenshots/, JavaScript sizes per route to test-results/bundle-sizes.json.
+ * Locally, E2E_SKIP_INSPECT=1 skips axe and screenshots to iterate on a flow faster (ignored on CI).
  */
 import { defineConfig, devices } from "@playwright/test";
 import { APP_PORT, APP_URL, FAKE_ELEVENLABS_PORT } from "./tests/e2e/support/constants";

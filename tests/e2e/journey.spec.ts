@@ -17,7 +17,7 @@ async function goTo(page: Page, label: string) {
 
 test("a new organization connects ElevenLabs, adds an agent and sees its calls", async ({ page, request }) => {
   // Long by design: a dozen pages, each checked with axe in two themes and photographed at two widths.
-  test.setTimeout(10 * 60_000);
+  test.setTimeout(20 * 60_000);
   const account = newAccount();
 
   await test.step("landing page", async () => {

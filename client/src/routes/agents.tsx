@@ -20,7 +20,8 @@ export default function AgentsPage() {
       <PageHeader
         title="Agents"
         description="The ElevenLabs agents monitored by your organization."
-        actions={canManage ? <AddAgentDialog /> : undefined}
+        // With no agents yet, the empty state carries the one "Add agent" button.
+        actions={canManage && list.length > 0 ? <AddAgentDialog /> : undefined}
       />
       {agents.isError ? (
         <ErrorState title="Could not load agents" error={agents.error} onRetry={() => void agents.refetch()} />

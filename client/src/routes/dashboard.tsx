@@ -53,7 +53,7 @@ export default function DashboardPage() {
   const agents = useAgentOptions();
   const current = useAnalytics({ from: range.from, to: range.to, agentId });
   const previous = previousRange(range);
-  const before = useAnalytics({ from: previous.from, to: previous.to, agentId });
+  const before = useAnalytics({ from: previous.from, to: previous.to, agentId }, { live: false });
 
   const noAgents = agents.data?.length === 0;
 

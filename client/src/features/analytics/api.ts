@@ -12,13 +12,14 @@ export interface AnalyticsParams {
   agentId?: string;
 }
 
-export function useAnalytics(params: AnalyticsParams) {
+/** `live` refreshes every minute (the current period); a past period does not change. */
+export function useAnalytics(params: AnalyticsParams, { live = true }: { live?: boolean } = {}) {
   const orgId = useOrgId();
   const query = { from: params.from, to: params.to, agentId: params.agentId, tz: browserTimeZone() };
   return useQuery({
     queryKey: queryKeys.analytics(orgId, query),
     queryFn: ({ signal }) => apiGet<Analytics>(withQuery("/api/analytics/organization", query), signal),
     placeholderData: (previous) => previous,
-    refetchInterval: 60_000,
+    refetchInterval: live ? 60_000 : false,
   });
 }

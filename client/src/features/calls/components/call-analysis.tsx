@@ -1,3 +1,4 @@
+import { useId } from "react";
 import { Badge, type BadgeVariant } from "@/components/ui/badge";
 
 /** ElevenLabs' analysis is kept raw (fields appear over time): read the known parts defensively. */
@@ -40,14 +41,16 @@ const RESULT_VARIANT: Record<string, BadgeVariant> = { success: "success", failu
 
 export function CallAnalysis({ analysis }: { analysis: unknown }) {
   const { criteria, dataCollection } = readAnalysis(analysis);
+  const criteriaHeading = useId();
+  const dataHeading = useId();
   if (criteria.length === 0 && dataCollection.length === 0) {
     return <p className="text-sm text-muted-foreground">No evaluation criteria or data collection are set up for this agent.</p>;
   }
   return (
     <div className="grid gap-4">
       {criteria.length > 0 && (
-        <section className="grid gap-2" aria-labelledby="criteria-heading">
-          <h4 id="criteria-heading" className="text-sm font-medium">
+        <section className="grid gap-2" aria-labelledby={criteriaHeading}>
+          <h4 id={criteriaHeading} className="text-sm font-medium">
             Evaluation criteria
           </h4>
           <ul className="grid gap-2">
@@ -64,8 +67,8 @@ export function CallAnalysis({ analysis }: { analysis: unknown }) {
         </section>
       )}
       {dataCollection.length > 0 && (
-        <section className="grid gap-2" aria-labelledby="data-heading">
-          <h4 id="data-heading" className="text-sm font-medium">
+        <section className="grid gap-2" aria-labelledby={dataHeading}>
+          <h4 id={dataHeading} className="text-sm font-medium">
             Data collected
           </h4>
           <dl className="grid gap-2">
