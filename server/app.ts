@@ -66,7 +66,8 @@ function errorHandler(deps: AppDeps): ErrorRequestHandler {
       (req.log ?? deps.log).error({ err }, "unhandled error");
       appError = new AppError("internal_error", 500, `Something went wrong (request ${String(req.id)})`);
     }
-    if (res.headersSent) return res.end();
+    // Mid-stream (audio, CSV): cut the connection so the client sees an incomplete response, not a short one.
+    if (res.headersSent) return res.destroy();
     res.status(appError.status).json({ error: { code: appError.code, message: appError.message, ...(appError.fields ? { fields: appError.fields } : {}) } });
   };
 }
