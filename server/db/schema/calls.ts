@@ -100,7 +100,23 @@ export const callHourlyRollups = pgTable(
     durationCalls: integer().notNull().default(0),
     costCredits: numeric({ precision: 18, scale: 2 }).notNull().default("0"),
   },
-  (t) => [primaryKey({ columns: [t.organizationId, t.hour, t.elevenlabsAgentId] })],
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.hour, t.elevenlabsAgentId] }),
+    // Every column, so analytics read the rollups by index-only scans: an organization's hours are scattered over
+    // the heap (rows are created hour by hour for every organization), and a year of days read one heap page per
+    // row (docs/benchmarks.md). Rollup updates are no longer HOT; ingestion pays one more index entry per call.
+    index("call_hourly_rollups_covering_idx").on(
+      t.organizationId,
+      t.hour,
+      t.elevenlabsAgentId,
+      t.calls,
+      t.durationSeconds,
+      t.successCalls,
+      t.failureCalls,
+      t.durationCalls,
+      t.costCredits,
+    ),
+  ],
 );
 
 export const webhookEvents = pgTable(

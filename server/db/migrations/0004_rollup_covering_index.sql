@@ -1,0 +1,1 @@
+CREATE INDEX "call_hourly_rollups_covering_idx" ON "call_hourly_rollups" USING btree ("organization_id","hour","elevenlabs_agent_id","calls","duration_seconds","success_calls","failure_calls","duration_calls","cost_credits");
