@@ -1,6 +1,7 @@
 /**
  * Daily calls (bars) and minutes (line). The only module that imports Recharts: pages load it with
- * React.lazy so the chart library is fetched only where a chart is shown.
+ * React.lazy so the chart library is fetched only where a chart is shown. No animation: numbers should
+ * not move under the reader (and reduced-motion users get a still chart).
  */
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { formatDay, formatDecimal, formatNumber } from "@/lib/format";
@@ -35,8 +36,8 @@ export default function DailyUsageChart({ data, height = 288 }: { data: DailyUsa
             cursor={{ fill: "var(--muted)" }}
           />
           <Legend wrapperStyle={{ fontSize: 12 }} />
-          <Bar yAxisId="calls" dataKey="calls" name="Calls" fill="var(--chart-1)" radius={[3, 3, 0, 0]} maxBarSize={28} />
-          <Line yAxisId="minutes" dataKey="minutes" name="Minutes" stroke="var(--chart-2)" strokeWidth={2} dot={false} type="linear" />
+          <Bar yAxisId="calls" dataKey="calls" name="Calls" fill="var(--chart-1)" radius={[3, 3, 0, 0]} maxBarSize={28} isAnimationActive={false} />
+          <Line yAxisId="minutes" dataKey="minutes" name="Minutes" stroke="var(--chart-2)" strokeWidth={2} dot={false} type="linear" isAnimationActive={false} />
         </ComposedChart>
       </ResponsiveContainer>
     </div>
