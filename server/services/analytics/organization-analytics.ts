@@ -12,8 +12,7 @@ import {
   registeredAgents,
   round2,
   sumUsage,
-  usageByAgent,
-  usageByDay,
+  usageReport,
   withAgentNames,
 } from "./usage";
 
@@ -34,10 +33,8 @@ export async function getOrganizationAnalytics(ctx: Ctx, query: z.infer<typeof a
   const bounds = defaultBounds(parseBound(query.from, "from"), parseBound(query.to, "to"), ctx.deps.now(), tz);
   const range = await resolveUsageRange(ctx, bounds.from, bounds.to, tz);
   const scope = await agentScopeOf(ctx, query.agentId);
-  const [current, previous, daily, known, price] = await Promise.all([
-    usageByAgent(ctx, range.fromAt, range.toAt, scope),
-    usageByAgent(ctx, range.previousFromAt, range.fromAt, scope),
-    usageByDay(ctx, range, scope),
+  const [{ byAgent: current, previous, daily }, known, price] = await Promise.all([
+    usageReport(ctx, range, scope, { previous: true }),
     registeredAgents(ctx),
     pricePerMinute(ctx),
   ]);

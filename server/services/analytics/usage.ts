@@ -115,6 +115,24 @@ export async function usageByAgent(
   return rows.map(({ span: _span, ...usage }) => usage);
 }
 
+function daySpans(range: UsageRange): SQL {
+  const { tz } = range;
+  return sql`
+    select to_char(g.day, 'YYYY-MM-DD') as span,
+           greatest(${range.fromAt}::timestamptz, g.day at time zone ${tz}) as a,
+           least(${range.toAt}::timestamptz, (g.day + interval '1 day') at time zone ${tz}) as b
+    from generate_series(${range.firstDay}::date::timestamp, ${range.lastDay}::date::timestamp, interval '1 day') as g(day)`;
+}
+
+function zeroFilled(range: UsageRange, byDate: Map<string, Omit<AgentUsage, "elevenlabsAgentId">>): DayUsage[] {
+  const days: DayUsage[] = [];
+  for (let date = range.firstDay; date <= range.lastDay; date = addDays(date, 1)) {
+    const r = byDate.get(date);
+    days.push({ date, calls: r?.calls ?? 0, seconds: r?.seconds ?? 0, credits: r?.credits ?? 0 });
+  }
+  return days;
+}
+
 /** Every local day of the range, zero-filled; a day is cut to the range when the range is given as instants. */
 export async function usageByDay(
   ctx: Ctx,
@@ -122,20 +140,54 @@ export async function usageByDay(
   scope: AgentScope,
   source: UsageSource = "rollups",
 ): Promise<DayUsage[]> {
-  const { tz } = range;
-  const spans = sql`
-    select to_char(g.day, 'YYYY-MM-DD') as span,
-           greatest(${range.fromAt}::timestamptz, g.day at time zone ${tz}) as a,
-           least(${range.toAt}::timestamptz, (g.day + interval '1 day') at time zone ${tz}) as b
-    from generate_series(${range.firstDay}::date::timestamp, ${range.lastDay}::date::timestamp, interval '1 day') as g(day)`;
-  const rows = await usageBySpan(ctx, spans, false, scope, source);
-  const byDate = new Map(rows.map((r) => [r.span, r]));
-  const days: DayUsage[] = [];
-  for (let date = range.firstDay; date <= range.lastDay; date = addDays(date, 1)) {
-    const r = byDate.get(date);
-    days.push({ date, calls: r?.calls ?? 0, seconds: r?.seconds ?? 0, credits: r?.credits ?? 0 });
+  const rows = await usageBySpan(ctx, daySpans(range), false, scope, source);
+  return zeroFilled(range, new Map(rows.map((r) => [r.span, r])));
+}
+
+function addInto(map: Map<string, AgentUsage>, key: string, usage: AgentUsage): void {
+  const total = map.get(key);
+  if (!total) map.set(key, { ...usage });
+  else {
+    total.calls += usage.calls;
+    total.seconds += usage.seconds;
+    total.successCalls += usage.successCalls;
+    total.failureCalls += usage.failureCalls;
+    total.durationCalls += usage.durationCalls;
+    total.credits += usage.credits;
   }
-  return days;
+}
+
+export type UsageReport = { daily: DayUsage[]; byAgent: AgentUsage[]; previous: AgentUsage[] };
+
+/**
+ * Daily series, per-agent usage and (optionally) the previous period in one query: spans are the local days plus
+ * one "previous" span, grouped by agent; the per-agent totals are the sums of the days (the days tile the range).
+ */
+export async function usageReport(
+  ctx: Ctx,
+  range: UsageRange,
+  scope: AgentScope,
+  options: { previous: boolean; source?: UsageSource },
+): Promise<UsageReport> {
+  const spans = options.previous
+    ? sql`${daySpans(range)} union all select 'previous', ${range.previousFromAt}::timestamptz, ${range.fromAt}::timestamptz`
+    : daySpans(range);
+  const rows = await usageBySpan(ctx, spans, true, scope, options.source ?? "rollups");
+  const byDate = new Map<string, AgentUsage>();
+  const byAgent = new Map<string, AgentUsage>();
+  const previous: AgentUsage[] = [];
+  for (const { span, ...usage } of rows) {
+    if (span === "previous") previous.push(usage);
+    else {
+      addInto(byDate, span, usage);
+      addInto(byAgent, usage.elevenlabsAgentId, usage);
+    }
+  }
+  return {
+    daily: zeroFilled(range, byDate),
+    byAgent: [...byAgent.values()],
+    previous,
+  };
 }
 
 /** The agent's ElevenLabs id when it belongs to the organization, else null (its calls are nobody's business). */

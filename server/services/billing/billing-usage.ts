@@ -9,8 +9,7 @@ import {
   registeredAgents,
   round2,
   sumUsage,
-  usageByAgent,
-  usageByDay,
+  usageReport,
   withAgentNames,
 } from "../analytics/usage";
 
@@ -29,9 +28,8 @@ export async function getBillingUsage(ctx: Ctx, query: { month?: string; tz?: st
     tz,
   );
   const scope = await agentScopeOf(ctx, undefined);
-  const [usage, daily, known, price] = await Promise.all([
-    usageByAgent(ctx, range.fromAt, range.toAt, scope),
-    usageByDay(ctx, range, scope),
+  const [{ byAgent: usage, daily }, known, price] = await Promise.all([
+    usageReport(ctx, range, scope, { previous: false }),
     registeredAgents(ctx),
     pricePerMinute(ctx),
   ]);
