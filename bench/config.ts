@@ -25,7 +25,10 @@ export const config = {
   syncLatencyMs: num("BENCH_SYNC_LATENCY_MS", 50),
   /** Seconds each ingestion run lasts per concurrency. */
   ingestSeconds: num("BENCH_INGEST_SECONDS", scale >= 0.5 ? 10 : 4),
-  ingestConcurrencies: (process.env.BENCH_CONCURRENCY ?? "1,8,32").split(",").map(Number).filter((n) => n > 0),
+  ingestConcurrencies: (process.env.BENCH_CONCURRENCY ?? "1,8,32")
+    .split(",")
+    .map(Number)
+    .filter((n) => n > 0),
   /** Timed requests per read query (after warm-up). */
   readIterations: Math.round(num("BENCH_ITERATIONS", 40)),
   warmup: 5,
@@ -35,7 +38,13 @@ export const config = {
   databaseUrl: process.env.BENCH_DATABASE_URL || undefined,
   /** Scenarios to run (comma-separated names), default all. */
   only: process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((s) => s.trim())) : null,
-  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "unknown", memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
+  machine: {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? "unknown",
+    memGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  },
 };
 
 export type BenchConfig = typeof config;

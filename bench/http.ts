@@ -14,12 +14,21 @@ export function makeClient(baseUrl: string, maxSockets: number) {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string | number> = { ...(r.headers ?? {}) };
       if (r.body !== undefined) headers["content-length"] = Buffer.byteLength(r.body);
-      const req = http.request({ host: url.hostname, port: url.port, method: r.method, path: r.path, headers, agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), headers: res.headers }));
-        res.on("error", reject);
-      });
+      const req = http.request(
+        { host: url.hostname, port: url.port, method: r.method, path: r.path, headers, agent },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              body: Buffer.concat(chunks).toString("utf8"),
+              headers: res.headers,
+            }),
+          );
+          res.on("error", reject);
+        },
+      );
       req.on("error", reject);
       if (r.body !== undefined) req.write(r.body);
       req.end();
@@ -36,10 +45,24 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[i];
 }
 
-export type LoadResult = { concurrency: number; seconds: number; requests: number; errors: number; rps: number; p50: number; p99: number; firstError?: string };
+export type LoadResult = {
+  concurrency: number;
+  seconds: number;
+  requests: number;
+  errors: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  firstError?: string;
+};
 
 /** `concurrency` workers send requests back to back for `seconds`; non-2xx answers count as errors. */
-export async function runLoad(client: Client, concurrency: number, seconds: number, next: () => Req): Promise<LoadResult> {
+export async function runLoad(
+  client: Client,
+  concurrency: number,
+  seconds: number,
+  next: () => Req,
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
@@ -64,7 +87,16 @@ export async function runLoad(client: Client, concurrency: number, seconds: numb
   );
   const elapsed = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
-  return { concurrency, seconds: elapsed, requests: latencies.length, errors, rps: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), firstError };
+  return {
+    concurrency,
+    seconds: elapsed,
+    requests: latencies.length,
+    errors,
+    rps: latencies.length / elapsed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    firstError,
+  };
 }
 
 export type Timing = { n: number; p50: number; p95: number; mean: number };
@@ -135,7 +167,11 @@ export async function forkServer(file: string, env: Record<string, string>): Pro
 }
 
 /** Like timeSequential for several functions, taking turns every iteration so machine noise hits all of them alike. */
-export async function timeInterleaved(n: number, warmup: number, fns: Array<() => Promise<unknown>>): Promise<Timing[]> {
+export async function timeInterleaved(
+  n: number,
+  warmup: number,
+  fns: Array<() => Promise<unknown>>,
+): Promise<Timing[]> {
   const ms: number[][] = fns.map(() => []);
   for (let i = 0; i < warmup + n; i++) {
     for (let f = 0; f < fns.length; f++) {

@@ -33,7 +33,16 @@ const USER_LINES = [
   "No, that is all. Thank you!",
   "Can you tell me your opening hours on Sunday?",
 ];
-const TITLES = ["Order status", "Address change", "Appointment rescheduled", "Billing question", "Refund request", "Cancellation", "Damaged delivery", "Opening hours"];
+const TITLES = [
+  "Order status",
+  "Address change",
+  "Appointment rescheduled",
+  "Billing question",
+  "Refund request",
+  "Cancellation",
+  "Damaged delivery",
+  "Opening hours",
+];
 /** In 1 call of RARE_EVERY: a rare, searchable phrase. */
 export const RARE_PHRASE = "warranty claim for a broken blender";
 const RARE_EVERY = 500;
@@ -53,7 +62,12 @@ export async function createOrganization(pool: pg.Pool, name: string): Promise<s
   return rows[0].id;
 }
 
-export async function createAgents(pool: pg.Pool, organizationId: string, count: number, prefix: string): Promise<{ ids: string[]; elevenlabsIds: string[] }> {
+export async function createAgents(
+  pool: pg.Pool,
+  organizationId: string,
+  count: number,
+  prefix: string,
+): Promise<{ ids: string[]; elevenlabsIds: string[] }> {
   const ids: string[] = [];
   const elevenlabsIds: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -69,7 +83,14 @@ export async function createAgents(pool: pg.Pool, organizationId: string, count:
 }
 
 /** Inserts calls [first, last] of an organization, spread over `days` days ending now. */
-function insertChunkSql(org: LoadedOrg, prefix: string, first: number, last: number, total: number, days: number): string {
+function insertChunkSql(
+  org: LoadedOrg,
+  prefix: string,
+  first: number,
+  last: number,
+  total: number,
+  days: number,
+): string {
   const k = org.agentIds.length;
   return `
     insert into call_logs (organization_id, agent_id, elevenlabs_agent_id, conversation_id, status, started_at, duration_seconds,
@@ -111,14 +132,28 @@ function insertChunkSql(org: LoadedOrg, prefix: string, first: number, last: num
 
 async function pooled<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
 }
 
-export type LoadTimings = { insertSeconds: number; indexSeconds: number; rollupSeconds: number; vacuumSeconds: number; rows: number; tableMb: number };
+export type LoadTimings = {
+  insertSeconds: number;
+  indexSeconds: number;
+  rollupSeconds: number;
+  vacuumSeconds: number;
+  rows: number;
+  tableMb: number;
+};
 
-export async function loadCalls(db: Db, orgs: Array<LoadedOrg & { prefix: string }>, days: number, log: (m: string) => void): Promise<LoadTimings> {
+export async function loadCalls(
+  db: Db,
+  orgs: Array<LoadedOrg & { prefix: string }>,
+  days: number,
+  log: (m: string) => void,
+): Promise<LoadTimings> {
   const pool = db.$client;
   const t0 = performance.now();
   // Every secondary index of call_logs (whatever the migrations declare today), rebuilt once after the load.
@@ -131,7 +166,9 @@ export async function loadCalls(db: Db, orgs: Array<LoadedOrg & { prefix: string
 
   const CHUNK = 50_000;
   const chunks: Array<{ org: LoadedOrg & { prefix: string }; first: number; last: number }> = [];
-  for (const org of orgs) for (let first = 1; first <= org.calls; first += CHUNK) chunks.push({ org, first, last: Math.min(org.calls, first + CHUNK - 1) });
+  for (const org of orgs)
+    for (let first = 1; first <= org.calls; first += CHUNK)
+      chunks.push({ org, first, last: Math.min(org.calls, first + CHUNK - 1) });
   let done = 0;
   const total = chunks.reduce((s, c) => s + c.last - c.first + 1, 0);
   // Two writers: the machine has two cores and PostgreSQL spends its time building rows and tsvectors.
@@ -152,7 +189,9 @@ export async function loadCalls(db: Db, orgs: Array<LoadedOrg & { prefix: string
   try {
     await indexClient.query("set maintenance_work_mem = '256MB'");
     await indexClient.query("set max_parallel_maintenance_workers = 1");
-    await indexClient.query("alter table call_logs add constraint call_logs_org_conversation_key unique (organization_id, conversation_id)");
+    await indexClient.query(
+      "alter table call_logs add constraint call_logs_org_conversation_key unique (organization_id, conversation_id)",
+    );
     for (const { indexdef } of defs) await indexClient.query(indexdef);
   } finally {
     indexClient.release();
@@ -166,7 +205,9 @@ export async function loadCalls(db: Db, orgs: Array<LoadedOrg & { prefix: string
   await pool.query("vacuum analyze call_hourly_rollups");
   await pool.query("analyze");
   const t4 = performance.now();
-  const { rows: size } = await pool.query<{ mb: number }>("select pg_total_relation_size('call_logs') / 1048576.0 as mb");
+  const { rows: size } = await pool.query<{ mb: number }>(
+    "select pg_total_relation_size('call_logs') / 1048576.0 as mb",
+  );
   return {
     insertSeconds: (t1 - t0) / 1000,
     indexSeconds: (t2 - t1) / 1000,

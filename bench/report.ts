@@ -65,7 +65,10 @@ export function writeMarkdown(report: Report): string {
     "| scenario | case | result | baseline | ratio | target | |",
     "|---|---|---|---|---|---|---|",
     ...report.scenarios.flatMap((s) =>
-      s.rows.map((r) => `| ${[r.scenario, r.case, r.value, r.baseline ?? "", r.ratio ?? "", r.target ?? "", mark(r.met)].map(mdEscape).join(" | ")} |`),
+      s.rows.map(
+        (r) =>
+          `| ${[r.scenario, r.case, r.value, r.baseline ?? "", r.ratio ?? "", r.target ?? "", mark(r.met)].map(mdEscape).join(" | ")} |`,
+      ),
     ),
     "",
     ...report.scenarios.flatMap((s) => (s.notes ?? []).map((n) => `- ${s.name}: ${n}`)),
@@ -78,7 +81,8 @@ export function writeMarkdown(report: Report): string {
     const old = fs.readFileSync(file, "utf8");
     const a = old.indexOf(start);
     const b = old.indexOf(end);
-    text = a >= 0 && b > a ? old.slice(0, a) + generated + old.slice(b + end.length) : `${old.trimEnd()}\n\n${generated}\n`;
+    text =
+      a >= 0 && b > a ? old.slice(0, a) + generated + old.slice(b + end.length) : `${old.trimEnd()}\n\n${generated}\n`;
   } else {
     text = `# Benchmarks\n\n## Latest run\n\n${generated}\n`;
   }

@@ -28,10 +28,13 @@ import { Encryptor } from "../server/lib/crypto";
 import { noJobs } from "../server/jobs/types";
 
 const started = performance.now();
-const log = (m: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)}s] ${m}`);
+const log = (m: string) =>
+  console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(4)}s] ${m}`);
 
 async function main() {
-  log(`scale ${config.scale}: ${config.bigOrgCalls.toLocaleString("en")} calls in one organization + ${config.otherOrgs} × ${config.otherOrgCalls.toLocaleString("en")}`);
+  log(
+    `scale ${config.scale}: ${config.bigOrgCalls.toLocaleString("en")} calls in one organization + ${config.otherOrgs} × ${config.otherOrgCalls.toLocaleString("en")}`,
+  );
   const scenarios: ScenarioResult[] = [];
   const errors: Report["errors"] = [];
   const run = async (name: string, fn: () => Promise<ScenarioResult>) => {
@@ -40,7 +43,10 @@ async function main() {
     try {
       const r = await fn();
       scenarios.push(r);
-      for (const row of r.rows) log(`  ${row.case}: ${row.value}${row.baseline ? ` | baseline ${row.baseline}` : ""}${row.ratio ? ` | ${row.ratio}` : ""}`);
+      for (const row of r.rows)
+        log(
+          `  ${row.case}: ${row.value}${row.baseline ? ` | baseline ${row.baseline}` : ""}${row.ratio ? ` | ${row.ratio}` : ""}`,
+        );
     } catch (err) {
       log(`  FAILED: ${(err as Error).stack ?? String(err)}`);
       errors.push({ scenario: name, error: (err as Error).message });
@@ -52,7 +58,9 @@ async function main() {
 
   log(`database: ${config.databaseUrl ? "BENCH_DATABASE_URL" : "embedded PostgreSQL"}`);
   const database = await openBenchDatabase(config.databaseUrl);
-  await database.pool.query("create table bench_baseline_events (id bigserial primary key, payload jsonb not null, received_at timestamptz not null default now())");
+  await database.pool.query(
+    "create table bench_baseline_events (id bigserial primary key, payload jsonb not null, received_at timestamptz not null default now())",
+  );
   let app: Child | null = null;
   let baseline: Child | null = null;
   const fake = new FakeElevenLabs();
@@ -76,22 +84,38 @@ async function main() {
     baseline = await forkServer("baseline-server.ts", { DATABASE_URL: database.url });
     const appClient = makeClient(app.url, 64);
     const baselineClient = makeClient(baseline.url, 64);
-    log(`app pid ${app.pid} at ${app.url}; baseline pid ${baseline.pid} at ${baseline.url}; fake ElevenLabs at ${fake.url}`);
+    log(
+      `app pid ${app.pid} at ${app.url}; baseline pid ${baseline.pid} at ${baseline.url}; fake ElevenLabs at ${fake.url}`,
+    );
 
     // The big organization through the API (its owner's session reads History and the Dashboard); the others by SQL.
     const owner = await registerOwner(appClient, "Busy Agents Inc");
     const bigAgents = await createAgents(database.pool, owner.organizationId, config.bigOrgAgents, "big");
     const orgs: Array<LoadedOrg & { prefix: string }> = [
-      { id: owner.organizationId, calls: config.bigOrgCalls, agentIds: bigAgents.ids, elevenlabsAgentIds: bigAgents.elevenlabsIds, prefix: "big" },
+      {
+        id: owner.organizationId,
+        calls: config.bigOrgCalls,
+        agentIds: bigAgents.ids,
+        elevenlabsAgentIds: bigAgents.elevenlabsIds,
+        prefix: "big",
+      },
     ];
     for (let i = 0; i < config.otherOrgs; i++) {
       const id = await createOrganization(database.pool, `Other ${i}`);
       const a = await createAgents(database.pool, id, 2, `o${i}`);
-      orgs.push({ id, calls: config.otherOrgCalls, agentIds: a.ids, elevenlabsAgentIds: a.elevenlabsIds, prefix: `o${i}` });
+      orgs.push({
+        id,
+        calls: config.otherOrgCalls,
+        agentIds: a.ids,
+        elevenlabsAgentIds: a.elevenlabsIds,
+        prefix: `o${i}`,
+      });
     }
     log("loading calls");
     load = await loadCalls(database.db, orgs, config.historyDays, log);
-    log(`loaded ${load.rows.toLocaleString("en")} calls (${load.tableMb} MB): insert ${load.insertSeconds.toFixed(0)} s, indexes ${load.indexSeconds.toFixed(0)} s, rollups ${load.rollupSeconds.toFixed(0)} s, vacuum ${load.vacuumSeconds.toFixed(0)} s`);
+    log(
+      `loaded ${load.rows.toLocaleString("en")} calls (${load.tableMb} MB): insert ${load.insertSeconds.toFixed(0)} s, indexes ${load.indexSeconds.toFixed(0)} s, rollups ${load.rollupSeconds.toFixed(0)} s, vacuum ${load.vacuumSeconds.toFixed(0)} s`,
+    );
 
     const { NODE_ENV: _unset, ...envSource } = appEnv;
     const env = parseEnv({ ...envSource, LOG_LEVEL: "warn" });
@@ -103,7 +127,14 @@ async function main() {
       baselineClient,
       fake,
       fakeKey,
-      deps: { db: database.db, env, log: createLogger("warn"), encryptor: new Encryptor(env.encryptionKeys), jobs: noJobs, now: () => new Date() },
+      deps: {
+        db: database.db,
+        env,
+        log: createLogger("warn"),
+        encryptor: new Encryptor(env.encryptionKeys),
+        jobs: noJobs,
+        now: () => new Date(),
+      },
       bigOrg: { ...orgs[0], cookie: owner.cookie },
       log,
     };
@@ -127,7 +158,12 @@ async function main() {
       // The bench's own data directory: PostgreSQL with every loaded call, now stopped.
       const times = [await bootOnce(database.dataDir), await bootOnce(database.dataDir)];
       data.loadedDataDir = times;
-      rows.push({ scenario: "cold start", case: `npm start on the bench DATA_DIR (${load?.rows.toLocaleString("en") ?? "?"} calls), 2 boots`, value: times.map((t) => `${t.toFixed(2)} s`).join(", "), met: null });
+      rows.push({
+        scenario: "cold start",
+        case: `npm start on the bench DATA_DIR (${load?.rows.toLocaleString("en") ?? "?"} calls), 2 boots`,
+        value: times.map((t) => `${t.toFixed(2)} s`).join(", "),
+        met: null,
+      });
     }
     const fresh = fs.mkdtempSync(path.join(os.tmpdir(), "vad-bench-cold-"));
     fs.chmodSync(fresh, 0o755);
@@ -135,12 +171,29 @@ async function main() {
       const first = await bootOnce(fresh);
       const times = [await bootOnce(fresh), await bootOnce(fresh)];
       data.freshDataDir = { firstBoot: first, existing: times };
-      rows.push({ scenario: "cold start", case: "npm start, first boot (initdb + migrations)", value: `${first.toFixed(2)} s`, met: null });
-      rows.push({ scenario: "cold start", case: "npm start on an existing small DATA_DIR, 2 boots", value: times.map((t) => `${t.toFixed(2)} s`).join(", "), met: null });
+      rows.push({
+        scenario: "cold start",
+        case: "npm start, first boot (initdb + migrations)",
+        value: `${first.toFixed(2)} s`,
+        met: null,
+      });
+      rows.push({
+        scenario: "cold start",
+        case: "npm start on an existing small DATA_DIR, 2 boots",
+        value: times.map((t) => `${t.toFixed(2)} s`).join(", "),
+        met: null,
+      });
     } finally {
       fs.rmSync(fresh, { recursive: true, force: true });
     }
-    return { name: "cold-start", rows, data, notes: ["Time from spawning `node --import tsx server/index.ts` (the `npm start` command; tsx's TypeScript loading included) to the first /readyz 200. PostgreSQL start is part of it."] };
+    return {
+      name: "cold-start",
+      rows,
+      data,
+      notes: [
+        "Time from spawning `node --import tsx server/index.ts` (the `npm start` command; tsx's TypeScript loading included) to the first /readyz 200. PostgreSQL start is part of it.",
+      ],
+    };
   });
   database.cleanup();
   fs.rmSync(workDir, { recursive: true, force: true });
@@ -157,7 +210,9 @@ async function main() {
       otherOrgCalls: config.otherOrgCalls,
       totalCalls: load?.rows ?? 0,
       callLogsMb: load?.tableMb ?? 0,
-      loadSeconds: load ? Math.round(load.insertSeconds + load.indexSeconds + load.rollupSeconds + load.vacuumSeconds) : 0,
+      loadSeconds: load
+        ? Math.round(load.insertSeconds + load.indexSeconds + load.rollupSeconds + load.vacuumSeconds)
+        : 0,
       syncConversations: config.syncConversations,
     },
     scenarios,

@@ -2,7 +2,10 @@
 import { randomBytes } from "node:crypto";
 import type { Client } from "./http";
 
-export async function registerOwner(client: Client, organizationName: string): Promise<{ cookie: string; organizationId: string; email: string }> {
+export async function registerOwner(
+  client: Client,
+  organizationName: string,
+): Promise<{ cookie: string; organizationId: string; email: string }> {
   const email = `bench-${randomBytes(4).toString("hex")}@example.com`;
   const res = await client.send({
     method: "POST",

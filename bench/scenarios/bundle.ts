@@ -17,7 +17,11 @@ const ROUTES: Array<{ route: string; chunks: string[]; budgetKb?: number }> = [
   { route: "/ (landing)", chunks: ["landing"], budgetKb: 150 },
   { route: "/login", chunks: ["login"], budgetKb: 150 },
   { route: "/register", chunks: ["register"], budgetKb: 150 },
-  { route: "/dashboard (shell + dashboard + chart)", chunks: ["signed-in-app", "dashboard", "lazy-daily-usage-chart", "daily-usage-chart"], budgetKb: 300 },
+  {
+    route: "/dashboard (shell + dashboard + chart)",
+    chunks: ["signed-in-app", "dashboard", "lazy-daily-usage-chart", "daily-usage-chart"],
+    budgetKb: 300,
+  },
   { route: "/history", chunks: ["signed-in-app", "history"] },
   { route: "/agents", chunks: ["signed-in-app", "agents"] },
   { route: "/integrations", chunks: ["signed-in-app", "integrations"] },
@@ -51,7 +55,9 @@ export async function bundleScenario(log: (m: string) => void): Promise<Scenario
     execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
     notes.push("dist/public was built by this run (npm run build).");
   } else {
-    notes.push(`Measured the existing dist/public (index.html built ${fs.statSync(path.join(DIST, "index.html")).mtime.toISOString()}); run \`npm run build\` first to measure the current sources.`);
+    notes.push(
+      `Measured the existing dist/public (index.html built ${fs.statSync(path.join(DIST, "index.html")).mtime.toISOString()}); run \`npm run build\` first to measure the current sources.`,
+    );
   }
   const html = fs.readFileSync(path.join(DIST, "index.html"), "utf8");
   const entry = html.match(/<script[^>]+src="\/assets\/([^"]+\.js)"/)?.[1];
@@ -67,7 +73,9 @@ export async function bundleScenario(log: (m: string) => void): Promise<Scenario
   const data: Array<{ route: string; files: string[]; gzipBytes: number; budgetKb?: number }> = [];
   for (const r of ROUTES) {
     const roots = r.chunks.map((prefix) => {
-      const file = assets.find((a) => a.startsWith(`${prefix}-`) && /^[A-Za-z0-9_-]{8}\.js$/.test(a.slice(prefix.length + 1)));
+      const file = assets.find(
+        (a) => a.startsWith(`${prefix}-`) && /^[A-Za-z0-9_-]{8}\.js$/.test(a.slice(prefix.length + 1)),
+      );
       if (!file) throw new Error(`no chunk for ${prefix} in dist/public/assets`);
       return file;
     });

@@ -23,11 +23,22 @@ function readyz(port: number): Promise<number> {
 /** Boots the server once; returns seconds to the first /readyz 200, then stops it (SIGTERM: its graceful shutdown stops PostgreSQL). */
 export async function bootOnce(dataDir: string, timeoutMs = 120_000): Promise<number> {
   const port = await freePort();
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "warn", SYNC_INTERVAL_SECONDS: "0" };
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    LOG_LEVEL: "warn",
+    SYNC_INTERVAL_SECONDS: "0",
+  };
   delete env.DATABASE_URL;
   delete env.NODE_ENV;
   const t0 = performance.now();
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"], detached: true });
+  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "ignore", "pipe"],
+    detached: true,
+  });
   let stderr = "";
   child.stderr.on("data", (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));

@@ -4,7 +4,12 @@ import { fmt, type BenchContext, type ResultRow, type ScenarioResult } from "../
 import { historySql, type HistoryParams } from "../history-sql";
 import { timeInterleaved, type Timing } from "../http";
 
-type Case = { name: string; api: Record<string, string>; sql: Omit<HistoryParams, "organizationId" | "limit">; search?: boolean };
+type Case = {
+  name: string;
+  api: Record<string, string>;
+  sql: Omit<HistoryParams, "organizationId" | "limit">;
+  search?: boolean;
+};
 
 const LIMIT = 25;
 
@@ -26,7 +31,11 @@ export async function historyScenario(ctx: BenchContext): Promise<ScenarioResult
 
   const cases: Case[] = [
     { name: "first page", api: {}, sql: {} },
-    { name: `deep page (cursor at row ${Math.floor(org.calls / 2).toLocaleString("en")})`, api: { cursor: apiCursor }, sql: { after: { startedAt: deep.s, id: deep.id } } },
+    {
+      name: `deep page (cursor at row ${Math.floor(org.calls / 2).toLocaleString("en")})`,
+      api: { cursor: apiCursor },
+      sql: { after: { startedAt: deep.s, id: deep.id } },
+    },
     { name: "filter: agent", api: { agentId: org.agentIds[1] }, sql: { agentId: org.agentIds[1] } },
     { name: "filter: date range (7 days, 100 days ago)", api: { from, to }, sql: { from, to } },
     { name: "filter: status=failed", api: { status: "failed" }, sql: { status: "failed" } },
@@ -34,8 +43,18 @@ export async function historyScenario(ctx: BenchContext): Promise<ScenarioResult
     { name: "filter: minDuration=590 (rare)", api: { minDuration: "590" }, sql: { minDuration: 590 } },
     { name: "filter: maxDuration=60", api: { maxDuration: "60" }, sql: { maxDuration: 60 } },
     { name: 'search: "refund" (common)', api: { q: "refund" }, sql: { q: "refund" }, search: true },
-    { name: 'search: "warranty blender" (0.2%)', api: { q: "warranty blender" }, sql: { q: "warranty blender" }, search: true },
-    { name: 'search + agent: "warranty blender"', api: { q: "warranty blender", agentId: org.agentIds[2] }, sql: { q: "warranty blender", agentId: org.agentIds[2] }, search: true },
+    {
+      name: 'search: "warranty blender" (0.2%)',
+      api: { q: "warranty blender" },
+      sql: { q: "warranty blender" },
+      search: true,
+    },
+    {
+      name: 'search + agent: "warranty blender"',
+      api: { q: "warranty blender", agentId: org.agentIds[2] },
+      sql: { q: "warranty blender", agentId: org.agentIds[2] },
+      search: true,
+    },
   ];
 
   const rows: ResultRow[] = [];
@@ -59,7 +78,11 @@ export async function historyScenario(ctx: BenchContext): Promise<ScenarioResult
     const sameRows = a.data.map((r) => r.id).join() === b.data.map((r) => r.id).join();
     const query = historySql(params);
     // Taking turns, so that the shared machine's noise falls on the API and its baselines alike.
-    const [api, baseline, pgTime] = await timeInterleaved(config.readIterations, config.warmup, [apiGet, baseGet, () => pool.query(query)]);
+    const [api, baseline, pgTime] = await timeInterleaved(config.readIterations, config.warmup, [
+      apiGet,
+      baseGet,
+      () => pool.query(query),
+    ]);
     data.push({ case: c.name, api, baseline, pg: pgTime, rows: a.data.length, sameRows });
     const ratio = api.p50 / baseline.p50;
     rows.push({
@@ -77,9 +100,14 @@ export async function historyScenario(ctx: BenchContext): Promise<ScenarioResult
     () => ctx.appClient.send({ method: "GET", path: "/healthz" }),
     () => ctx.appClient.send({ method: "GET", path: "/api/auth/user", headers: { cookie: org.cookie } }),
   ]);
-  rows.push({ scenario: "history", case: "fixed cost: GET /healthz | GET /api/auth/user (session + user)", value: `p50 ${fmt(health.p50)} | p50 ${fmt(me.p50)}`, met: null });
+  rows.push({
+    scenario: "history",
+    case: "fixed cost: GET /healthz | GET /api/auth/user (session + user)",
+    value: `p50 ${fmt(health.p50)} | p50 ${fmt(me.p50)}`,
+    met: null,
+  });
   const notes = [
-    "Baseline: the same SQL (same filters, keyset, order, limit and agent join) through `pg` behind a bare Express route, over the same keep-alive HTTP client; \"pg alone\" is that SQL from the bench process without HTTP. API, baseline and pg alone take turns every iteration.",
+    'Baseline: the same SQL (same filters, keyset, order, limit and agent join) through `pg` behind a bare Express route, over the same keep-alive HTTP client; "pg alone" is that SQL from the bench process without HTTP. API, baseline and pg alone take turns every iteration.',
   ];
   return { name: "history", rows, data: { cases: data, fixedCost: { healthz: health, authUser: me } }, notes };
 }

@@ -19,22 +19,44 @@ export async function ingestionScenario(ctx: BenchContext): Promise<ScenarioResu
     headers: { cookie: owner.cookie, "content-type": "application/json" },
     body: JSON.stringify({ provider: "elevenlabs", apiKey: ctx.fakeKey, webhookSecret: secret }),
   });
-  if (saved.status !== 200 && saved.status !== 201) throw new Error(`saving the integration failed: ${saved.status} ${saved.body}`);
-  const { rows } = await pool.query<{ webhook_token: string }>("select webhook_token from organizations where id = $1", [owner.organizationId]);
+  if (saved.status !== 200 && saved.status !== 201)
+    throw new Error(`saving the integration failed: ${saved.status} ${saved.body}`);
+  const { rows } = await pool.query<{ webhook_token: string }>(
+    "select webhook_token from organizations where id = $1",
+    [owner.organizationId],
+  );
   const token = rows[0].webhook_token;
   const agents = await createAgents(pool, owner.organizationId, 1, "ingest");
 
-  const conversation = makeConversation(agents.elevenlabsIds[0], { turns: 40, conversation_id: "__CONV__", durationSecs: 312 });
-  const template = JSON.stringify({ type: "post_call_transcription", event_timestamp: Math.floor(Date.now() / 1000), data: conversation });
+  const conversation = makeConversation(agents.elevenlabsIds[0], {
+    turns: 40,
+    conversation_id: "__CONV__",
+    durationSecs: 312,
+  });
+  const template = JSON.stringify({
+    type: "post_call_transcription",
+    event_timestamp: Math.floor(Date.now() / 1000),
+    data: conversation,
+  });
   const bodyBytes = Buffer.byteLength(template);
   let n = 0;
   const runId = randomBytes(3).toString("hex");
   const nextBody = () => template.replace("__CONV__", `conv_ingest_${runId}_${++n}`);
   const appReq = (): Req => {
     const body = nextBody();
-    return { method: "POST", path: `/api/webhooks/elevenlabs/${token}`, headers: { "content-type": "application/json", "elevenlabs-signature": signatureHeader(secret, body) }, body };
+    return {
+      method: "POST",
+      path: `/api/webhooks/elevenlabs/${token}`,
+      headers: { "content-type": "application/json", "elevenlabs-signature": signatureHeader(secret, body) },
+      body,
+    };
   };
-  const baseReq = (): Req => ({ method: "POST", path: "/ingest", headers: { "content-type": "application/json" }, body: nextBody() });
+  const baseReq = (): Req => ({
+    method: "POST",
+    path: "/ingest",
+    headers: { "content-type": "application/json" },
+    body: nextBody(),
+  });
 
   const rssIdle = rssMb(ctx.app.pid);
   // Warm-up: JIT, pools and caches on both sides.
@@ -62,7 +84,10 @@ export async function ingestionScenario(ctx: BenchContext): Promise<ScenarioResu
       met: share >= 0.5 && app.errors === 0,
     });
   }
-  const { rows: counted } = await pool.query<{ n: number }>("select count(*)::int as n from call_logs where organization_id = $1", [owner.organizationId]);
+  const { rows: counted } = await pool.query<{ n: number }>(
+    "select count(*)::int as n from call_logs where organization_id = $1",
+    [owner.organizationId],
+  );
   const accepted = results.reduce((s, r) => s + r.app.requests, 0);
   out.push({
     scenario: "ingestion",

@@ -18,14 +18,23 @@ export async function syncScenario(ctx: BenchContext): Promise<ScenarioResult> {
     headers: { cookie: owner.cookie, "content-type": "application/json" },
     body: JSON.stringify({ provider: "elevenlabs", apiKey: key }),
   });
-  if (saved.status !== 200 && saved.status !== 201) throw new Error(`saving the integration failed: ${saved.status} ${saved.body}`);
+  if (saved.status !== 200 && saved.status !== 201)
+    throw new Error(`saving the integration failed: ${saved.status} ${saved.body}`);
   const agents = await createAgents(pool, owner.organizationId, 1, "sync");
   const elevenlabsId = agents.elevenlabsIds[0];
   ctx.fake.addAgent(key, elevenlabsId, "Sync bench agent");
   const n = config.syncConversations;
   const start = Math.floor(Date.now() / 1000) - n * 60;
   for (let i = 0; i < n; i++)
-    ctx.fake.addConversation(key, makeConversation(elevenlabsId, { conversation_id: `conv_sync_${i}`, startUnix: start + i * 60, turns: 20, durationSecs: 60 + (i % 300) }));
+    ctx.fake.addConversation(
+      key,
+      makeConversation(elevenlabsId, {
+        conversation_id: `conv_sync_${i}`,
+        startUnix: start + i * 60,
+        turns: 20,
+        durationSecs: 60 + (i % 300),
+      }),
+    );
 
   const requestsBefore = ctx.fake.requests.length;
   ctx.fake.latencyMs = config.syncLatencyMs;
@@ -37,14 +46,21 @@ export async function syncScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const t0 = performance.now();
   let result;
   try {
-    result = await syncAgent(ctx.deps, { organizationId: owner.organizationId, agentId: agents.ids[0], mode: "backfill" });
+    result = await syncAgent(ctx.deps, {
+      organizationId: owner.organizationId,
+      agentId: agents.ids[0],
+      mode: "backfill",
+    });
   } finally {
     clearInterval(timer);
     ctx.fake.latencyMs = 0;
   }
   const seconds = (performance.now() - t0) / 1000;
   const requests = ctx.fake.requests.length - requestsBefore;
-  const { rows } = await pool.query<{ n: number }>("select count(*)::int as n from call_logs where organization_id = $1", [owner.organizationId]);
+  const { rows } = await pool.query<{ n: number }>(
+    "select count(*)::int as n from call_logs where organization_id = $1",
+    [owner.organizationId],
+  );
   const stored = rows[0].n;
   const rate = stored / seconds;
   // With 50 ms per request, one page list + 4 detail fetches in flight bound the rate at about 4 / 0.05 = 80 conversations/s
@@ -67,5 +83,19 @@ export async function syncScenario(ctx: BenchContext): Promise<ScenarioResult> {
       met: null,
     },
   ];
-  return { name: "sync", rows: out, data: { conversations: n, stored, seconds, rate, requests, latencyMs: config.syncLatencyMs, result, peakHeapMb: peakHeap / 2 ** 20, heapBeforeMb: heapBefore / 2 ** 20 } };
+  return {
+    name: "sync",
+    rows: out,
+    data: {
+      conversations: n,
+      stored,
+      seconds,
+      rate,
+      requests,
+      latencyMs: config.syncLatencyMs,
+      result,
+      peakHeapMb: peakHeap / 2 ** 20,
+      heapBeforeMb: heapBefore / 2 ** 20,
+    },
+  };
 }
