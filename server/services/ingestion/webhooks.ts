@@ -144,12 +144,8 @@ export async function receiveWebhook(deps: AppDeps, delivery: WebhookDelivery): 
 
   // The organization is known and verified from here on: everything runs scoped to it.
   return tenantDb(deps.db, organizationId).transaction(async (tx) => {
-    let callLogId: string | null = null;
-    if (interpreted) {
-      const result = await upsertCall(tx, organizationId, interpreted.fields, "webhook");
-      callLogId = result.id;
-      if (interpreted.audio) await storeAudio(tx, organizationId, result.id, interpreted.audio);
-    }
+    // The event first: upsertCall ends with the hourly rollup row, which every delivery of the same agent and hour
+    // updates, so its lock is taken as late as possible and held only until commit (npm run bench, ingestion).
     await tx.insert(webhookEvents).values({
       organizationId,
       type: event.type.slice(0, 64),
@@ -159,6 +155,12 @@ export async function receiveWebhook(deps: AppDeps, delivery: WebhookDelivery): 
       error: interpreted ? null : "ignored: unknown event type",
       payload: loggedPayload(event),
     });
+    let callLogId: string | null = null;
+    if (interpreted) {
+      const result = await upsertCall(tx, organizationId, interpreted.fields, "webhook");
+      callLogId = result.id;
+      if (interpreted.audio) await storeAudio(tx, organizationId, result.id, interpreted.audio);
+    }
     return { received: true as const, conversationId: interpreted?.fields.conversationId ?? null, callLogId };
   });
 }
