@@ -51,14 +51,15 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: "npx tsx tests/e2e/support/fake-elevenlabs.ts",
+      // One node process per server (no npx/tsx wrappers), so it gets the stop signal itself and can clean up.
+      command: "node --import tsx tests/e2e/support/fake-elevenlabs.ts",
       port: FAKE_ELEVENLABS_PORT,
       reuseExistingServer: false,
       stdout: "pipe",
       timeout: 30_000,
     },
     {
-      command: "npx tsx tests/e2e/support/start-app.ts",
+      command: "node --import tsx tests/e2e/support/start-app.ts",
       url: `http://127.0.0.1:${APP_PORT}/readyz`,
       reuseExistingServer: false,
       stdout: "pipe",
