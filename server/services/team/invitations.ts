@@ -1,5 +1,6 @@
 /** Invitations: a random token shown once as a link to copy; only its SHA-256 is stored. */
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
+import { sendMail } from "../../lib/mailer";
 import type { Role } from "@shared/permissions";
 import type { InvitationCreated } from "@shared/schemas";
 import type { Ctx } from "../../lib/context";
@@ -97,18 +98,21 @@ export async function createInvitation(
     });
     return created;
   });
-  // No mail library is bundled yet (see docs/decisions/004-identity-sso-and-team.md): the link is always copied by hand.
-  if (ctx.deps.env.smtpUrl)
-    ctx.log.warn(
-      { invitationId: row.id },
-      "invitation created; SMTP_URL is set but sending mail is not supported yet, copy the invite link",
-    );
-  else
-    ctx.log.info(
-      { invitationId: row.id },
-      "invitation created; no mail server is configured, the invite link must be copied",
-    );
-  return { inviteUrl: inviteUrl(ctx.deps.env.appUrl, token), invitation: toInvitation(row) };
+  const link = inviteUrl(ctx.deps.env.appUrl, token);
+  if (ctx.deps.env.smtpUrl) {
+    // The invitation stands whether or not the mail goes out: the link is also shown to copy.
+    try {
+      await sendMail(ctx.deps.env.smtpUrl, `VoiceAI Dashboard <no-reply@${new URL(ctx.deps.env.appUrl).hostname}>`, {
+        to: email,
+        subject: "You are invited to VoiceAI Dashboard",
+        text: `You have been invited to join your team on VoiceAI Dashboard as ${input.role}.\n\nAccept the invitation: ${link}\n\nThe link works once and expires in 7 days.`,
+      });
+      ctx.log.info({ invitationId: row.id }, "invitation created and mailed");
+    } catch (err) {
+      ctx.log.warn({ invitationId: row.id, err: { message: (err as Error).message } }, "invitation created; sending the mail failed, copy the invite link");
+    }
+  } else ctx.log.info({ invitationId: row.id }, "invitation created; no mail server is configured, the invite link must be copied");
+  return { inviteUrl: link, invitation: toInvitation(row) };
 }
 
 export async function revokeInvitation(ctx: Ctx, invitationId: string, ip?: string): Promise<void> {
