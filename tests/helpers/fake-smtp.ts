@@ -30,12 +30,11 @@ export async function startFakeSmtp(): Promise<{ url: string; messages: Received
         const line = buffer.slice(0, eol);
         buffer = buffer.slice(eol + 2);
         const verb = line.slice(0, 4).toUpperCase();
-        if (verb === "EHLO" || verb === "HELO") socket.write("250 fake-smtp\r\n");
-        else if (verb === "MAIL") (mail.from = line.slice(10).trim()), socket.write("250 ok\r\n");
-        else if (verb === "RCPT") (mail.to.push(line.slice(8).trim()), socket.write("250 ok\r\n"));
-        else if (verb === "DATA") (inData = true), socket.write("354 go ahead\r\n");
-        else if (verb === "QUIT") socket.end("221 bye\r\n");
-        else socket.write("250 ok\r\n");
+        if (verb === "MAIL") mail.from = line.slice(10).trim();
+        if (verb === "RCPT") mail.to.push(line.slice(8).trim());
+        if (verb === "DATA") inData = true;
+        if (verb === "QUIT") socket.end("221 bye\r\n");
+        else socket.write(verb === "DATA" ? "354 go ahead\r\n" : "250 ok\r\n");
       }
     });
     socket.on("error", () => {});
