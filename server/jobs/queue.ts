@@ -1,8 +1,7 @@
 /** Background work on pg-boss (the queue lives in the same PostgreSQL, so any number of app instances share it). */
 import PgBoss from "pg-boss";
 import type { AppDeps } from "../lib/context";
-import { agentsToSync, syncAgent, SyncRetryLater } from "../services/sync/sync-agent";
-import { agentsOfOrganization } from "./organization-agents";
+import { agentsOfOrganization, agentsToSync, syncAgent, SyncRetryLater } from "../services/sync/sync-agent";
 import type { Jobs, SyncJob } from "./types";
 
 export type RunningJobs = Jobs & { stop(): Promise<void> };
@@ -33,7 +32,7 @@ export async function startJobs(deps: Omit<AppDeps, "jobs"> & { databaseUrl: str
   const jobs: Jobs = {
     async enqueueSync(job) {
       if (job.agentId) return enqueueOne({ ...job, agentId: job.agentId });
-      for (const agentId of await agentsOfOrganization(deps.db, job.organizationId)) await enqueueOne({ ...job, agentId });
+      for (const agentId of await agentsOfOrganization(deps, job.organizationId)) await enqueueOne({ ...job, agentId });
     },
   };
   const fullDeps: AppDeps = { ...deps, jobs };

@@ -1,4 +1,4 @@
-import type { Db } from "../../db/client";
+import type { Db, Tx } from "../../db/client";
 import { auditLog } from "../../db/schema";
 
 export type AuditEntry = {
@@ -9,8 +9,8 @@ export type AuditEntry = {
   ip?: string | null;
 };
 
-/** Append-only audit trail; never fails the action it records. */
-export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
+/** Append-only audit trail; inside a transaction (tx) the entry commits or rolls back with the action. */
+export async function recordAudit(db: Db | Tx, entry: AuditEntry): Promise<void> {
   await db.insert(auditLog).values({
     organizationId: entry.organizationId,
     actorUserId: entry.actorUserId || null,

@@ -110,7 +110,7 @@ export async function signInWithOidc(
         ({ organizationId, role } = await acceptInvitation(tx, inviteToken, email));
       } else {
         organizationId = (
-          await createOrganization(tx as unknown as Db, `${identity.name || email.split("@")[0]}'s organization`)
+          await createOrganization(tx, `${identity.name || email.split("@")[0]}'s organization`)
         ).id;
       }
       const [created] = await tx
@@ -126,12 +126,12 @@ export async function signInWithOidc(
         })
         .returning({ id: users.id });
       const audit = { organizationId, actorUserId: created.id, ip };
-      await recordAudit(tx as unknown as Db, {
+      await recordAudit(tx, {
         ...audit,
         action: inviteToken ? "invitation.accepted" : "user.registered",
         target: email,
       });
-      await recordAudit(tx as unknown as Db, { ...audit, action: "auth.sign_in", target: "oidc" });
+      await recordAudit(tx, { ...audit, action: "auth.sign_in", target: "oidc" });
       return created.id;
     });
     return userId;

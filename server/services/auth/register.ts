@@ -5,12 +5,11 @@ import type { AppDeps } from "../../lib/context";
 import { invitations, users } from "../../db/schema";
 import { AppError } from "../../lib/errors";
 import { sha256 } from "../../lib/crypto";
-import type { Db } from "../../db/client";
+import type { Tx } from "../../db/client";
 import { hashPassword } from "../../auth/password";
 import { createOrganization, findUserByEmail } from "./users";
 import { recordAudit } from "../audit/record-audit";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 /** Accepts a pending invitation inside `tx`; returns the organization and role it grants. */
 export async function acceptInvitation(tx: Tx, token: string, email: string) {
@@ -43,13 +42,13 @@ export async function registerUser(deps: AppDeps, input: RegisterInput, ip: stri
         ({ organizationId, role } = await acceptInvitation(tx, input.inviteToken, input.email));
       } else {
         const orgName = input.organizationName || `${input.name || input.email.split("@")[0]}'s organization`;
-        organizationId = (await createOrganization(tx as unknown as Db, orgName)).id;
+        organizationId = (await createOrganization(tx, orgName)).id;
       }
       const [user] = await tx
         .insert(users)
         .values({ organizationId, email: input.email, name: input.name || null, passwordHash, role, lastLoginAt: new Date() })
         .returning({ id: users.id });
-      await recordAudit(tx as unknown as Db, {
+      await recordAudit(tx, {
         organizationId,
         actorUserId: user.id,
         action: input.inviteToken ? "invitation.accepted" : "user.registered",

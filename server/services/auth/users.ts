@@ -4,7 +4,7 @@ import type { Role } from "@shared/permissions";
 import type { AppDeps } from "../../lib/context";
 import { organizations, users } from "../../db/schema";
 import { randomToken } from "../../lib/crypto";
-import type { Db } from "../../db/client";
+import type { Db, Tx } from "../../db/client";
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -46,7 +46,7 @@ function slugify(name: string): string {
 }
 
 /** A new organization: the onboarding step of every first sign-up. */
-export async function createOrganization(db: Db, name: string) {
+export async function createOrganization(db: Db | Tx, name: string) {
   const [org] = await db
     .insert(organizations)
     .values({ name, slug: slugify(name), webhookToken: randomToken(24) })

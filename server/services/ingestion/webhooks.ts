@@ -105,6 +105,19 @@ function loggedPayload(event: WebhookEnvelope): Record<string, unknown> {
   return { ...event, data: { ...event.data, full_audio: `<${Math.floor((event.data.full_audio.length * 3) / 4)} bytes stripped>` } };
 }
 
+/** The webhook_events row of a verified delivery: what came (audio stripped) and what became of it. */
+function eventRow(organizationId: string, event: WebhookEnvelope | null, outcome: { conversationId?: string | null; error: string | null }) {
+  return {
+    organizationId,
+    type: event ? event.type.slice(0, 64) : null,
+    conversationId: outcome.conversationId ?? null,
+    signatureOk: true,
+    processedAt: outcome.error === null || outcome.error.startsWith("ignored") ? new Date() : null,
+    error: outcome.error,
+    payload: event ? loggedPayload(event) : null,
+  };
+}
+
 export async function receiveWebhook(deps: AppDeps, delivery: WebhookDelivery): Promise<WebhookOutcome> {
   const candidates = delivery.webhookToken
     ? await candidatesByToken(deps, delivery.webhookToken)
@@ -114,6 +127,8 @@ export async function receiveWebhook(deps: AppDeps, delivery: WebhookDelivery): 
     deps.log.warn({ candidates: candidates.length }, "webhook rejected: signature not verified");
     throw unverified();
   }
+  // The organization is known and verified from here on: everything runs scoped to it.
+  const db = tenantDb(deps.db, organizationId);
 
   let event: WebhookEnvelope;
   try {
@@ -122,7 +137,7 @@ export async function receiveWebhook(deps: AppDeps, delivery: WebhookDelivery): 
     event = parsed.data;
   } catch (err) {
     const error = err instanceof AppError ? err : new AppError("invalid_json", 400, "The webhook body is not valid JSON");
-    await tenantDb(deps.db, organizationId).insert(webhookEvents).values({ organizationId, signatureOk: true, error: error.code });
+    await db.insert(webhookEvents).values(eventRow(organizationId, null, { error: error.code }));
     throw error;
   }
 
@@ -131,36 +146,22 @@ export async function receiveWebhook(deps: AppDeps, delivery: WebhookDelivery): 
     interpreted = interpret(event);
   } catch (err) {
     const conversationId = typeof event.data.conversation_id === "string" ? event.data.conversation_id.slice(0, 128) : null;
-    await tenantDb(deps.db, organizationId).insert(webhookEvents).values({
-      organizationId,
-      type: event.type.slice(0, 64),
-      conversationId,
-      signatureOk: true,
-      error: err instanceof AppError ? `${err.code}: ${err.message}` : "invalid_payload",
-      payload: loggedPayload(event),
-    });
+    const error = err instanceof AppError ? `${err.code}: ${err.message}` : "invalid_payload";
+    await db.insert(webhookEvents).values(eventRow(organizationId, event, { conversationId, error }));
     throw err;
   }
 
-  // The organization is known and verified from here on: everything runs scoped to it.
-  return tenantDb(deps.db, organizationId).transaction(async (tx) => {
+  const conversationId = interpreted?.fields.conversationId ?? null;
+  return db.transaction(async (tx) => {
     // The event first: upsertCall ends with the hourly rollup row, which every delivery of the same agent and hour
     // updates, so its lock is taken as late as possible and held only until commit (npm run bench, ingestion).
-    await tx.insert(webhookEvents).values({
-      organizationId,
-      type: event.type.slice(0, 64),
-      conversationId: interpreted?.fields.conversationId ?? null,
-      signatureOk: true,
-      processedAt: new Date(),
-      error: interpreted ? null : "ignored: unknown event type",
-      payload: loggedPayload(event),
-    });
+    await tx.insert(webhookEvents).values(eventRow(organizationId, event, { conversationId, error: interpreted ? null : "ignored: unknown event type" }));
     let callLogId: string | null = null;
     if (interpreted) {
       const result = await upsertCall(tx, organizationId, interpreted.fields, "webhook");
       callLogId = result.id;
       if (interpreted.audio) await storeAudio(tx, organizationId, result.id, interpreted.audio);
     }
-    return { received: true as const, conversationId: interpreted?.fields.conversationId ?? null, callLogId };
+    return { received: true as const, conversationId, callLogId };
   });
 }

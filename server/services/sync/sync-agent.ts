@@ -204,3 +204,9 @@ export async function agentsToSync(deps: AppDeps): Promise<{ organizationId: str
     .where(and(sql`${integrations.encryptedApiKey} is not null`, sql`${integrations.status} <> 'ERROR'`));
   return rows;
 }
+
+/** Every agent of one organization (a sync request without an agent means all of them). */
+export async function agentsOfOrganization(deps: Pick<AppDeps, "db">, organizationId: string): Promise<string[]> {
+  const rows = await deps.db.select({ id: agents.id }).from(agents).where(eq(agents.organizationId, organizationId));
+  return rows.map((r) => r.id);
+}

@@ -4,7 +4,6 @@ import { sendMail } from "../../lib/mailer";
 import type { Role } from "@shared/permissions";
 import type { InvitationCreated } from "@shared/schemas";
 import type { Ctx } from "../../lib/context";
-import type { Db } from "../../db/client";
 import { invitations, users } from "../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
 import { randomToken, sha256 } from "../../lib/crypto";
@@ -89,7 +88,7 @@ export async function createInvitation(
         expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
       })
       .returning();
-    await recordAudit(tx as unknown as Db, {
+    await recordAudit(tx, {
       organizationId: ctx.organizationId,
       actorUserId: ctx.userId,
       action: "invitation.created",

@@ -4,13 +4,12 @@ import type { Role } from "@shared/permissions";
 import type { TeamMembers } from "@shared/schemas";
 import { can } from "@shared/permissions";
 import type { Ctx } from "../../lib/context";
-import type { Db } from "../../db/client";
+import type { Tx } from "../../db/client";
 import { users } from "../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/record-audit";
 import { listPendingInvitations } from "./invitations";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 type MemberRow = typeof users.$inferSelect;
 
 function toMember(row: MemberRow) {
@@ -76,7 +75,7 @@ export async function changeMemberRole(ctx: Ctx, memberId: string, role: Role, i
       .set({ role })
       .where(and(eq(users.id, target.id), eq(users.organizationId, ctx.organizationId)))
       .returning();
-    await recordAudit(tx as unknown as Db, {
+    await recordAudit(tx, {
       organizationId: ctx.organizationId,
       actorUserId: ctx.userId,
       action: "member.role_changed",
@@ -97,7 +96,7 @@ export async function removeMember(ctx: Ctx, memberId: string, ip?: string): Pro
     await tx.delete(users).where(and(eq(users.id, target.id), eq(users.organizationId, ctx.organizationId)));
     // The removed person's sessions would resolve to no user anyway; drop them so nothing lingers.
     await tx.execute(sql`delete from sessions where sess->>'userId' = ${target.id}`);
-    await recordAudit(tx as unknown as Db, {
+    await recordAudit(tx, {
       organizationId: ctx.organizationId,
       actorUserId: ctx.userId,
       action: "member.removed",
