@@ -43,6 +43,11 @@ export async function openBenchDatabase(serverUrl: string | undefined): Promise<
     url = withDatabase(serverUrl, name);
     kind = "BENCH_DATABASE_URL (fresh database, dropped afterwards)";
     stopServer = async () => {
+      // BENCH_KEEP_DATABASE=1 leaves the loaded database for EXPLAIN ANALYZE and experiments (drop it by hand).
+      if (process.env.BENCH_KEEP_DATABASE) {
+        console.log(`[bench] kept database ${name}`);
+        return;
+      }
       const a = new pg.Client({ connectionString: serverUrl });
       await a.connect();
       await a.query(`drop database if exists ${name} with (force)`).catch(() => {});

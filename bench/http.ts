@@ -140,7 +140,8 @@ export type Child = { child: ChildProcess; url: string; pid: number; stop: () =>
 /** Forks a TypeScript module (through tsx, in one process) that reports { port } over IPC. */
 export async function forkServer(file: string, env: Record<string, string>): Promise<Child> {
   const child = fork(path.resolve(import.meta.dirname, file), [], {
-    execArgv: ["--import", "tsx"],
+    // BENCH_CPU_PROFILE=<dir>: the servers write V8 CPU profiles there when they exit (open them in Chrome DevTools).
+    execArgv: ["--import", "tsx", ...(process.env.BENCH_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [])],
     env: { ...process.env, ...env },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });

@@ -118,7 +118,7 @@ function insertChunkSql(
       st + interval '5 minutes',
       st + interval '5 minutes'
     from generate_series(${first}, ${last}) as g
-    cross join lateral (select now() - ((g + random()) / ${total}) * interval '${days} days' as st, 10 + (g * 7919) % 590 as d) v
+    cross join lateral (select now() - ((g + random()) / ${total}) * interval '${days} days' as st, 10 + (g::bigint * 7919 % 590)::int as d) v
     cross join lateral (
       select jsonb_agg(jsonb_build_object(
                'role', case when t % 2 = 0 then 'agent' else 'user' end,

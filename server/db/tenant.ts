@@ -20,9 +20,16 @@ function scopeSql(organizationId: string): string {
 type QueryArgs = [config: unknown, values?: unknown];
 type Queryable = { query: (...args: QueryArgs) => Promise<unknown> };
 
-function isBegin(config: unknown): boolean {
+function textOf(config: unknown): string | null {
   const text = typeof config === "string" ? config : (config as { text?: unknown } | null)?.text;
-  return typeof text === "string" && /^\s*begin\b/i.test(text);
+  return typeof text === "string" ? text : null;
+}
+
+/** Drizzle's `begin` (no parameters, so the simple protocol): the scope rides along in the same round trip. */
+function withScope(config: unknown, values: unknown, scope: string): unknown {
+  const text = textOf(config);
+  if (text === null || !/^\s*begin\b/i.test(text) || (Array.isArray(values) && values.length > 0)) return null;
+  return typeof config === "string" ? `${text}; ${scope}` : { ...(config as object), text: `${text}; ${scope}` };
 }
 
 /** A pooled client whose transactions start scoped to the tenant. */
@@ -30,10 +37,10 @@ function scopedClient(client: pg.PoolClient, scope: string): pg.PoolClient {
   return new Proxy(client, {
     get(target, prop, receiver) {
       if (prop !== "query") return Reflect.get(target, prop, receiver);
-      return async (...args: QueryArgs) => {
-        const result = await (target as unknown as Queryable).query(...args);
-        if (isBegin(args[0])) await target.query(scope);
-        return result;
+      return async (config: unknown, values?: unknown) => {
+        const scoped = withScope(config, values, scope);
+        if (scoped !== null) return target.query(scoped as string);
+        return (target as unknown as Queryable).query(config, values);
       };
     },
   });
@@ -55,19 +62,29 @@ class TenantPool extends pg.Pool {
   // @ts-expect-error Drizzle calls query(config, values); that is the only form supported here.
   override async query(config: unknown, values?: unknown): Promise<unknown> {
     const client = await this.base.connect();
-    let failed: unknown = null;
+    // A connection that failed mid-way is not trusted back into the pool.
+    const release = (failed: unknown) => client.release(isDatabaseUnavailable(failed) ? (failed as Error) : undefined);
+    let result: unknown;
     try {
       await client.query(`begin; ${this.scope}`);
-      const result = await (client as unknown as Queryable).query(config, values);
+      result = await (client as unknown as Queryable).query(config, values);
+    } catch (err) {
+      await client.query("rollback").catch(() => {});
+      release(err);
+      throw err;
+    }
+    if (/^\s*select\b/i.test(textOf(config) ?? "")) {
+      // A read's answer is final before its commit: answer now, and give the connection back once it has committed.
+      client.query("commit").then(() => release(null), release);
+      return result;
+    }
+    try {
       await client.query("commit");
+      release(null);
       return result;
     } catch (err) {
-      failed = err;
-      await client.query("rollback").catch(() => {});
+      release(err);
       throw err;
-    } finally {
-      // A connection that failed mid-way is not trusted back into the pool.
-      client.release(isDatabaseUnavailable(failed) ? (failed as Error) : undefined);
     }
   }
 }

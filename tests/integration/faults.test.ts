@@ -378,6 +378,7 @@ describe("the app under ElevenLabs faults", () => {
 
     fault = null;
     await owner.agent.get(`/api/call-logs/${call.id}/audio`).expect(200);
-    expect(await stored()).toHaveLength(1);
+    // The client has every announced byte before the server's store commits (it ends the response after): wait for it.
+    await vi.waitFor(async () => expect(await stored()).toHaveLength(1), { timeout: 5_000 });
   });
 });

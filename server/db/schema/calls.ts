@@ -9,6 +9,7 @@ import {
   numeric,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
   unique,
@@ -42,7 +43,6 @@ export const callLogs = pgTable(
     transcript: jsonb().$type<TranscriptTurnRow[]>(),
     analysis: jsonb(),
     metadata: jsonb(),
-    raw: jsonb(),
     costCredits: numeric({ precision: 14, scale: 2 }),
     hasAudio: boolean().notNull().default(false),
     source: text({ enum: ["webhook", "sync"] }).notNull(),
@@ -84,7 +84,11 @@ export const callAudio = pgTable(
   (t) => [index("call_audio_organization_idx").on(t.organizationId)],
 );
 
-/** Per organization, agent and UTC hour: keeps analytics over a year of calls fast. */
+/**
+ * Per organization, agent and UTC hour: keeps analytics over a year of calls fast. A bucket may be split over a few
+ * `shard` rows (summed by every reader): concurrent ingestion adds to whichever row of its bucket is not locked,
+ * instead of queueing on one row until each writer commits (docs/decisions/006). The rebuild folds them to shard 0.
+ */
 export const callHourlyRollups = pgTable(
   "call_hourly_rollups",
   {
@@ -93,6 +97,7 @@ export const callHourlyRollups = pgTable(
       .references(() => organizations.id, { onDelete: "cascade" }),
     elevenlabsAgentId: text().notNull(),
     hour: timestamp({ withTimezone: true }).notNull(),
+    shard: smallint().notNull().default(0),
     calls: integer().notNull().default(0),
     durationSeconds: bigint({ mode: "number" }).notNull().default(0),
     successCalls: integer().notNull().default(0),
@@ -101,7 +106,7 @@ export const callHourlyRollups = pgTable(
     costCredits: numeric({ precision: 18, scale: 2 }).notNull().default("0"),
   },
   (t) => [
-    primaryKey({ columns: [t.organizationId, t.hour, t.elevenlabsAgentId] }),
+    primaryKey({ columns: [t.organizationId, t.hour, t.elevenlabsAgentId, t.shard] }),
     // Every column, so analytics read the rollups by index-only scans: an organization's hours are scattered over
     // the heap (rows are created hour by hour for every organization), and a year of days read one heap page per
     // row (docs/benchmarks.md). Rollup updates are no longer HOT; ingestion pays one more index entry per call.

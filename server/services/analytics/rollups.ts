@@ -25,7 +25,7 @@ export async function rebuildRollups(db: Db, organizationId?: string): Promise<v
       from call_logs
       where started_at is not null and ${scope}
       group by 1, 2, 3
-      on conflict (organization_id, hour, elevenlabs_agent_id) do update set
+      on conflict (organization_id, hour, elevenlabs_agent_id, shard) do update set
         calls = excluded.calls,
         duration_seconds = excluded.duration_seconds,
         success_calls = excluded.success_calls,

@@ -15,7 +15,6 @@ export type CallFields = {
   transcript?: TranscriptTurnRow[] | null;
   analysis?: Record<string, unknown> | null;
   metadata?: Record<string, unknown> | null;
-  raw?: Record<string, unknown> | null;
   costCredits?: string | null;
   hasAudio?: boolean;
 };
@@ -89,7 +88,6 @@ export function fromDetail(detail: ConversationDetail): CallFields {
         }
       : null,
     metadata,
-    raw: detail as Record<string, unknown>,
     costCredits: credits(metadata?.cost),
     hasAudio: detail.has_audio === true ? true : undefined,
   };
