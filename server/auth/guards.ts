@@ -7,13 +7,16 @@ import { tenantDb } from "../db/tenant";
 import type { AppDeps } from "../lib/context";
 import { AppError } from "../lib/errors";
 import { isPlatformAdmin } from "../services/auth/users";
+import { takeUserReadWithSession } from "./session";
 
 export function loadContext(deps: AppDeps) {
   return async (req: Request, _res: Response, next: NextFunction) => {
     try {
       const userId = req.session?.userId;
       if (userId) {
-        const [row] = await deps.db.select().from(users).where(eq(users.id, userId));
+        // Usually read in the same query as the session (server/auth/session.ts); otherwise read now.
+        const row =
+          takeUserReadWithSession(req.sessionID, userId) ?? (await deps.db.select().from(users).where(eq(users.id, userId)))[0];
         if (row) {
           req.ctx = {
             organizationId: row.organizationId,

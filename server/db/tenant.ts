@@ -5,6 +5,8 @@
  * organization's rows even from a query that forgot its organization_id filter.
  */
 import pg from "pg";
+// @ts-expect-error node-postgres' own parameter conversion (untyped module); the same text a parameter would carry.
+import { prepareValue } from "pg/lib/utils.js";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { schema, type Db } from "./client";
 import { isDatabaseUnavailable } from "../lib/errors";
@@ -61,11 +63,21 @@ class TenantPool extends pg.Pool {
 
   // @ts-expect-error Drizzle calls query(config, values); that is the only form supported here.
   override async query(config: unknown, values?: unknown): Promise<unknown> {
+    const text = textOf(config) ?? "";
+    const isRead = /^\s*select\b/i.test(text);
+    const inlined = isRead ? inlineParameters(text, Array.isArray(values) ? values : []) : null;
     const client = await this.base.connect();
     // A connection that failed mid-way is not trusted back into the pool.
     const release = (failed: unknown) => client.release(isDatabaseUnavailable(failed) ? (failed as Error) : undefined);
     let result: unknown;
     try {
+      if (inlined !== null) {
+        // One round trip: begin, scope, the read, commit (results 0 to 4; the read is the fourth).
+        const base = typeof config === "string" ? {} : (config as object);
+        const results = (await client.query({ ...base, text: `begin; ${this.scope}; ${inlined}; commit`, values: undefined, name: undefined } as pg.QueryConfig)) as unknown as unknown[];
+        release(null);
+        return results[3];
+      }
       await client.query(`begin; ${this.scope}`);
       result = await (client as unknown as Queryable).query(config, values);
     } catch (err) {
@@ -73,7 +85,7 @@ class TenantPool extends pg.Pool {
       release(err);
       throw err;
     }
-    if (/^\s*select\b/i.test(textOf(config) ?? "")) {
+    if (isRead) {
       // A read's answer is final before its commit: answer now, and give the connection back once it has committed.
       client.query("commit").then(() => release(null), release);
       return result;
@@ -87,6 +99,44 @@ class TenantPool extends pg.Pool {
       throw err;
     }
   }
+}
+
+/**
+ * A read's parameters written into its text as literals, so scope, read and commit go in one simple-protocol round
+ * trip. Values are escaped by node-postgres' own escapeLiteral after its own text conversion (prepareValue), and
+ * become untyped literals, which PostgreSQL types exactly as it types unknown-typed parameters. Anything this
+ * cannot read with certainty ($N inside dollar quotes, E'' strings or comments; binary values) returns null and
+ * takes the parameterized path.
+ */
+export function inlineParameters(text: string, values: unknown[]): string | null {
+  if (/\$\w*\$|(^|[^\w])[eE]'|--|\/\*/.test(text)) return null;
+  const literals: string[] = [];
+  for (const value of values) {
+    const prepared = prepareValue(value) as unknown;
+    if (prepared === null) literals.push("NULL");
+    else if (typeof prepared === "string") literals.push(pg.escapeLiteral(prepared));
+    else return null;
+  }
+  let out = "";
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === quote) quote = null; // a doubled quote closes and reopens: same result
+      out += c;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      out += c;
+    } else if (c === "$" && /[0-9]/.test(text[i + 1] ?? "")) {
+      let j = i + 1;
+      while (j < text.length && /[0-9]/.test(text[j])) j++;
+      const literal = literals[Number(text.slice(i + 1, j)) - 1];
+      if (literal === undefined) return null;
+      out += literal;
+      i = j - 1;
+    } else out += c;
+  }
+  return quote ? null : out;
 }
 
 const cache = new WeakMap<pg.Pool, Map<string, Db>>();

@@ -55,6 +55,8 @@ export const callLogs = pgTable(
   },
   (t) => [
     unique("call_logs_org_conversation_key").on(t.organizationId, t.conversationId),
+    // Migration 0006 adds INCLUDE (elevenlabs_agent_id, duration_seconds, call_successful, cost_credits) to this one,
+    // for index-only analytics over partial hours; drizzle's index builder cannot say INCLUDE.
     index("call_logs_org_started_idx").on(t.organizationId, t.startedAt.desc(), t.id.desc()),
     index("call_logs_org_agent_started_idx").on(t.organizationId, t.agentId, t.startedAt.desc(), t.id.desc()),
     index("call_logs_org_elevenlabs_agent_idx").on(t.organizationId, t.elevenlabsAgentId),
