@@ -53,6 +53,18 @@ afterAll(async () => {
 });
 
 describe("webhook signature", () => {
+  it("verifies with a new secret at once, and stops at once when the integration is deleted", async () => {
+    const c = await connectedOrg(KEY, "whsec_before_rotation", "agent_hooks");
+    const event = () => transcriptionEvent(makeConversation("agent_hooks"));
+    await deliver(t.app, c.path, event(), "whsec_before_rotation").expect(200);
+    await c.agent.post("/api/integrations").send({ provider: "elevenlabs", webhookSecret: "whsec_after_rotation" }).expect(200);
+    await deliver(t.app, c.path, event(), "whsec_after_rotation").expect(200);
+    await deliver(t.app, c.path, event(), "whsec_before_rotation").expect(401);
+    await c.agent.delete("/api/integrations/elevenlabs").expect(204);
+    await deliver(t.app, c.path, event(), "whsec_after_rotation").expect(401);
+    expect((await counts(c.organizationId)).calls).toBe(2);
+  });
+
   it("stores a signed post_call_transcription, normalized, and answers only after commit", async () => {
     const conv = makeConversation("agent_hooks", { startUnix: 1_763_900_000, durationSecs: 125, success: "failure" });
     const res = await deliver(t.app, a.path, transcriptionEvent(conv), SECRET).expect(200);

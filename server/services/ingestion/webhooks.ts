@@ -21,6 +21,28 @@ const unverified = () => new AppError("invalid_signature", 401, "The webhook sig
 
 type Candidate = { organizationId: string; encryptedSecret: string };
 
+/**
+ * Per-organization URLs resolved recently (token -> organization and its *encrypted* secret), per database pool.
+ * Busy agents deliver many times a second; the lookup was a query on every one (npm run bench, ingestion). An entry
+ * lives TOKEN_CACHE_MS, only answers that verified are kept, a signature that fails against a cached secret is
+ * checked again against the database (so a new secret works at once), and saving or deleting an integration drops
+ * its organization's entries in this process. Another instance may accept the old secret for TOKEN_CACHE_MS.
+ */
+const TOKEN_CACHE_MS = 10_000;
+const tokenCache = new WeakMap<object, Map<string, { at: number; candidates: Candidate[] }>>();
+
+function tokenCacheOf(deps: AppDeps) {
+  let cache = tokenCache.get(deps.db.$client);
+  if (!cache) tokenCache.set(deps.db.$client, (cache = new Map()));
+  return cache;
+}
+
+/** Called when an organization's webhook secret or integration changes. */
+export function forgetWebhookSecrets(deps: AppDeps, organizationId: string): void {
+  const cache = tokenCacheOf(deps);
+  for (const [token, entry] of cache) if (entry.candidates.some((c) => c.organizationId === organizationId)) cache.delete(token);
+}
+
 async function candidatesByToken(deps: AppDeps, token: string): Promise<Candidate[]> {
   if (!/^[A-Za-z0-9_-]{16,128}$/.test(token)) return [];
   const rows = await deps.db
@@ -119,10 +141,19 @@ function eventRow(organizationId: string, event: WebhookEnvelope | null, outcome
 }
 
 export async function receiveWebhook(deps: AppDeps, delivery: WebhookDelivery): Promise<WebhookOutcome> {
-  const candidates = delivery.webhookToken
-    ? await candidatesByToken(deps, delivery.webhookToken)
-    : await candidatesByAgent(deps, delivery.rawBody);
-  const organizationId = verifiedOrganization(deps, candidates, delivery);
+  const token = delivery.webhookToken;
+  const cache = tokenCacheOf(deps);
+  const cached = token ? cache.get(token) : undefined;
+  let organizationId = cached && deps.now().getTime() - cached.at < TOKEN_CACHE_MS ? verifiedOrganization(deps, cached.candidates, delivery) : null;
+  let candidates = cached?.candidates ?? [];
+  if (!organizationId) {
+    candidates = token ? await candidatesByToken(deps, token) : await candidatesByAgent(deps, delivery.rawBody);
+    organizationId = verifiedOrganization(deps, candidates, delivery);
+    if (token && organizationId) {
+      if (cache.size >= 10_000) cache.clear();
+      cache.set(token, { at: deps.now().getTime(), candidates });
+    }
+  }
   if (!organizationId) {
     deps.log.warn({ candidates: candidates.length }, "webhook rejected: signature not verified");
     throw unverified();

@@ -7,6 +7,7 @@ import { AppError } from "../../lib/errors";
 import { ElevenLabsClient } from "../../elevenlabs/client";
 import { ElevenLabsError } from "../../elevenlabs/errors";
 import { recordAudit } from "../audit/record-audit";
+import { forgetWebhookSecrets } from "../ingestion/webhooks";
 
 type IntegrationRow = typeof integrations.$inferSelect;
 
@@ -79,6 +80,7 @@ export async function saveIntegration(ctx: Ctx, input: { apiKey?: string; webhoo
     .insert(integrations)
     .values({ organizationId: ctx.organizationId, provider: "elevenlabs", ...values })
     .onConflictDoUpdate({ target: [integrations.organizationId, integrations.provider], set: values });
+  if (input.webhookSecret) forgetWebhookSecrets(ctx.deps, ctx.organizationId);
   if (input.apiKey) await recordAudit(ctx.db, { organizationId: ctx.organizationId, actorUserId: ctx.userId, action: "integration.key_changed", target: "elevenlabs", ip });
   if (input.webhookSecret)
     await recordAudit(ctx.db, { organizationId: ctx.organizationId, actorUserId: ctx.userId, action: "integration.webhook_secret_changed", target: "elevenlabs", ip });
@@ -101,6 +103,7 @@ export async function deleteIntegration(ctx: Ctx, ip?: string): Promise<void> {
   await ctx.db
     .delete(integrations)
     .where(and(eq(integrations.organizationId, ctx.organizationId), eq(integrations.provider, "elevenlabs")));
+  forgetWebhookSecrets(ctx.deps, ctx.organizationId);
   await recordAudit(ctx.db, { organizationId: ctx.organizationId, actorUserId: ctx.userId, action: "integration.deleted", target: "elevenlabs", ip });
 }
 
