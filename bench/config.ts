@@ -44,6 +44,8 @@ export const config = {
     memGb: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
     platform: `${os.platform()} ${os.release()}`,
+    /** Other work on the machine skews every absolute time: recorded with the results. */
+    loadAverage: os.loadavg(),
   },
 };
 

@@ -30,6 +30,14 @@ export type DayUsage = { date: string; calls: number; seconds: number; credits: 
 
 type SpanUsage = AgentUsage & { span: string };
 
+/** The usage columns summed over rollup rows, and the same computed from call_logs rows. */
+const rollupSums = sql`sum(calls)::bigint as calls, sum(duration_seconds)::bigint as seconds, sum(success_calls)::bigint as success,
+  sum(failure_calls)::bigint as failure, sum(duration_calls)::bigint as timed, sum(cost_credits)::numeric as credits`;
+const callSums = sql`count(*)::bigint as calls, coalesce(sum(duration_seconds), 0)::bigint as seconds,
+  count(*) filter (where call_successful = 'success')::bigint as success,
+  count(*) filter (where call_successful = 'failure')::bigint as failure,
+  count(duration_seconds)::bigint as timed, coalesce(sum(cost_credits), 0)::numeric as credits`;
+
 /**
  * Sums calls with started_at in each span [a, b). `spans` is a query with columns (span text, a timestamptz, b timestamptz).
  * Per span, hours [ha, hb) are whole and read from rollups; [a, ha) and [hb, b) from call_logs (one index range each).
@@ -62,9 +70,7 @@ async function usageBySpan(
       select s.span, r.*
       from s
       cross join lateral (
-        select elevenlabs_agent_id, sum(calls)::bigint as calls, sum(duration_seconds)::bigint as seconds,
-               sum(success_calls)::bigint as success, sum(failure_calls)::bigint as failure,
-               sum(duration_calls)::bigint as timed, sum(cost_credits)::numeric as credits
+        select elevenlabs_agent_id, ${rollupSums}
         from call_hourly_rollups
         where organization_id = ${ctx.organizationId} and hour >= s.ha and hour < s.hb and ${agentFilter}
         group by elevenlabs_agent_id
@@ -74,10 +80,7 @@ async function usageBySpan(
       select p.span, c.*
       from pieces p
       cross join lateral (
-        select elevenlabs_agent_id, count(*)::bigint as calls, coalesce(sum(duration_seconds), 0)::bigint as seconds,
-               count(*) filter (where call_successful = 'success')::bigint as success,
-               count(*) filter (where call_successful = 'failure')::bigint as failure,
-               count(duration_seconds)::bigint as timed, coalesce(sum(cost_credits), 0)::numeric as credits
+        select elevenlabs_agent_id, ${callSums}
         from call_logs
         where organization_id = ${ctx.organizationId} and started_at >= p.lo and started_at < p.hi and ${agentFilter}
         group by elevenlabs_agent_id
@@ -131,12 +134,6 @@ async function usageByLocalDay(ctx: Ctx, range: UsageRange, scope: AgentScope, p
   const agentFilter = scope === undefined ? sql`true` : sql`elevenlabs_agent_id = ${scope}`;
   const ceilHour = (t: SQL) =>
     sql`(case when date_trunc('hour', ${t}, 'UTC') = ${t} then ${t} else date_trunc('hour', ${t}, 'UTC') + interval '1 hour' end)`;
-  const rollupSums = sql`sum(calls)::bigint as calls, sum(duration_seconds)::bigint as seconds, sum(success_calls)::bigint as success,
-    sum(failure_calls)::bigint as failure, sum(duration_calls)::bigint as timed, sum(cost_credits)::numeric as credits`;
-  const callSums = sql`count(*)::bigint as calls, coalesce(sum(duration_seconds), 0)::bigint as seconds,
-    count(*) filter (where call_successful = 'success')::bigint as success,
-    count(*) filter (where call_successful = 'failure')::bigint as failure,
-    count(duration_seconds)::bigint as timed, coalesce(sum(cost_credits), 0)::numeric as credits`;
   // The whole-hour bounds as constants too (the same as h and ph below), so the planner sees how many rollup rows a
   // range covers and reads them from the covering index.
   const wholeHours = (from: string, to: string) => {
@@ -185,9 +182,7 @@ async function usageByLocalDay(ctx: Ctx, range: UsageRange, scope: AgentScope, p
       select greatest(hb, ha), b from ph where ha < b and greatest(hb, ha) < b
     ),
     parts as (
-      select (r.hour at time zone ${tz})::date as day, r.elevenlabs_agent_id,
-             sum(r.calls)::bigint as calls, sum(r.duration_seconds)::bigint as seconds, sum(r.success_calls)::bigint as success,
-             sum(r.failure_calls)::bigint as failure, sum(r.duration_calls)::bigint as timed, sum(r.cost_credits)::numeric as credits
+      select (r.hour at time zone ${tz})::date as day, r.elevenlabs_agent_id, ${rollupSums}
       from call_hourly_rollups r
       where r.organization_id = ${org} and r.hour >= ${cur.ha}::timestamptz and r.hour < ${cur.hb}::timestamptz and ${agentFilter}
         and not exists (select 1 from cut where cut.hour = r.hour)
