@@ -127,7 +127,7 @@ export function inlineParameters(text: string, values: unknown[]): string | null
     } else if (c === "'" || c === '"') {
       quote = c;
       out += c;
-    } else if (c === "$" && /[0-9]/.test(text[i + 1] ?? "")) {
+    } else if (c === "$" && /[0-9]/.test(text[i + 1] ?? "") && !/\w/.test(text[i - 1] ?? "")) {
       let j = i + 1;
       while (j < text.length && /[0-9]/.test(text[j])) j++;
       const literal = literals[Number(text.slice(i + 1, j)) - 1];

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
+import { spawnSync } from "node:child_process";
+import path from "node:path";
 import request from "supertest";
 import type TestAgent from "supertest/lib/agent";
 import { createTestApp, signUp, type TestApp } from "../helpers/app";
@@ -396,5 +398,19 @@ describe("hourly rollups", () => {
     expect(after.rows).toEqual(before.rows);
     const mine = after.rows.find((r) => r.organization_id === orgA);
     expect(mine?.calls).toBe(fixtures.length);
+  });
+
+  it("are rebuilt by `npm run rollups:rebuild` after they were lost", async () => {
+    const sums = `select organization_id, sum(calls)::int as calls, sum(duration_seconds)::int as seconds from call_hourly_rollups group by 1 order by 1`;
+    const before = await t.deps.db.execute(sums);
+    await t.deps.db.execute(`delete from call_hourly_rollups where organization_id = '${orgA}'`);
+    const env = { ...process.env, NODE_ENV: "test", DATABASE_URL: t.databaseUrl, SESSION_SECRET: "x".repeat(32), ENCRYPTION_KEY: randomBytes(32).toString("base64") };
+    const script = path.resolve(import.meta.dirname, "../../server/scripts/rebuild-rollups.ts");
+    const run = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", script, ...args], { env, encoding: "utf8", timeout: 60_000 });
+    expect(run(["not-a-uuid"]).status).toBe(2);
+    const done = run([orgA]);
+    expect(done.status, done.stderr).toBe(0);
+    expect(done.stdout).toMatch(/rebuilt the hourly rollups of organization/);
+    expect((await t.deps.db.execute(sums)).rows).toEqual(before.rows);
   });
 });

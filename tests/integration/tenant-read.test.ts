@@ -53,6 +53,7 @@ describe("one-round-trip tenant reads", () => {
     expect(inlineParameters("select '$1', \"$2\", $1", ["x", "y"])).toBe("select '$1', \"$2\", 'x'");
     expect(inlineParameters("select $1, $10", ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"])).toBe("select 'a', 'j'");
     expect(inlineParameters("select $2", ["a"])).toBeNull();
+    expect(inlineParameters("select x$1 from t where y = $1", ["a"])).toBe("select x$1 from t where y = 'a'");
     expect(inlineParameters("select $1", [null])).toBe("select NULL");
   });
 
