@@ -79,7 +79,9 @@ export async function openBenchDatabase(serverUrl: string | undefined): Promise<
       await stopServer();
     },
     cleanup: () => {
-      if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!dataDir) return;
+      if (process.env.BENCH_KEEP_DATABASE) console.log(`[bench] kept the embedded data directory ${dataDir}`);
+      else fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

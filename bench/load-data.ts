@@ -47,6 +47,8 @@ const TITLES = [
 export const RARE_PHRASE = "warranty claim for a broken blender";
 const RARE_EVERY = 500;
 
+const LOADED_TABLES = ["call_logs", "call_hourly_rollups"];
+
 export type LoadedOrg = { id: string; calls: number; agentIds: string[]; elevenlabsAgentIds: string[] };
 
 function sqlArray(values: string[]): string {
@@ -162,6 +164,9 @@ export async function loadCalls(
        and indexname not in (select conname from pg_constraint where conrelid = 'call_logs'::regclass)`,
   );
   for (const { indexname } of defs) await pool.query(`drop index if exists "${indexname}"`);
+  // No autovacuum during the load: an autovacuum ANALYZE of call_logs holds a snapshot, and the VACUUM below then
+  // cannot mark the freshly rebuilt rollup pages all-visible (no index-only scans; seen on PostgreSQL 18).
+  for (const table of LOADED_TABLES) await pool.query(`alter table ${table} set (autovacuum_enabled = false)`);
   await pool.query("alter table call_logs drop constraint if exists call_logs_org_conversation_key");
 
   const CHUNK = 50_000;
@@ -204,6 +209,12 @@ export async function loadCalls(
   await pool.query("vacuum analyze call_logs");
   await pool.query("vacuum analyze call_hourly_rollups");
   await pool.query("analyze");
+  for (const table of LOADED_TABLES) await pool.query(`alter table ${table} reset (autovacuum_enabled)`);
+  const { rows: vm } = await pool.query<{ relname: string; pages: number; visible: number }>(
+    "select relname, relpages as pages, relallvisible as visible from pg_class where relname = any($1)",
+    [LOADED_TABLES],
+  );
+  log(`  all-visible pages: ${vm.map((r) => `${r.relname} ${r.visible}/${r.pages}`).join(", ")}`);
   const t4 = performance.now();
   const { rows: size } = await pool.query<{ mb: number }>(
     "select pg_total_relation_size('call_logs') / 1048576.0 as mb",

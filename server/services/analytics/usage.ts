@@ -247,6 +247,11 @@ export async function usageByDay(
   return zeroFilled(range, byDate);
 }
 
+/** Credits have two decimals: added as whole cents, the sum is exact and the same in any order. */
+function addCents(a: number, b: number): number {
+  return (Math.round(a * 100) + Math.round(b * 100)) / 100;
+}
+
 function addInto(map: Map<string, AgentUsage>, key: string, usage: AgentUsage): void {
   const total = map.get(key);
   if (!total) map.set(key, { ...usage });
@@ -256,7 +261,7 @@ function addInto(map: Map<string, AgentUsage>, key: string, usage: AgentUsage): 
     total.successCalls += usage.successCalls;
     total.failureCalls += usage.failureCalls;
     total.durationCalls += usage.durationCalls;
-    total.credits += usage.credits;
+    total.credits = addCents(total.credits, usage.credits);
   }
 }
 
@@ -323,7 +328,7 @@ export function sumUsage(rows: AgentUsage[]): Omit<AgentUsage, "elevenlabsAgentI
     total.successCalls += r.successCalls;
     total.failureCalls += r.failureCalls;
     total.durationCalls += r.durationCalls;
-    total.credits += r.credits;
+    total.credits = addCents(total.credits, r.credits);
   }
   return total;
 }
