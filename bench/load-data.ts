@@ -164,8 +164,8 @@ export async function loadCalls(
        and indexname not in (select conname from pg_constraint where conrelid = 'call_logs'::regclass)`,
   );
   for (const { indexname } of defs) await pool.query(`drop index if exists "${indexname}"`);
-  // No autovacuum during the load: an autovacuum ANALYZE of call_logs holds a snapshot, and the VACUUM below then
-  // cannot mark the freshly rebuilt rollup pages all-visible (no index-only scans; seen on PostgreSQL 18).
+  // No autovacuum during the load: it would compete with the inserts and index builds, and the VACUUM below is
+  // what leaves every page all-visible (the steady state of old calls, read by index-only scans).
   for (const table of LOADED_TABLES) await pool.query(`alter table ${table} set (autovacuum_enabled = false)`);
   await pool.query("alter table call_logs drop constraint if exists call_logs_org_conversation_key");
 
@@ -183,6 +183,9 @@ export async function loadCalls(
       await client.query("set synchronous_commit = off");
       await client.query(insertChunkSql(org, org.prefix, first, last, org.calls, days));
     } finally {
+      // Not left on the pooled connection: a VACUUM right after an asynchronous commit cannot set the hint bits,
+      // so it leaves the pages not all-visible (no index-only scans for the rollups rebuilt on this connection).
+      await client.query("reset synchronous_commit").catch(() => {});
       client.release();
     }
     done += last - first + 1;
