@@ -8,6 +8,7 @@ import { parseEnv } from "../server/env";
 import { Encryptor } from "../server/lib/crypto";
 import { createLogger } from "../server/lib/logger";
 import { noJobs } from "../server/jobs/types";
+import { serveToParent } from "./http";
 
 async function main() {
   const source = { ...process.env };
@@ -18,16 +19,7 @@ async function main() {
   const db = createDb(pool);
   const deps = { db, env, log, encryptor: new Encryptor(env.encryptionKeys), jobs: noJobs, now: () => new Date() };
   const app = await createApp(deps, { rateLimits: false });
-  const server = app.listen(0, "127.0.0.1", () => {
-    const address = server.address();
-    process.send?.({ port: typeof address === "object" && address ? address.port : 0 });
-  });
-  server.keepAliveTimeout = 65_000;
-  process.on("disconnect", () => process.exit(0));
-  process.on("SIGTERM", () => {
-    server.close();
-    void pool.end().finally(() => process.exit(0));
-  });
+  serveToParent(app, pool);
 }
 
 main().catch((err) => {

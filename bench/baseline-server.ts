@@ -6,6 +6,7 @@
 import express from "express";
 import pg from "pg";
 import { historySql, type HistoryParams } from "./history-sql";
+import { serveToParent } from "./http";
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 20 });
 const app = express();
@@ -31,13 +32,4 @@ app.get("/history", async (req, res, next) => {
   }
 });
 
-const server = app.listen(0, "127.0.0.1", () => {
-  const address = server.address();
-  process.send?.({ port: typeof address === "object" && address ? address.port : 0 });
-});
-server.keepAliveTimeout = 65_000;
-process.on("disconnect", () => process.exit(0));
-process.on("SIGTERM", () => {
-  server.close();
-  void pool.end().finally(() => process.exit(0));
-});
+serveToParent(app, pool);

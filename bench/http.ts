@@ -138,6 +138,20 @@ export function sampleRss(pid: number, everyMs = 100) {
 export type Child = { child: ChildProcess; url: string; pid: number; stop: () => Promise<void> };
 
 /** Forks a TypeScript module (through tsx, in one process) that reports { port } over IPC. */
+/** Child side of forkServer: listens on a free port, reports it over IPC, and stops with the parent or on SIGTERM. */
+export function serveToParent(app: http.RequestListener, pool: { end: () => Promise<void> }): void {
+  const server = http.createServer(app).listen(0, "127.0.0.1", () => {
+    const address = server.address();
+    process.send?.({ port: typeof address === "object" && address ? address.port : 0 });
+  });
+  server.keepAliveTimeout = 65_000;
+  process.on("disconnect", () => process.exit(0));
+  process.on("SIGTERM", () => {
+    server.close();
+    void pool.end().finally(() => process.exit(0));
+  });
+}
+
 export async function forkServer(file: string, env: Record<string, string>): Promise<Child> {
   const child = fork(path.resolve(import.meta.dirname, file), [], {
     // BENCH_CPU_PROFILE=<dir>: the servers write V8 CPU profiles there when they exit (open them in Chrome DevTools).

@@ -2,11 +2,8 @@
 import { sql } from "drizzle-orm";
 import type { AdminOrganization, AdminStats } from "@shared/schemas";
 import type { Db } from "../../db/client";
+import { round2 } from "../analytics/usage";
 import { withoutJit } from "../analytics/without-jit";
-
-function round2(value: number): number {
-  return Math.round((value + Number.EPSILON) * 100) / 100;
-}
 
 /**
  * Every organization with its counts, in one query. Calls and seconds come from the hourly rollups (a few rows per

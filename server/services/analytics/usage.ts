@@ -26,6 +26,7 @@ export type AgentUsage = {
   durationCalls: number;
   credits: number;
 };
+type UsageTotals = Omit<AgentUsage, "elevenlabsAgentId">;
 export type DayUsage = { date: string; calls: number; seconds: number; credits: number };
 
 type SpanUsage = AgentUsage & { span: string };
@@ -118,6 +119,23 @@ function daySpans(range: UsageRange): SQL {
     from generate_series(${range.firstDay}::date::timestamp, ${range.lastDay}::date::timestamp, interval '1 day') as g(day)`;
 }
 
+const HOUR_MS = 3_600_000;
+
+/** A range's instants and its whole UTC hours [ha, hb) (computed here, so the planner sees them as constants). */
+function withWholeHours(from: string, to: string) {
+  const ha = Math.ceil(Date.parse(from) / HOUR_MS) * HOUR_MS;
+  const hb = Math.max(ha, Math.floor(Date.parse(to) / HOUR_MS) * HOUR_MS);
+  return { a: from, b: to, ha: new Date(ha).toISOString(), hb: new Date(hb).toISOString() };
+}
+
+/** The partial hours at both ends of a range CTE with columns (a, b, ha, hb), as rows (lo, hi). */
+function edgePieces(range: "h" | "ph"): SQL {
+  const r = sql.raw(range);
+  return sql`select a as lo, least(ha, b) as hi from ${r} where a < least(ha, b)
+      union all
+      select greatest(hb, ha), b from ${r} where ha < b and greatest(hb, ha) < b`;
+}
+
 /**
  * The daily series as one grouped scan: whole UTC hours of the range come from the rollups, each counted on the local
  * day its start falls on; the partial hours at the range's ends, and the hours a local midnight cuts in two (zones
@@ -125,23 +143,15 @@ function daySpans(range: UsageRange): SQL {
  * rows per agent instead of one probe per day (npm run bench, analytics). With `previous`, one more span, 'previous',
  * sums [previousFromAt, fromAt) the same way. Same rows as usageBySpan over daySpans, which the tests hold it to.
  */
-const HOUR_MS = 3_600_000;
-
 async function usageByLocalDay(ctx: Ctx, range: UsageRange, scope: AgentScope, previous: boolean): Promise<SpanUsage[]> {
   if (scope === null) return [];
   const { tz } = range;
   const org = ctx.organizationId;
   const agentFilter = scope === undefined ? sql`true` : sql`elevenlabs_agent_id = ${scope}`;
-  const ceilHour = (t: SQL) =>
-    sql`(case when date_trunc('hour', ${t}, 'UTC') = ${t} then ${t} else date_trunc('hour', ${t}, 'UTC') + interval '1 hour' end)`;
-  // The whole-hour bounds as constants too (the same as h and ph below), so the planner sees how many rollup rows a
-  // range covers and reads them from the covering index.
-  const wholeHours = (from: string, to: string) => {
-    const [ha, hb] = [Math.ceil(Date.parse(from) / HOUR_MS) * HOUR_MS, Math.floor(Date.parse(to) / HOUR_MS) * HOUR_MS];
-    return { ha: new Date(ha).toISOString(), hb: new Date(Math.max(ha, hb)).toISOString() };
-  };
-  const cur = wholeHours(range.fromAt, range.toAt);
-  const prev = wholeHours(range.previousFromAt, range.fromAt);
+  const cur = withWholeHours(range.fromAt, range.toAt);
+  const prev = withWholeHours(range.previousFromAt, range.fromAt);
+  const rangeRow = (x: typeof cur) =>
+    sql`select ${x.a}::timestamptz as a, ${x.b}::timestamptz as b, ${x.ha}::timestamptz as ha, ${x.hb}::timestamptz as hb`;
   const previousParts = previous
     ? sql`
       union all
@@ -154,33 +164,22 @@ async function usageByLocalDay(ctx: Ctx, range: UsageRange, scope: AgentScope, p
       group by elevenlabs_agent_id`
     : sql``;
   const query = sql`
-    with h as (
-      select a, b, ${ceilHour(sql`a`)} as ha, date_trunc('hour', b, 'UTC') as hb
-      from (select ${range.fromAt}::timestamptz as a, ${range.toAt}::timestamptz as b) x
-    ),
-    ph as (
-      select a, b, ${ceilHour(sql`a`)} as ha, date_trunc('hour', b, 'UTC') as hb
-      from (select ${range.previousFromAt}::timestamptz as a, ${range.fromAt}::timestamptz as b) x
-    ),
+    with h as (${rangeRow(cur)}),
+    ph as (${rangeRow(prev)}),
     -- Whole hours with a local midnight strictly inside (never for zones on whole hours).
     cut as materialized (
-      select distinct date_trunc('hour', g.d at time zone ${tz}, 'UTC') as hour
-      from h, generate_series(${range.firstDay}::date::timestamp, ${range.lastDay}::date::timestamp + interval '1 day', interval '1 day') as g(d)
-      where date_trunc('hour', g.d at time zone ${tz}, 'UTC') <> g.d at time zone ${tz}
-        and date_trunc('hour', g.d at time zone ${tz}, 'UTC') >= h.ha and date_trunc('hour', g.d at time zone ${tz}, 'UTC') < h.hb
+      select distinct date_trunc('hour', m, 'UTC') as hour
+      from generate_series(${range.firstDay}::date::timestamp, ${range.lastDay}::date::timestamp + interval '1 day', interval '1 day') as g(d)
+      cross join lateral (select g.d at time zone ${tz} as m) x
+      where date_trunc('hour', m, 'UTC') <> m
+        and date_trunc('hour', m, 'UTC') >= ${cur.ha}::timestamptz and date_trunc('hour', m, 'UTC') < ${cur.hb}::timestamptz
     ),
     pieces as (
-      select a as lo, least(ha, b) as hi from h where a < least(ha, b)
-      union all
-      select greatest(hb, ha), b from h where ha < b and greatest(hb, ha) < b
+      ${edgePieces("h")}
       union all
       select hour, hour + interval '1 hour' from cut
     ),
-    previous_pieces as (
-      select a as lo, least(ha, b) as hi from ph where a < least(ha, b)
-      union all
-      select greatest(hb, ha), b from ph where ha < b and greatest(hb, ha) < b
-    ),
+    previous_pieces as (${edgePieces("ph")}),
     parts as (
       select (r.hour at time zone ${tz})::date as day, r.elevenlabs_agent_id, ${rollupSums}
       from call_hourly_rollups r
@@ -226,7 +225,7 @@ function dailyRows(ctx: Ctx, range: UsageRange, scope: AgentScope, previous: boo
   return usageBySpan(ctx, spans, true, scope, source);
 }
 
-function zeroFilled(range: UsageRange, byDate: Map<string, Omit<AgentUsage, "elevenlabsAgentId">>): DayUsage[] {
+function zeroFilled(range: UsageRange, byDate: Map<string, UsageTotals>): DayUsage[] {
   const days: DayUsage[] = [];
   for (let date = range.firstDay; date <= range.lastDay; date = addDays(date, 1)) {
     const r = byDate.get(date);
@@ -247,22 +246,20 @@ export async function usageByDay(
   return zeroFilled(range, byDate);
 }
 
-/** Credits have two decimals: added as whole cents, the sum is exact and the same in any order. */
-function addCents(a: number, b: number): number {
-  return (Math.round(a * 100) + Math.round(b * 100)) / 100;
+/** Adds `usage` into `total`. Credits have two decimals: added as whole cents, the sum is exact in any order. */
+function addUsage(total: UsageTotals, usage: UsageTotals): void {
+  total.calls += usage.calls;
+  total.seconds += usage.seconds;
+  total.successCalls += usage.successCalls;
+  total.failureCalls += usage.failureCalls;
+  total.durationCalls += usage.durationCalls;
+  total.credits = (Math.round(total.credits * 100) + Math.round(usage.credits * 100)) / 100;
 }
 
 function addInto(map: Map<string, AgentUsage>, key: string, usage: AgentUsage): void {
   const total = map.get(key);
-  if (!total) map.set(key, { ...usage });
-  else {
-    total.calls += usage.calls;
-    total.seconds += usage.seconds;
-    total.successCalls += usage.successCalls;
-    total.failureCalls += usage.failureCalls;
-    total.durationCalls += usage.durationCalls;
-    total.credits = addCents(total.credits, usage.credits);
-  }
+  if (total) addUsage(total, usage);
+  else map.set(key, { ...usage });
 }
 
 export type UsageReport = { daily: DayUsage[]; byAgent: AgentUsage[]; previous: AgentUsage[] };
@@ -320,16 +317,9 @@ export async function pricePerMinute(ctx: Ctx): Promise<number> {
   return Number(row?.price ?? 0);
 }
 
-export function sumUsage(rows: AgentUsage[]): Omit<AgentUsage, "elevenlabsAgentId"> {
+export function sumUsage(rows: AgentUsage[]): UsageTotals {
   const total = { calls: 0, seconds: 0, successCalls: 0, failureCalls: 0, durationCalls: 0, credits: 0 };
-  for (const r of rows) {
-    total.calls += r.calls;
-    total.seconds += r.seconds;
-    total.successCalls += r.successCalls;
-    total.failureCalls += r.failureCalls;
-    total.durationCalls += r.durationCalls;
-    total.credits = addCents(total.credits, r.credits);
-  }
+  for (const r of rows) addUsage(total, r);
   return total;
 }
 

@@ -3,15 +3,7 @@ import type { BillingUsage } from "@shared/schemas";
 import type { Ctx } from "../../lib/context";
 import { addDays, localDate, parseTimeZone } from "../calls/time-range";
 import { resolveUsageRange } from "../analytics/usage-range";
-import {
-  agentScopeOf,
-  pricePerMinute,
-  registeredAgents,
-  round2,
-  sumUsage,
-  usageReport,
-  withAgentNames,
-} from "../analytics/usage";
+import { pricePerMinute, registeredAgents, round2, sumUsage, usageReport, withAgentNames } from "../analytics/usage";
 
 function lastDayOf(month: string): string {
   const [year, m] = month.split("-").map(Number);
@@ -27,9 +19,8 @@ export async function getBillingUsage(ctx: Ctx, query: { month?: string; tz?: st
     { kind: "date", date: lastDayOf(month) },
     tz,
   );
-  const scope = await agentScopeOf(ctx, undefined);
   const [{ byAgent: usage, daily }, known, price] = await Promise.all([
-    usageReport(ctx, range, scope, { previous: false }),
+    usageReport(ctx, range, undefined, { previous: false }),
     registeredAgents(ctx),
     pricePerMinute(ctx),
   ]);
@@ -43,7 +34,7 @@ export async function getBillingUsage(ctx: Ctx, query: { month?: string; tz?: st
       credits: round2(total.credits),
       estimatedCost: round2((total.seconds / 60) * price),
     },
-    byAgent: withAgentNames(usage, known, scope).map((a) => ({
+    byAgent: withAgentNames(usage, known, undefined).map((a) => ({
       agentId: a.agentId,
       elevenLabsAgentId: a.elevenlabsAgentId,
       name: a.name,

@@ -118,8 +118,8 @@ function registeredAgent(organizationId: string, elevenlabsAgentId: string) {
  * unique key or the row lock, and each merges into what the other committed.
  */
 export async function upsertCall(tx: Tx, organizationId: string, fields: CallFields, source: "webhook" | "sync"): Promise<UpsertResult> {
+  const fresh = merge(fields, null);
   for (let attempt = 0; attempt < 3; attempt++) {
-    const fresh = merge(fields, null);
     const [inserted] = await tx
       .insert(callLogs)
       .values({
@@ -147,7 +147,7 @@ export async function upsertCall(tx: Tx, organizationId: string, fields: CallFie
       .update(callLogs)
       .set({
         ...merged,
-        agentId: existing.agentId ? existing.agentId : registeredAgent(organizationId, merged.elevenlabsAgentId),
+        agentId: existing.agentId ?? registeredAgent(organizationId, merged.elevenlabsAgentId),
         updatedAt: sql`now()`,
       })
       .where(and(eq(callLogs.id, existing.id), eq(callLogs.organizationId, organizationId)));
