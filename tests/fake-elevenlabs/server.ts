@@ -21,7 +21,7 @@ export type FakeConversation = {
 };
 export type FakeAgent = { agent_id: string; name: string; created_at_unix_secs: number };
 type Workspace = { agents: Map<string, FakeAgent>; conversations: Map<string, FakeConversation>; audio: Map<string, Buffer>; restricted: boolean };
-export type RecordedRequest = { method: string; path: string; query: Record<string, string>; apiKey: string | null };
+export type RecordedRequest = { method: string; path: string; query: Record<string, string>; apiKey: string | null; at: number };
 type Failure = { status: number; retryAfter?: number; body?: string; times: number; pathIncludes?: string; match?: (path: string, query: URLSearchParams) => boolean };
 
 export class FakeElevenLabs {
@@ -31,6 +31,8 @@ export class FakeElevenLabs {
   private server: http.Server | null = null;
   /** Added to every answer, to model network latency. */
   latencyMs = 0;
+  /** Per-request latency (overrides latencyMs), e.g. one slow agent among fast ones. */
+  latencyFor: ((path: string, query: URLSearchParams) => number) | null = null;
   url = "";
 
   async start(port = 0): Promise<string> {
@@ -97,8 +99,9 @@ export class FakeElevenLabs {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://fake");
     const apiKey = (req.headers["xi-api-key"] as string | undefined) ?? null;
-    this.requests.push({ method: req.method ?? "GET", path: url.pathname, query: Object.fromEntries(url.searchParams), apiKey });
-    if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
+    this.requests.push({ method: req.method ?? "GET", path: url.pathname, query: Object.fromEntries(url.searchParams), apiKey, at: Date.now() });
+    const latency = this.latencyFor?.(url.pathname, url.searchParams) ?? this.latencyMs;
+    if (latency) await new Promise((r) => setTimeout(r, latency));
 
     const failure = this.failures.find(
       (f) => f.times > 0 && (!f.pathIncludes || url.pathname.includes(f.pathIncludes)) && (!f.match || f.match(url.pathname, url.searchParams)),

@@ -4,7 +4,7 @@ import { createTestApp, signUp, type TestApp } from "../helpers/app";
 import { FakeElevenLabs, makeConversation } from "../fake-elevenlabs/server";
 import { agents, callLogs, integrations } from "../../server/db/schema";
 import { syncAgent, SyncRetryLater } from "../../server/services/sync/sync-agent";
-import { startJobs, cronFor } from "../../server/jobs/queue";
+import { startJobs, nextPeriodicStart } from "../../server/jobs/queue";
 import { createApp } from "../../server/app";
 
 const KEY = "sk_test_sync_1234";
@@ -32,7 +32,7 @@ async function agentRow(id: string) {
 beforeAll(async () => {
   await fake.start();
   fake.addWorkspace(KEY);
-  for (const id of ["agent_backfill", "agent_resume", "agent_bad_key", "agent_limited", "agent_boss"]) fake.addAgent(KEY, id, id);
+  for (const id of ["agent_backfill", "agent_resume", "agent_slice", "agent_bad_key", "agent_limited", "agent_boss"]) fake.addAgent(KEY, id, id);
   for (let i = 0; i < 250; i++) fake.addConversation(KEY, makeConversation("agent_backfill", { conversation_id: `conv_bf_${i}`, startUnix: now - i * 600 }));
   for (let i = 0; i < 5; i++) fake.addConversation(KEY, makeConversation("agent_other_in_workspace", { startUnix: now - i }));
   t = await createTestApp({ env: { ELEVENLABS_API_URL: fake.url } });
@@ -100,6 +100,26 @@ describe("sync", () => {
     expect(firstList?.query.cursor).toBe(stopped.syncCursor);
   });
 
+  it("hands back at a page boundary when asked to yield, and the continuation carries on from there", async () => {
+    for (let i = 0; i < 230; i++) fake.addConversation(KEY, makeConversation("agent_slice", { conversation_id: `conv_sl_${i}`, startUnix: now - i * 60 }));
+    const org = await organizationWithAgent("agent_slice");
+    const job = { organizationId: org.organizationId, agentId: org.agentId, mode: "backfill" as const };
+    const first = await syncAgent(t.deps, job, { shouldYield: () => true });
+    expect(first.status).toBe("partial");
+    expect(first.resume?.cursor).toBeTruthy();
+    expect(await callCount(org.organizationId)).toBe(100);
+    expect((await agentRow(org.agentId)).syncStatus).toBe("queued");
+
+    const from = fake.requests.length;
+    const rest = await syncAgent(t.deps, { ...job, resume: first.resume });
+    expect(rest.status).toBe("done");
+    expect(await callCount(org.organizationId)).toBe(230);
+    const lists = fake.requests.slice(from).filter((r) => r.path === "/v1/convai/conversations");
+    expect(lists[0]?.query.cursor).toBe(first.resume?.cursor);
+    // Nothing fetched twice: the continuation fetched only the 130 conversations the first slice had not reached.
+    expect(fake.requests.slice(from).filter((r) => /^\/v1\/convai\/conversations\/conv_sl_/.test(r.path)).length).toBe(130);
+  });
+
   it("stops on a rejected key and marks the integration ERROR until the key changes", async () => {
     const org = await organizationWithAgent("agent_bad_key");
     fake.failNext(401, { body: JSON.stringify({ detail: { status: "invalid_api_key", message: "Invalid API key" } }), pathIncludes: "/v1/convai/conversations" });
@@ -133,10 +153,13 @@ describe("sync", () => {
 });
 
 describe("pg-boss jobs", () => {
-  it("turns intervals into cron", () => {
-    expect(cronFor(300)).toBe("*/5 * * * *");
-    expect(cronFor(20)).toBe("*/1 * * * *");
-    expect(cronFor(7200)).toBe("0 */2 * * *");
+  it("schedules a periodic sync at its predecessor's slot plus the interval, to the second", () => {
+    const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
+    // Started late (at 1.5 s past its slot): the next slot is still slot + interval, no drift.
+    expect(nextPeriodicStart(at(0), 7, at(1))).toEqual(at(7));
+    expect(nextPeriodicStart(at(0), 20, at(1))).toEqual(at(20));
+    // Slots already past are skipped, never queued in a burst.
+    expect(nextPeriodicStart(at(0), 7, at(15))).toEqual(at(21));
   });
 
   it("runs the backfill queued when an agent is registered", async () => {

@@ -22,7 +22,8 @@ export type ServerProcess = {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 };
 
-export type ServerOptions = { databaseUrl: string; dataDir: string; port?: number; env?: Record<string, string> };
+/** Without databaseUrl the server starts its embedded PostgreSQL under dataDir. */
+export type ServerOptions = { databaseUrl?: string; dataDir: string; port?: number; env?: Record<string, string> };
 
 /** The client is served from dist/public; building it (once, under a lock) keeps every boot fast and race-free. */
 export async function ensureClientBuilt(): Promise<void> {
@@ -78,7 +79,7 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
     NODE_ENV: "test",
     PORT: String(port),
     DATA_DIR: options.dataDir,
-    DATABASE_URL: options.databaseUrl,
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     APP_URL: `http://127.0.0.1:${port}`,
     SESSION_SECRET: "process-test-session-secret-0123456789abcdef",
     ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
@@ -180,4 +181,16 @@ export function deliverTo(baseUrl: string, webhookPath: string, body: unknown, s
     headers: { "content-type": "application/json", "elevenlabs-signature": signatureHeader(secret, raw) },
     body: raw,
   });
+}
+
+/** Waits until the server's output matches. */
+export function untilOutput(server: ServerProcess, pattern: RegExp, timeoutMs: number, what: string): Promise<void> {
+  return until(() => pattern.test(server.output()), timeoutMs, what, 100);
+}
+
+/** The sync state of an agent as the API reports it. */
+export async function agentSync(api: ApiClient, id: string): Promise<{ status: string; lastSyncedAt: string | null; error: string | null }> {
+  const res = await api.call("GET", `/api/agents/${id}`);
+  if (res.status !== 200) throw new Error(`agent ${id}: ${res.status}`);
+  return res.body.sync as { status: string; lastSyncedAt: string | null; error: string | null };
 }

@@ -21,7 +21,19 @@ const FINAL = ["done", "failed"];
 /** Agent names are cached; sync refreshes a name at most this often (unless a person renamed the agent). */
 const NAME_TTL_MS = 6 * 60 * 60 * 1000;
 
-export type SyncResult = { status: "done" | "skipped" | "error"; conversations: number; fetched: number; reason?: string };
+export type SyncResult = {
+  /** "partial": checkpointed and handed back (time slice used up, or shutting down); continue with `resume`. */
+  status: "done" | "partial" | "skipped" | "error";
+  conversations: number;
+  fetched: number;
+  reason?: string;
+  resume?: { cursor: string; after?: number };
+};
+
+export type SyncOptions = {
+  /** Asked after every checkpoint (each page): true ends the run there with status "partial". */
+  shouldYield?: () => boolean;
+};
 
 /** A temporary failure (rate limit, outage): the job should be retried later. */
 export class SyncRetryLater extends Error {
@@ -111,7 +123,7 @@ async function refreshUnfinished(ctx: Ctx, client: ElevenLabsClient, elevenlabsA
   return n;
 }
 
-export async function syncAgent(deps: AppDeps, job: SyncJob & { agentId: string }): Promise<SyncResult> {
+export async function syncAgent(deps: AppDeps, job: SyncJob & { agentId: string }, options: SyncOptions = {}): Promise<SyncResult> {
   const ctx = systemCtx(deps, job.organizationId);
   const [agent] = await ctx.db
     .select()
@@ -137,9 +149,12 @@ export async function syncAgent(deps: AppDeps, job: SyncJob & { agentId: string 
 
   const apiKey = deps.encryptor.decrypt(integration.encryptedApiKey, ctx.organizationId, "elevenlabs_api_key");
   const client = elevenLabsClient(ctx, apiKey);
-  const incremental = job.mode === "incremental" && agent.syncWatermark !== null && agent.syncCursor === null;
-  const after = incremental ? Math.floor(agent.syncWatermark!.getTime() / 1000) - OVERLAP_SECONDS : undefined;
-  let cursor = incremental ? null : agent.syncCursor;
+  // A continuation resumes exactly where its previous slice stopped; otherwise a backfill resumes from its checkpoint.
+  // A backfill job that runs again after its agent was synced (a retry of a job whose process died) is incremental.
+  const caughtUp = agent.syncWatermark !== null && agent.syncCursor === null;
+  const incremental = job.resume ? job.resume.after !== undefined : caughtUp && (job.mode === "incremental" || agent.lastSyncedAt !== null);
+  const after = job.resume ? job.resume.after : incremental ? Math.floor(agent.syncWatermark!.getTime() / 1000) - OVERLAP_SECONDS : undefined;
+  let cursor = job.resume ? job.resume.cursor : incremental ? null : agent.syncCursor;
   let watermark = agent.syncWatermark;
   let conversations = 0;
   let fetched = 0;
@@ -166,6 +181,10 @@ export async function syncAgent(deps: AppDeps, job: SyncJob & { agentId: string 
       // Checkpoint: a crash from here on resumes with the next page, not from the start.
       await setAgentSync(ctx, agent.id, { syncCursor: incremental ? null : cursor, syncWatermark: incremental ? agent.syncWatermark : watermark });
       if (!cursor) break;
+      if (options.shouldYield?.()) {
+        await setAgentSync(ctx, agent.id, { syncStatus: "queued" });
+        return { status: "partial", conversations, fetched, resume: { cursor, ...(after !== undefined ? { after } : {}) } };
+      }
     }
     fetched += await refreshUnfinished(ctx, client, agent.elevenlabsAgentId);
     await setAgentSync(ctx, agent.id, { syncStatus: "idle", syncError: null, lastSyncedAt: deps.now(), syncCursor: null, syncWatermark: watermark });
