@@ -31,6 +31,7 @@ const envSchema = z.object({
   SMTP_URL: optionalUrl.optional(),
   SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  FAKE_ELEVENLABS_KEY: z.string().min(1).default("sk_fake_demo_key_0001"),
 });
 
 export type Env = {
@@ -50,6 +51,8 @@ export type Env = {
   smtpUrl: string | undefined;
   syncIntervalSeconds: number;
   logLevel: string;
+  /** The demo key of `npm run fake:elevenlabs` (seed:demo connects to the fake with it). */
+  fakeElevenLabsKey: string;
   warnings: string[];
 };
 
@@ -60,14 +63,14 @@ function decodeKey(value: string): Buffer | null {
 
 export class EnvError extends Error {}
 
-/** Reads a secret from DATA_DIR, creating it once when missing. */
-function localSecret(dataDir: string, file: string, make: () => string): string {
+/** Reads a secret from DATA_DIR, creating it once when missing (`created` says whether this call made it). */
+function localSecret(dataDir: string, file: string, make: () => string): { value: string; created: boolean } {
   const p = path.join(dataDir, file);
-  if (fs.existsSync(p)) return fs.readFileSync(p, "utf8").trim();
+  if (fs.existsSync(p)) return { value: fs.readFileSync(p, "utf8").trim(), created: false };
   fs.mkdirSync(dataDir, { recursive: true });
   const value = make();
   fs.writeFileSync(p, value, { mode: 0o600 });
-  return value;
+  return { value, created: true };
 }
 
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
@@ -86,13 +89,16 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   }
   let sessionSecret = e.SESSION_SECRET;
   if (!sessionSecret) {
-    sessionSecret = localSecret(dataDir, "session-secret", () => randomBytes(32).toString("hex"));
-    warnings.push(`SESSION_SECRET not set: using a generated one kept in ${dataDir}/session-secret`);
+    const secret = localSecret(dataDir, "session-secret", () => randomBytes(32).toString("hex"));
+    sessionSecret = secret.value;
+    // Said once, when generated: later starts use the same file silently.
+    if (secret.created) warnings.push(`SESSION_SECRET not set: generated one and kept it in ${dataDir}/session-secret (set SESSION_SECRET in production)`);
   }
   let encryptionKeySource = e.ENCRYPTION_KEY;
   if (!encryptionKeySource) {
-    encryptionKeySource = localSecret(dataDir, "encryption-key", () => randomBytes(32).toString("base64"));
-    warnings.push(`ENCRYPTION_KEY not set: using a generated one kept in ${dataDir}/encryption-key`);
+    const key = localSecret(dataDir, "encryption-key", () => randomBytes(32).toString("base64"));
+    encryptionKeySource = key.value;
+    if (key.created) warnings.push(`ENCRYPTION_KEY not set: generated one and kept it in ${dataDir}/encryption-key (back it up: stored API keys cannot be read without it)`);
   }
   const encryptionKeys = encryptionKeySource.split(",").map((k) => decodeKey(k) as Buffer);
 
@@ -122,6 +128,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     smtpUrl: e.SMTP_URL,
     syncIntervalSeconds: e.SYNC_INTERVAL_SECONDS,
     logLevel: e.LOG_LEVEL,
+    fakeElevenLabsKey: e.FAKE_ELEVENLABS_KEY,
     warnings,
   };
 }

@@ -1,4 +1,5 @@
 import pino from "pino";
+import pretty from "pino-pretty";
 
 /** Header names and fields that must never reach a log line. */
 export const REDACT_PATHS = [
@@ -15,8 +16,14 @@ export const REDACT_PATHS = [
   "*.password",
 ];
 
+/**
+ * JSON lines (for log collectors), or readable colored lines when stdout is a terminal (a person running
+ * `npm start`). Redaction applies to both.
+ */
 export function createLogger(level = "info", destination?: pino.DestinationStream): pino.Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: "[redacted]" } }, destination);
+  const options = { level, redact: { paths: REDACT_PATHS, censor: "[redacted]" } };
+  if (!destination && process.stdout.isTTY) return pino(options, pretty({ sync: true, translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname" }));
+  return pino(options, destination);
 }
 
 export type Logger = pino.Logger;

@@ -1,15 +1,22 @@
 /**
  * `npm run seed:demo`: a demo organization with three months of calls of two agents, so every page has
  * something to show without an ElevenLabs account. Idempotent: a second run only prints the sign-in.
+ *
+ * Works while the app runs: it uses the app's database (DATABASE_URL, or the embedded PostgreSQL the app started
+ * under DATA_DIR) and prints the address the app recorded in DATA_DIR. When the app's ElevenLabs API is the fake
+ * (`npm run fake:elevenlabs`), the organization is connected to it with the fake's key and agents, so "Sync now"
+ * works; otherwise it has no key and no sync to offer.
  */
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { parseEnv } from "../env";
 import { createDb, createPool } from "../db/client";
-import { startEmbeddedPostgres } from "../db/embedded";
+import { readAppRecord, runningEmbeddedUrl, startEmbeddedPostgres } from "../db/embedded";
 import { runMigrations } from "../db/migrate";
 import { agents, users } from "../db/schema";
 import { tenantDb } from "../db/tenant";
+import { systemCtx } from "../lib/context";
+import { saveIntegration } from "../services/integrations/integration-service";
 import { Encryptor } from "../lib/crypto";
 import { createLogger } from "../lib/logger";
 import { noJobs } from "../jobs/types";
@@ -29,10 +36,33 @@ const TOPICS = [
   { title: "Opening hours", summary: "The caller asked about opening hours on public holidays.", lines: ["Are you open on Monday?", "Yes, from 10 am to 4 pm."] },
 ];
 
+/** The fake's agents when the app's ElevenLabs API is the fake and answers to its demo key; null otherwise. */
+async function fakeAgents(apiUrl: string, key: string): Promise<{ elevenlabsAgentId: string; name: string }[] | null> {
+  let host: string;
+  try {
+    host = new URL(apiUrl).hostname;
+  } catch {
+    return null;
+  }
+  if (host === "elevenlabs.io" || host.endsWith(".elevenlabs.io")) return null; // never send the fake's key to ElevenLabs
+  try {
+    const res = await fetch(`${apiUrl}/v1/convai/agents?page_size=2`, { headers: { "xi-api-key": key }, signal: AbortSignal.timeout(3_000) });
+    if (!res.ok) return null;
+    const body = (await res.json()) as { agents?: { agent_id: string; name: string }[] };
+    const agents = (body.agents ?? []).slice(0, 2).map((a) => ({ elevenlabsAgentId: a.agent_id, name: a.name }));
+    return agents.length ? agents : null;
+  } catch {
+    return null;
+  }
+}
+
 const env = parseEnv();
-const embedded = env.databaseUrl ? null : await startEmbeddedPostgres(env.dataDir);
-const pool = createPool(env.databaseUrl ?? embedded!.url, 4);
+const app = readAppRecord(env.dataDir);
+const runningUrl = env.databaseUrl ? null : runningEmbeddedUrl(env.dataDir);
+const embedded = env.databaseUrl || runningUrl ? null : await startEmbeddedPostgres(env.dataDir);
+const pool = createPool(env.databaseUrl ?? runningUrl ?? embedded!.url, 4);
 const db = createDb(pool);
+const appUrl = app?.url ?? env.appUrl;
 try {
   await runMigrations(db);
   const deps: AppDeps = { db, env, log: createLogger("warn"), encryptor: new Encryptor(env.encryptionKeys), jobs: noJobs, now: () => new Date() };
@@ -42,10 +72,16 @@ try {
     [user] = await db.select().from(users).where(eq(users.id, userId));
     const orgId = user.organizationId;
     const tenant = tenantDb(db, orgId);
-    const demoAgents = [
+    const fake = await fakeAgents(app?.elevenLabsApiUrl ?? env.elevenLabsApiUrl, env.fakeElevenLabsKey);
+    const demoAgents = fake ?? [
       { elevenlabsAgentId: "agent_demo_support", name: "Support Desk" },
       { elevenlabsAgentId: "agent_demo_bookings", name: "Bookings" },
     ];
+    if (fake) {
+      const ctx = { ...systemCtx({ ...deps, env: { ...env, elevenLabsApiUrl: app?.elevenLabsApiUrl ?? env.elevenLabsApiUrl } }, orgId), userId: user.id };
+      await saveIntegration(ctx, { apiKey: env.fakeElevenLabsKey });
+      console.log(`Connected to the fake ElevenLabs at ${app?.elevenLabsApiUrl ?? env.elevenLabsApiUrl}: "Sync now" pulls its conversations.`);
+    }
     await tenant.insert(agents).values(demoAgents.map((a) => ({ ...a, organizationId: orgId, syncStatus: "idle", lastSyncedAt: new Date() })));
     const now = Date.now();
     let n = 0;
@@ -85,7 +121,8 @@ try {
     }
     console.log(`Seeded ${n} calls over ${DAYS} days.`);
   }
-  console.log(`Demo organization ready. Sign in at ${env.appUrl}/login with ${EMAIL} / ${PASSWORD}`);
+  console.log(`Demo organization ready. Sign in at ${appUrl}/login with ${EMAIL} / ${PASSWORD}`);
+  if (!app) console.log("(The app is not running: start it with npm start.)");
 } finally {
   await pool.end();
   await embedded?.stop();

@@ -14,7 +14,14 @@ for (let i = 0; i < 60; i++) {
     i % 3 === 0 ? fakeMp3() : undefined,
   );
 }
-const url = await fake.start(port);
+let url: string;
+try {
+  url = await fake.start(port);
+} catch (err) {
+  if ((err as NodeJS.ErrnoException).code !== "EADDRINUSE") throw err;
+  console.error(`Port ${port} is already in use (another fake ElevenLabs?). Stop it, or pick another port: FAKE_ELEVENLABS_PORT=8788 npm run fake:elevenlabs`);
+  process.exit(1);
+}
 console.log(`Fake ElevenLabs listening on ${url}
   API key:   ${key}
   agent ids: ${agents.map((a) => a.agent_id).join(", ")}

@@ -29,11 +29,13 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ OIDC_ISSUER_URL: "http://idp.example.com", OIDC_CLIENT_ID: "x", DATA_DIR: os.tmpdir() })).toThrow(/https/);
   });
 
-  it("generates local secrets once into DATA_DIR with a warning", () => {
+  it("generates local secrets once into DATA_DIR, warning only when it generates them", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "vad-env-"));
     const first = parseEnv({ DATA_DIR: dir });
     const second = parseEnv({ DATA_DIR: dir });
     expect(first.warnings.join()).toMatch(/SESSION_SECRET not set/);
+    expect(first.warnings.join()).toMatch(/ENCRYPTION_KEY not set/);
+    expect(second.warnings).toEqual([]);
     expect(second.sessionSecret).toBe(first.sessionSecret);
     expect(second.encryptionKeys[0].equals(first.encryptionKeys[0])).toBe(true);
     expect(fs.statSync(path.join(dir, "encryption-key")).mode & 0o777).toBe(0o600);

@@ -70,7 +70,8 @@ export function rawRequest(
   });
 }
 
-export async function startServer(options: ServerOptions): Promise<ServerProcess> {
+/** Starts the server process without waiting for it (`via: "npm"` runs `npm start`, as a person or systemd would). */
+export async function spawnServer(options: ServerOptions & { via?: "node" | "npm" }): Promise<ServerProcess> {
   await ensureClientBuilt();
   const port = options.port ?? (await freePort());
   const env: Record<string, string> = {
@@ -88,18 +89,25 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
     ...options.env,
   };
   // node --import tsx: one process (the tsx CLI would put a second one in front, and a kill -9 would miss the server).
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child =
+    options.via === "npm"
+      ? spawn("npm", ["start", "--silent"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] })
+      : spawn(process.execPath, ["--import", "tsx", "server/index.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
   child.stderr!.on("data", (c: Buffer) => (out += c.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
-  const url = `http://127.0.0.1:${port}`;
+  return { child, url: `http://127.0.0.1:${port}`, port, output: () => out, exited };
+}
+
+export async function startServer(options: ServerOptions & { via?: "node" | "npm" }): Promise<ServerProcess> {
+  const server = await spawnServer(options);
   let gone = false;
-  void exited.then(() => (gone = true));
+  void server.exited.then(() => (gone = true));
   await until(
     async () => {
-      if (gone) throw new Error(`the server exited during boot:\n${out}`);
-      return rawRequest(`${url}/readyz`).then(
+      if (gone) throw new Error(`the server exited during boot:\n${server.output()}`);
+      return rawRequest(`${server.url}/readyz`).then(
         (r) => r.status === 200,
         () => false,
       );
@@ -108,7 +116,7 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
     "the server to become ready",
     100,
   );
-  return { child, url, port, output: () => out, exited };
+  return server;
 }
 
 /** A fresh database on the run's test PostgreSQL (the server migrates it at boot). */
