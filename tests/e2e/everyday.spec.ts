@@ -5,9 +5,11 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import { newAccount, signUp } from "./support/accounts";
-import { FAKE_AGENT_ID, FAKE_KEY } from "./support/constants";
+import { APP_URL_IPV6, FAKE_AGENT_ID, FAKE_KEY } from "./support/constants";
 import { inspectPage } from "./support/inspect";
 import { deliverTranscription } from "./support/webhooks";
+
+test.use({ baseURL: APP_URL_IPV6 });
 
 const SECRET = "wsec_e2e_everyday_secret";
 const DAY = 86_400;
