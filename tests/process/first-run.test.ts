@@ -72,6 +72,21 @@ describe("first run", () => {
     }
   }, 60_000);
 
+  // As root the embedded PostgreSQL runs as the "postgres" user; a DATA_DIR (or clone) it cannot enter, like one
+  // under /root, must stop start-up with what to do, not fail in initdb and leave files owned by postgres behind.
+  it.runIf(process.getuid?.() === 0)("as root, says in one sentence what to do when PostgreSQL could not reach its data directory", async () => {
+    const closed = tempDir("vad-root-");
+    fs.chmodSync(closed, 0o700);
+    const dataDir = path.join(closed, "data");
+    const server = await spawnServer({ dataDir });
+    running.push(server);
+    const exit = await Promise.race([server.exited, new Promise((r) => setTimeout(() => r("still running"), 60_000))]);
+    expect(exit, server.output()).toEqual({ code: 1, signal: null });
+    expect(server.output()).toContain(`cannot enter ${closed}`);
+    expect(server.output()).toMatch(/run npm start as a normal user/);
+    expect(fs.existsSync(path.join(dataDir, "pg"))).toBe(false);
+  }, 90_000);
+
   it("seeds the demo while the app runs, survives a kill -9, and stops node and PostgreSQL on SIGTERM to npm start", async () => {
     const dataDir = tempDir("vad-first-");
     const env = { ELEVENLABS_API_URL: fake.url, FAKE_ELEVENLABS_KEY: FAKE_KEY };
