@@ -30,6 +30,7 @@ const envSchema = z.object({
   PLATFORM_ADMIN_EMAILS: z.string().default(""),
   SMTP_URL: optionalUrl.optional(),
   SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
+  PROJECTOR: z.enum(["on", "off"]).default("on"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -49,6 +50,8 @@ export type Env = {
   /** Mail server for invitation emails; may carry credentials, so never log it. */
   smtpUrl: string | undefined;
   syncIntervalSeconds: number;
+  /** PROJECTOR=off: this instance acknowledges deliveries but builds no calls (others, or a later start, do). */
+  projector: boolean;
   logLevel: string;
   warnings: string[];
 };
@@ -121,6 +124,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
       .filter(Boolean),
     smtpUrl: e.SMTP_URL,
     syncIntervalSeconds: e.SYNC_INTERVAL_SECONDS,
+    projector: e.PROJECTOR === "on",
     logLevel: e.LOG_LEVEL,
     warnings,
   };

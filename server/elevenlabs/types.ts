@@ -38,11 +38,17 @@ export const conversationListItem = z
   .passthrough();
 export type ConversationListItem = z.infer<typeof conversationListItem>;
 
-export const conversationPage = z.object({
-  conversations: z.array(conversationListItem),
-  next_cursor: z.string().nullish(),
-  has_more: z.boolean().nullish(),
-});
+/** A page of conversations: a row that does not parse is counted in `skipped`, never fails the page. */
+export const conversationPage = z
+  .object({
+    conversations: z.array(z.unknown()),
+    next_cursor: z.string().nullish(),
+    has_more: z.boolean().nullish(),
+  })
+  .transform(({ conversations, ...rest }) => {
+    const rows = conversations.map((row) => conversationListItem.safeParse(row));
+    return { ...rest, conversations: rows.flatMap((r) => (r.success ? [r.data] : [])), skipped: rows.filter((r) => !r.success).length };
+  });
 export type ConversationPage = z.infer<typeof conversationPage>;
 
 export const agentSummary = z.object({ agent_id: z.string(), name: z.string().nullish() }).passthrough();

@@ -3,7 +3,7 @@
  * one row per (organization, conversation), fields merged so nothing known is lost, and the hourly rollup
  * adjusted in the same transaction so analytics always equal the raw rows.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client";
 import { agents, callAudio, callLogs } from "../../db/schema";
 import { STATUS_RANK, type CallFields } from "./normalize";
@@ -49,10 +49,6 @@ async function adjustRollup(tx: Tx, organizationId: string, call: Contribution, 
       failure_calls = r.failure_calls + excluded.failure_calls, cost_credits = r.cost_credits + excluded.cost_credits`);
 }
 
-function pick<T>(incoming: T | null | undefined, existing: T | null): T | null {
-  return incoming === undefined || incoming === null ? existing : incoming;
-}
-
 function mergeStatus(incoming: string | null | undefined, existing: string | null): string {
   if (!incoming) return existing ?? "processing";
   if (!existing) return incoming;
@@ -69,41 +65,51 @@ function sameContribution(a: Contribution, b: Contribution): boolean {
   );
 }
 
-/** The columns a merge reads back (not the tsvector). */
-const mergeColumns = {
-  id: callLogs.id,
-  agentId: callLogs.agentId,
-  elevenlabsAgentId: callLogs.elevenlabsAgentId,
-  status: callLogs.status,
-  startedAt: callLogs.startedAt,
-  durationSeconds: callLogs.durationSeconds,
-  callSuccessful: callLogs.callSuccessful,
-  terminationReason: callLogs.terminationReason,
-  summaryTitle: callLogs.summaryTitle,
-  summary: callLogs.summary,
-  transcript: callLogs.transcript,
-  analysis: callLogs.analysis,
-  metadata: callLogs.metadata,
-  costCredits: callLogs.costCredits,
-  hasAudio: callLogs.hasAudio,
-};
-type Existing = { [K in keyof typeof mergeColumns]: CallRow[K] };
+/** Every column a merge reads back: all of call_logs but the tsvector, so new normalizer fields flow through. */
+const { search: _search, ...mergeColumns } = getTableColumns(callLogs);
+type Existing = Omit<CallRow, "search">;
 
-function merge(fields: CallFields, existing: Existing | null) {
+/** Fields an event may carry; the keys are call_logs' column names. */
+type FieldKey = Exclude<keyof CallFields, "conversationId">;
+
+/** A value that says nothing: it never erases what another event set. */
+function lacks(key: FieldKey, value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (key === "transcript") return !Array.isArray(value) || value.length === 0;
+  if (key === "hasAudio") return value !== true;
+  return false;
+}
+
+export type MergedCall = { values: Partial<Existing> & Pick<Existing, "elevenlabsAgentId" | "status" | "hasAudio">; fieldTimes: Record<string, number> };
+
+/**
+ * The one merge rule (DESIGN.md §8): for each field an event carries, the value of the event with the later event
+ * time wins, whatever the arrival order (a tie goes to the one merged last); a field the event lacks keeps what
+ * another set. Status only moves forward (a call never goes back to "processing") and audio, once there, stays.
+ */
+export function mergeCall(fields: CallFields, eventTime: number, existing: Existing | null): MergedCall {
+  const times: Record<string, number> = { ...(existing?.fieldTimes ?? {}) };
+  const values: Record<string, unknown> = {};
+  for (const key of Object.keys(fields) as FieldKey[]) {
+    if ((key as string) === "conversationId") continue;
+    const value = fields[key];
+    if (lacks(key, value)) continue;
+    if (key === "status" || key === "hasAudio" || key === "elevenlabsAgentId") continue;
+    const current = existing ? (existing as Record<string, unknown>)[key] : null;
+    const setAt = times[key];
+    if (current === null || current === undefined || setAt === undefined || eventTime >= setAt) {
+      values[key] = value;
+      times[key] = eventTime;
+    }
+  }
   return {
-    elevenlabsAgentId: fields.elevenlabsAgentId || existing?.elevenlabsAgentId || "",
-    status: mergeStatus(fields.status, existing?.status ?? null),
-    startedAt: pick(fields.startedAt, existing?.startedAt ?? null),
-    durationSeconds: pick(fields.durationSeconds, existing?.durationSeconds ?? null),
-    callSuccessful: pick(fields.callSuccessful, existing?.callSuccessful ?? null),
-    terminationReason: pick(fields.terminationReason, existing?.terminationReason ?? null),
-    summaryTitle: pick(fields.summaryTitle, existing?.summaryTitle ?? null),
-    summary: pick(fields.summary, existing?.summary ?? null),
-    transcript: fields.transcript && fields.transcript.length > 0 ? fields.transcript : (existing?.transcript ?? fields.transcript ?? null),
-    analysis: pick(fields.analysis, (existing?.analysis as Record<string, unknown> | null) ?? null),
-    metadata: pick(fields.metadata, (existing?.metadata as Record<string, unknown> | null) ?? null),
-    costCredits: pick(fields.costCredits, existing?.costCredits ?? null),
-    hasAudio: Boolean(fields.hasAudio) || Boolean(existing?.hasAudio),
+    values: {
+      ...values,
+      elevenlabsAgentId: existing?.elevenlabsAgentId || fields.elevenlabsAgentId || "",
+      status: mergeStatus(fields.status, existing?.status ?? null),
+      hasAudio: fields.hasAudio === true || Boolean(existing?.hasAudio),
+    } as MergedCall["values"],
+    fieldTimes: times,
   };
 }
 
@@ -117,22 +123,29 @@ function registeredAgent(organizationId: string, elevenlabsAgentId: string) {
  * merged: concurrent deliveries of the same conversation (transcription and audio racing each other) wait on the
  * unique key or the row lock, and each merges into what the other committed.
  */
-export async function upsertCall(tx: Tx, organizationId: string, fields: CallFields, source: "webhook" | "sync"): Promise<UpsertResult> {
-  const fresh = merge(fields, null);
+export async function upsertCall(
+  tx: Tx,
+  organizationId: string,
+  fields: CallFields,
+  source: "webhook" | "sync",
+  eventTime: number = Date.now(),
+): Promise<UpsertResult> {
+  const fresh = mergeCall(fields, eventTime, null);
   for (let attempt = 0; attempt < 3; attempt++) {
     const [inserted] = await tx
       .insert(callLogs)
       .values({
+        ...fresh.values,
         organizationId,
         conversationId: fields.conversationId,
         source,
-        agentId: registeredAgent(organizationId, fresh.elevenlabsAgentId),
-        ...fresh,
+        fieldTimes: fresh.fieldTimes,
+        agentId: registeredAgent(organizationId, fresh.values.elevenlabsAgentId),
       })
       .onConflictDoNothing({ target: [callLogs.organizationId, callLogs.conversationId] })
       .returning({ id: callLogs.id });
     if (inserted) {
-      await adjustRollup(tx, organizationId, fresh, 1);
+      await adjustRollup(tx, organizationId, contribution(fresh.values), 1);
       return { id: inserted.id, inserted: true };
     }
 
@@ -142,22 +155,34 @@ export async function upsertCall(tx: Tx, organizationId: string, fields: CallFie
       .where(and(eq(callLogs.organizationId, organizationId), eq(callLogs.conversationId, fields.conversationId)))
       .for("update");
     if (!existing) continue; // deleted between the two statements: insert again
-    const merged = merge(fields, existing);
+    const merged = mergeCall(fields, eventTime, existing);
     await tx
       .update(callLogs)
       .set({
-        ...merged,
-        agentId: existing.agentId ?? registeredAgent(organizationId, merged.elevenlabsAgentId),
+        ...merged.values,
+        fieldTimes: merged.fieldTimes,
+        agentId: existing.agentId ?? registeredAgent(organizationId, merged.values.elevenlabsAgentId),
         updatedAt: sql`now()`,
       })
       .where(and(eq(callLogs.id, existing.id), eq(callLogs.organizationId, organizationId)));
-    if (!sameContribution(existing, merged)) {
+    const after = { ...existing, ...merged.values };
+    if (!sameContribution(existing, after)) {
       await adjustRollup(tx, organizationId, existing, -1);
-      await adjustRollup(tx, organizationId, merged, 1);
+      await adjustRollup(tx, organizationId, after, 1);
     }
     return { id: existing.id, inserted: false };
   }
   throw new Error("call row kept disappearing during upsert");
+}
+
+function contribution(values: Partial<Contribution> & { elevenlabsAgentId: string }): Contribution {
+  return {
+    elevenlabsAgentId: values.elevenlabsAgentId,
+    startedAt: values.startedAt ?? null,
+    durationSeconds: values.durationSeconds ?? null,
+    callSuccessful: values.callSuccessful ?? null,
+    costCredits: values.costCredits ?? null,
+  };
 }
 
 /** Stores (or replaces) a call's audio and marks the call as having it. */
@@ -165,7 +190,7 @@ export async function storeAudio(tx: Tx, organizationId: string, callLogId: stri
   await tx
     .insert(callAudio)
     .values({ organizationId, callLogId, bytes, size: bytes.length, contentType })
-    .onConflictDoUpdate({ target: callAudio.callLogId, set: { bytes, size: bytes.length, contentType, createdAt: sql`now()` } });
+    .onConflictDoUpdate({ target: callAudio.callLogId, set: { bytes, size: bytes.length, contentType, eventId: null, createdAt: sql`now()` } });
   await tx
     .update(callLogs)
     .set({ hasAudio: true, updatedAt: sql`now()` })
