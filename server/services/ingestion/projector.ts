@@ -11,7 +11,7 @@ import { callAudio, callLogs, webhookEvents } from "../../db/schema";
 import type { Logger } from "../../lib/logger";
 import { INBOX_CHANNEL, onInboxSignal } from "./inbox";
 import { interpretEvent, UnusableEvent, type InboxEventRow } from "./interpret";
-import { upsertCall } from "./upsert-call";
+import { eventOrder, upsertCall } from "./upsert-call";
 
 export const BATCH_SIZE = 100;
 /** Attempts before an event is given up as `failed`; the waits between them grow 5 s, 20 s, 80 s, 5 min, 21 min. */
@@ -37,7 +37,7 @@ async function attachAudio(tx: Tx, organizationId: string, callLogId: string, au
 export async function projectEvent(tx: Tx, event: Claimed): Promise<"processed" | "ignored"> {
   const what = interpretEvent(event);
   if ("ignored" in what) return "ignored";
-  const result = await upsertCall(tx, event.organizationId, what.fields, event.source, what.eventTime);
+  const result = await upsertCall(tx, event.organizationId, what.fields, event.source, eventOrder(what.eventTime, event.type));
   if (what.audio) await attachAudio(tx, event.organizationId, result.id, what.audio);
   return "processed";
 }
@@ -85,7 +85,7 @@ export async function projectBatch(deps: ProjectorDeps, limit = BATCH_SIZE): Pro
         const unusable = err instanceof UnusableEvent;
         const attempts = event.attempts + 1;
         const final = unusable || attempts >= MAX_ATTEMPTS;
-        const message = (err instanceof Error ? err.message : String(err)).slice(0, 500);
+        const message = errorText(err);
         if (!unusable) deps.log.warn({ err, eventId: event.id, attempts }, final ? "inbox event failed for good" : "inbox event failed; will retry");
         await tx
           .update(webhookEvents)
@@ -111,6 +111,12 @@ export async function projectBatch(deps: ProjectorDeps, limit = BATCH_SIZE): Pro
   });
 }
 
+/** The database's own message (not the failed statement, whose parameters hold call content). */
+function errorText(err: unknown): string {
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+  return (cause instanceof Error ? cause.message : String(cause)).slice(0, 500);
+}
+
 /** A recording that will never belong to a call is not kept. */
 async function dropOrphanChunks(tx: Tx, event: Claimed) {
   await tx.execute(
@@ -129,7 +135,7 @@ export async function drainInbox(deps: ProjectorDeps): Promise<number> {
   }
 }
 
-export type Projector = { stop(): Promise<void>; wake(): void };
+export type Projector = { stop(): Promise<void>; wake(): void; /** Events this projector has taken so far. */ taken(): number };
 
 /**
  * Runs `concurrency` drain loops in this process: woken by this process's deliveries, by NOTIFY from other
@@ -186,12 +192,14 @@ export function startProjector(deps: ProjectorDeps, options: { concurrency?: num
   };
   void listen();
 
+  let taken = 0;
   const loop = async () => {
     while (running) {
       pendingWake = false;
       let n = 0;
       try {
         n = await projectBatch(deps);
+        taken += n;
       } catch (err) {
         deps.log.warn({ err }, "projector batch failed; retrying");
         await new Promise((r) => setTimeout(r, 1_000));
@@ -204,6 +212,7 @@ export function startProjector(deps: ProjectorDeps, options: { concurrency?: num
 
   return {
     wake,
+    taken: () => taken,
     async stop() {
       running = false;
       if (reconnect) clearTimeout(reconnect);

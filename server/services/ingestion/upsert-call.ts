@@ -49,12 +49,6 @@ async function adjustRollup(tx: Tx, organizationId: string, call: Contribution, 
       failure_calls = r.failure_calls + excluded.failure_calls, cost_credits = r.cost_credits + excluded.cost_credits`);
 }
 
-function mergeStatus(incoming: string | null | undefined, existing: string | null): string {
-  if (!incoming) return existing ?? "processing";
-  if (!existing) return incoming;
-  return (STATUS_RANK[incoming] ?? 0) >= (STATUS_RANK[existing] ?? 0) ? incoming : existing;
-}
-
 function sameContribution(a: Contribution, b: Contribution): boolean {
   return (
     a.elevenlabsAgentId === b.elevenlabsAgentId &&
@@ -68,6 +62,14 @@ function sameContribution(a: Contribution, b: Contribution): boolean {
 /** Every column a merge reads back: all of call_logs but the tsvector, so new normalizer fields flow through. */
 const { search: _search, ...mergeColumns } = getTableColumns(callLogs);
 type Existing = Omit<CallRow, "search">;
+
+/** Ties at the same event time go to the kind of event that knows most about a call. */
+const KIND_RANK: Record<string, number> = { post_call_audio: 1, call_initiation_failure: 2, sync_conversation: 3, post_call_transcription: 4 };
+
+/** An event's place in merge order: its time (ms), then its kind's rank. */
+export function eventOrder(eventTimeMs: number, type: string | null): number {
+  return eventTimeMs * 10 + (type ? (KIND_RANK[type] ?? 0) : 0);
+}
 
 /** Fields an event may carry; the keys are call_logs' column names. */
 type FieldKey = Exclude<keyof CallFields, "conversationId">;
@@ -83,30 +85,41 @@ function lacks(key: FieldKey, value: unknown): boolean {
 export type MergedCall = { values: Partial<Existing> & Pick<Existing, "elevenlabsAgentId" | "status" | "hasAudio">; fieldTimes: Record<string, number> };
 
 /**
- * The one merge rule (DESIGN.md §8): for each field an event carries, the value of the event with the later event
- * time wins, whatever the arrival order (a tie goes to the one merged last); a field the event lacks keeps what
- * another set. Status only moves forward (a call never goes back to "processing") and audio, once there, stays.
+ * The one merge rule (DESIGN.md §8): for each field an event carries, the value of the later event wins, whatever the
+ * arrival order; a field the event lacks keeps what another set. "Later" is `order`: the event time, and for events of
+ * the same time a fixed rank of their kinds (eventOrder), so the result never depends on arrival; an event merged
+ * again (a duplicate, a reprojection) wins its own ties. Status only moves forward (a call never goes back to
+ * "processing"; between final states the later event decides) and audio, once there, stays.
  */
-export function mergeCall(fields: CallFields, eventTime: number, existing: Existing | null): MergedCall {
+export function mergeCall(fields: CallFields, order: number, existing: Existing | null): MergedCall {
   const times: Record<string, number> = { ...(existing?.fieldTimes ?? {}) };
   const values: Record<string, unknown> = {};
+  const newer = (key: string) => times[key] === undefined || order >= times[key];
   for (const key of Object.keys(fields) as FieldKey[]) {
-    if ((key as string) === "conversationId") continue;
+    if ((key as string) === "conversationId" || key === "status" || key === "hasAudio" || key === "elevenlabsAgentId") continue;
     const value = fields[key];
     if (lacks(key, value)) continue;
-    if (key === "status" || key === "hasAudio" || key === "elevenlabsAgentId") continue;
     const current = existing ? (existing as Record<string, unknown>)[key] : null;
-    const setAt = times[key];
-    if (current === null || current === undefined || setAt === undefined || eventTime >= setAt) {
+    if (current === null || current === undefined || newer(key)) {
       values[key] = value;
-      times[key] = eventTime;
+      times[key] = order;
+    }
+  }
+  // Status: the highest (rank, order) of every event wins, so it is the same in any arrival order.
+  let status = existing?.status ?? null;
+  if (fields.status) {
+    const incomingRank = STATUS_RANK[fields.status] ?? 0;
+    const currentRank = status ? (STATUS_RANK[status] ?? 0) : -1;
+    if (incomingRank > currentRank || (incomingRank === currentRank && newer("status"))) {
+      status = fields.status;
+      times.status = order;
     }
   }
   return {
     values: {
       ...values,
       elevenlabsAgentId: existing?.elevenlabsAgentId || fields.elevenlabsAgentId || "",
-      status: mergeStatus(fields.status, existing?.status ?? null),
+      status: status ?? "processing",
       hasAudio: fields.hasAudio === true || Boolean(existing?.hasAudio),
     } as MergedCall["values"],
     fieldTimes: times,
@@ -128,9 +141,9 @@ export async function upsertCall(
   organizationId: string,
   fields: CallFields,
   source: "webhook" | "sync",
-  eventTime: number = Date.now(),
+  order: number = eventOrder(Date.now(), null),
 ): Promise<UpsertResult> {
-  const fresh = mergeCall(fields, eventTime, null);
+  const fresh = mergeCall(fields, order, null);
   for (let attempt = 0; attempt < 3; attempt++) {
     const [inserted] = await tx
       .insert(callLogs)
@@ -155,7 +168,7 @@ export async function upsertCall(
       .where(and(eq(callLogs.organizationId, organizationId), eq(callLogs.conversationId, fields.conversationId)))
       .for("update");
     if (!existing) continue; // deleted between the two statements: insert again
-    const merged = mergeCall(fields, eventTime, existing);
+    const merged = mergeCall(fields, order, existing);
     await tx
       .update(callLogs)
       .set({
