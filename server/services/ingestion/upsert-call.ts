@@ -1,12 +1,14 @@
 /**
- * The one write path into call_logs. Webhooks and sync both land here, in any order and any number of times:
- * one row per (organization, conversation), fields merged so nothing known is lost, and the hourly rollup
- * adjusted in the same transaction so analytics always equal the raw rows.
+ * The one write path into call_logs, used by the projector (and calls:reproject) for every inbox event: one row per
+ * (organization, conversation), merged field by field in event order (mergeCall), and the hourly usage and quality
+ * rollups adjusted in the same transaction so analytics always equal the raw rows.
  */
-import { and, eq, getTableColumns, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client";
 import { agents, callAudio, callLogs } from "../../db/schema";
-import { STATUS_RANK, type CallFields } from "./normalize";
+import type { QualityFact } from "../../db/schema/calls";
+import { CALL_FIELD_COLUMNS, STATUS_RANK, type CallFields } from "./normalize";
+import { qualityFacts, sameFacts } from "../quality/quality-facts";
 
 type CallRow = typeof callLogs.$inferSelect;
 type Contribution = Pick<CallRow, "elevenlabsAgentId" | "startedAt" | "durationSeconds" | "callSuccessful" | "costCredits">;
@@ -27,26 +29,59 @@ const ROLLUP_SHARDS = 16;
  * as many rows as it has concurrent writers, instead of queueing every delivery on one row lock held until commit
  * (npm run bench, ingestion). Only when all shards are held does a writer wait. Readers sum the shards.
  */
+function bucketKey(organizationId: string, hour: Date, elevenlabsAgentId: string): string {
+  return `${organizationId}:${hour.toISOString()}:${elevenlabsAgentId}`;
+}
+
+/** The lowest shard of a bucket no other open transaction holds (this one's own locks are re-entrant). */
+function shardOf(key: string) {
+  return sql`coalesce(
+        (select s from generate_series(0, ${ROLLUP_SHARDS - 1}) as s where pg_try_advisory_xact_lock(hashtext(${key}), s) limit 1),
+        floor(random() * ${ROLLUP_SHARDS})::int
+      )`;
+}
+
 async function adjustRollup(tx: Tx, organizationId: string, call: Contribution, sign: 1 | -1): Promise<void> {
   if (!call.startedAt) return;
   const hour = hourOf(call.startedAt);
-  const key = `${organizationId}:${hour.toISOString()}:${call.elevenlabsAgentId}`;
+  const key = bucketKey(organizationId, hour, call.elevenlabsAgentId);
   const credits = (sign * Number(call.costCredits ?? 0)).toFixed(2);
   await tx.execute(sql`
     insert into call_hourly_rollups as r
       (organization_id, elevenlabs_agent_id, hour, shard, calls, duration_seconds, duration_calls, success_calls, failure_calls, cost_credits)
     values (
       ${organizationId}::uuid, ${call.elevenlabsAgentId}::text, ${hour}::timestamptz,
-      coalesce(
-        (select s from generate_series(0, ${ROLLUP_SHARDS - 1}) as s where pg_try_advisory_xact_lock(hashtext(${key}), s) limit 1),
-        floor(random() * ${ROLLUP_SHARDS})::int
-      ),
+      ${shardOf(key)},
       ${sign}::int, ${sign * (call.durationSeconds ?? 0)}::bigint, ${call.durationSeconds === null ? 0 : sign}::int,
       ${call.callSuccessful === "success" ? sign : 0}::int, ${call.callSuccessful === "failure" ? sign : 0}::int, ${credits}::numeric)
     on conflict (organization_id, hour, elevenlabs_agent_id, shard) do update set
       calls = r.calls + excluded.calls, duration_seconds = r.duration_seconds + excluded.duration_seconds,
       duration_calls = r.duration_calls + excluded.duration_calls, success_calls = r.success_calls + excluded.success_calls,
       failure_calls = r.failure_calls + excluded.failure_calls, cost_credits = r.cost_credits + excluded.cost_credits`);
+}
+
+/**
+ * Adds (sign 1) or takes back (sign -1) a call's quality facts in its hour's bucket of call_quality_rollups, on the
+ * shard its call_hourly_rollups row uses (same bucket key, so the same advisory lock). One statement.
+ */
+async function adjustQuality(
+  tx: Tx,
+  organizationId: string,
+  call: { startedAt: Date | null; elevenlabsAgentId: string },
+  facts: QualityFact[] | null,
+  sign: 1 | -1,
+): Promise<void> {
+  if (!call.startedAt || !facts || facts.length === 0) return;
+  const hour = hourOf(call.startedAt);
+  const key = bucketKey(organizationId, hour, call.elevenlabsAgentId);
+  await tx.execute(sql`
+    insert into call_quality_rollups as r (organization_id, hour, elevenlabs_agent_id, kind, key, bucket, shard, n, total)
+    select ${organizationId}::uuid, ${hour}::timestamptz, ${call.elevenlabsAgentId}::text, f.k, f.x, f.b, s.shard,
+           ${sign} * f.n, ${sign} * coalesce(f.t, 0)
+    from jsonb_to_recordset(${JSON.stringify(facts)}::jsonb) as f(k text, x text, b smallint, n bigint, t numeric),
+         (select ${shardOf(key)} as shard) s
+    on conflict (organization_id, hour, elevenlabs_agent_id, kind, key, bucket, shard) do update set
+      n = r.n + excluded.n, total = r.total + excluded.total`);
 }
 
 function sameContribution(a: Contribution, b: Contribution): boolean {
@@ -59,9 +94,20 @@ function sameContribution(a: Contribution, b: Contribution): boolean {
   );
 }
 
-/** Every column a merge reads back: all of call_logs but the tsvector, so new normalizer fields flow through. */
-const { search: _search, ...mergeColumns } = getTableColumns(callLogs);
-type Existing = Omit<CallRow, "search">;
+type FieldColumn = (typeof CALL_FIELD_COLUMNS)[number];
+
+/** The columns a merge reads back (not the tsvector): every normalized field, plus what the merge derives. */
+const mergeColumns = {
+  id: callLogs.id,
+  agentId: callLogs.agentId,
+  elevenlabsAgentId: callLogs.elevenlabsAgentId,
+  qualityFacts: callLogs.qualityFacts,
+  fieldTimes: callLogs.fieldTimes,
+  ...(Object.fromEntries(CALL_FIELD_COLUMNS.map((c) => [c, callLogs[c]])) as { [K in FieldColumn]: (typeof callLogs)[K] }),
+};
+type Existing = { [K in keyof typeof mergeColumns]: CallRow[K] };
+type Merged = { [K in FieldColumn]: CallRow[K] } & { elevenlabsAgentId: string; qualityFacts: QualityFact[] };
+export type MergedCall = { row: Merged; fieldTimes: Record<string, number> };
 
 /** Ties at the same event time go to the kind of event that knows most about a call. */
 const KIND_RANK: Record<string, number> = { post_call_audio: 1, call_initiation_failure: 2, sync_conversation: 3, post_call_transcription: 4 };
@@ -71,38 +117,35 @@ export function eventOrder(eventTimeMs: number, type: string | null): number {
   return eventTimeMs * 10 + (type ? (KIND_RANK[type] ?? 0) : 0);
 }
 
-/** Fields an event may carry; the keys are call_logs' column names. */
-type FieldKey = Exclude<keyof CallFields, "conversationId">;
-
 /** A value that says nothing: it never erases what another event set. */
-function lacks(key: FieldKey, value: unknown): boolean {
+function lacks(column: FieldColumn, value: unknown): boolean {
   if (value === undefined || value === null) return true;
-  if (key === "transcript") return !Array.isArray(value) || value.length === 0;
-  if (key === "hasAudio") return value !== true;
+  if (column === "transcript") return !Array.isArray(value) || value.length === 0;
+  if (column === "hasAudio") return value !== true;
   return false;
 }
-
-export type MergedCall = { values: Partial<Existing> & Pick<Existing, "elevenlabsAgentId" | "status" | "hasAudio">; fieldTimes: Record<string, number> };
 
 /**
  * The one merge rule (DESIGN.md §8): for each field an event carries, the value of the later event wins, whatever the
  * arrival order; a field the event lacks keeps what another set. "Later" is `order`: the event time, and for events of
  * the same time a fixed rank of their kinds (eventOrder), so the result never depends on arrival; an event merged
- * again (a duplicate, a reprojection) wins its own ties. Status only moves forward (a call never goes back to
- * "processing"; between final states the later event decides) and audio, once there, stays.
+ * again (a duplicate, a reprojection) wins its own ties. `fieldTimes` remembers, per field, the order of the event
+ * whose value the row holds. Status only moves forward (a call never goes back to "processing"; between final states
+ * the later event decides) and audio, once there, stays.
  */
 export function mergeCall(fields: CallFields, order: number, existing: Existing | null): MergedCall {
   const times: Record<string, number> = { ...(existing?.fieldTimes ?? {}) };
-  const values: Record<string, unknown> = {};
-  const newer = (key: string) => times[key] === undefined || order >= times[key];
-  for (const key of Object.keys(fields) as FieldKey[]) {
-    if ((key as string) === "conversationId" || key === "status" || key === "hasAudio" || key === "elevenlabsAgentId") continue;
-    const value = fields[key];
-    if (lacks(key, value)) continue;
-    const current = existing ? (existing as Record<string, unknown>)[key] : null;
-    if (current === null || current === undefined || newer(key)) {
-      values[key] = value;
-      times[key] = order;
+  const newer = (column: string) => times[column] === undefined || order >= times[column];
+  const merged = {} as Record<FieldColumn, unknown>;
+  for (const column of CALL_FIELD_COLUMNS) {
+    const current = existing?.[column] ?? null;
+    merged[column] = current;
+    if (column === "status" || column === "hasAudio") continue;
+    const value = fields[column] as unknown;
+    if (lacks(column, value)) continue;
+    if (current === null || newer(column)) {
+      merged[column] = value;
+      times[column] = order;
     }
   }
   // Status: the highest (rank, order) of every event wins, so it is the same in any arrival order.
@@ -115,15 +158,12 @@ export function mergeCall(fields: CallFields, order: number, existing: Existing 
       times.status = order;
     }
   }
-  return {
-    values: {
-      ...values,
-      elevenlabsAgentId: existing?.elevenlabsAgentId || fields.elevenlabsAgentId || "",
-      status: status ?? "processing",
-      hasAudio: fields.hasAudio === true || Boolean(existing?.hasAudio),
-    } as MergedCall["values"],
-    fieldTimes: times,
-  };
+  merged.status = status ?? "processing";
+  merged.hasAudio = fields.hasAudio === true || Boolean(existing?.hasAudio);
+  const row = merged as Merged;
+  row.elevenlabsAgentId = existing?.elevenlabsAgentId || fields.elevenlabsAgentId || "";
+  row.qualityFacts = qualityFacts(row);
+  return { row, fieldTimes: times };
 }
 
 /** The registered agent's id, looked up inside the write (calls of agents registered later keep a null). */
@@ -132,9 +172,9 @@ function registeredAgent(organizationId: string, elevenlabsAgentId: string) {
 }
 
 /**
- * A new conversation costs one insert (the common case for webhooks). A known one is read back FOR UPDATE and
- * merged: concurrent deliveries of the same conversation (transcription and audio racing each other) wait on the
- * unique key or the row lock, and each merges into what the other committed.
+ * A new conversation costs one insert. A known one is read back FOR UPDATE and merged: concurrent projections of the
+ * same conversation wait on the unique key or the row lock, and each merges into what the other committed. `order`
+ * is the event's eventOrder (the projector passes it; direct callers merge as "now").
  */
 export async function upsertCall(
   tx: Tx,
@@ -148,17 +188,18 @@ export async function upsertCall(
     const [inserted] = await tx
       .insert(callLogs)
       .values({
-        ...fresh.values,
         organizationId,
         conversationId: fields.conversationId,
         source,
+        agentId: registeredAgent(organizationId, fresh.row.elevenlabsAgentId),
+        ...fresh.row,
         fieldTimes: fresh.fieldTimes,
-        agentId: registeredAgent(organizationId, fresh.values.elevenlabsAgentId),
       })
       .onConflictDoNothing({ target: [callLogs.organizationId, callLogs.conversationId] })
       .returning({ id: callLogs.id });
     if (inserted) {
-      await adjustRollup(tx, organizationId, contribution(fresh.values), 1);
+      await adjustRollup(tx, organizationId, fresh.row, 1);
+      await adjustQuality(tx, organizationId, fresh.row, fresh.row.qualityFacts, 1);
       return { id: inserted.id, inserted: true };
     }
 
@@ -168,34 +209,29 @@ export async function upsertCall(
       .where(and(eq(callLogs.organizationId, organizationId), eq(callLogs.conversationId, fields.conversationId)))
       .for("update");
     if (!existing) continue; // deleted between the two statements: insert again
-    const merged = mergeCall(fields, order, existing);
+    const { row: merged, fieldTimes } = mergeCall(fields, order, existing);
     await tx
       .update(callLogs)
       .set({
-        ...merged.values,
-        fieldTimes: merged.fieldTimes,
-        agentId: existing.agentId ?? registeredAgent(organizationId, merged.values.elevenlabsAgentId),
+        ...merged,
+        fieldTimes,
+        agentId: existing.agentId ?? registeredAgent(organizationId, merged.elevenlabsAgentId),
         updatedAt: sql`now()`,
       })
       .where(and(eq(callLogs.id, existing.id), eq(callLogs.organizationId, organizationId)));
-    const after = { ...existing, ...merged.values };
-    if (!sameContribution(existing, after)) {
+    if (!sameContribution(existing, merged)) {
       await adjustRollup(tx, organizationId, existing, -1);
-      await adjustRollup(tx, organizationId, after, 1);
+      await adjustRollup(tx, organizationId, merged, 1);
+    }
+    const sameBucket =
+      existing.elevenlabsAgentId === merged.elevenlabsAgentId && existing.startedAt?.getTime() === merged.startedAt?.getTime();
+    if (!sameBucket || !sameFacts(existing.qualityFacts, merged.qualityFacts)) {
+      await adjustQuality(tx, organizationId, existing, existing.qualityFacts, -1);
+      await adjustQuality(tx, organizationId, merged, merged.qualityFacts, 1);
     }
     return { id: existing.id, inserted: false };
   }
   throw new Error("call row kept disappearing during upsert");
-}
-
-function contribution(values: Partial<Contribution> & { elevenlabsAgentId: string }): Contribution {
-  return {
-    elevenlabsAgentId: values.elevenlabsAgentId,
-    startedAt: values.startedAt ?? null,
-    durationSeconds: values.durationSeconds ?? null,
-    callSuccessful: values.callSuccessful ?? null,
-    costCredits: values.costCredits ?? null,
-  };
 }
 
 /** Stores (or replaces) a call's audio and marks the call as having it. */
