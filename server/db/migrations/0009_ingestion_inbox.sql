@@ -14,12 +14,6 @@ CREATE TABLE "webhook_rejections" (
 	CONSTRAINT "webhook_rejections_organization_id_minute_code_pk" PRIMARY KEY("organization_id","minute","code")
 );
 --> statement-breakpoint
-CREATE TABLE "webhook_verification_failures" (
-	"key" varchar(255) PRIMARY KEY NOT NULL,
-	"points" integer DEFAULT 0 NOT NULL,
-	"expire" bigint
-);
---> statement-breakpoint
 ALTER TABLE "call_audio" ALTER COLUMN "bytes" DROP NOT NULL;--> statement-breakpoint
 ALTER TABLE "organizations" ADD COLUMN "previous_webhook_token" text;--> statement-breakpoint
 ALTER TABLE "organizations" ADD COLUMN "previous_webhook_token_expires_at" timestamp with time zone;--> statement-breakpoint
