@@ -68,3 +68,21 @@ export const webhookEnvelope = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 export type WebhookEnvelope = z.infer<typeof webhookEnvelope>;
+
+/** GET /v1/workspace/webhooks: the workspace's webhooks with their health (ELEVENLABS.md, "More facts"). */
+export const workspaceWebhooks = z.object({
+  webhooks: z.array(
+    z
+      .object({
+        webhook_id: z.string(),
+        name: z.string().nullish(),
+        webhook_url: z.string().nullish(),
+        is_disabled: z.boolean().nullish(),
+        is_auto_disabled: z.boolean().nullish(),
+        most_recent_failure_error_code: z.number().nullish(),
+        most_recent_failure_timestamp: z.number().nullish(),
+      })
+      .passthrough(),
+  ),
+});
+export type WorkspaceWebhooks = z.infer<typeof workspaceWebhooks>;

@@ -139,7 +139,7 @@ describe("two instances", () => {
     expect(n).toBe(300);
     expect((await row("conv_pair_7")).status).toBe("done");
     await rollupsMatchCalls();
-  });
+  }, 120_000);
 });
 
 describe("failures", () => {
@@ -247,5 +247,5 @@ describe("calls:reproject", () => {
     const after = await t.deps.db.select().from(callLogs).where(eq(callLogs.organizationId, org.organizationId)).orderBy(callLogs.conversationId);
     expect(after.map(visible)).toEqual(before.map(visible));
     await rollupsMatchCalls();
-  });
+  }, 120_000);
 });

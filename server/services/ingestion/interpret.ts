@@ -7,6 +7,8 @@ import { conversationDetail, conversationListItem } from "../../elevenlabs/types
 import { fromDetail, fromInitiationFailure, fromListItem, type CallFields } from "./normalize";
 
 export const ELEVENLABS_ID = /^[A-Za-z0-9_-]{1,128}$/;
+/** The Integrations page's "Send test event": verified and stored like any delivery, builds no call. */
+export const TEST_EVENT_TYPE = "voiceai_test_event";
 
 /** A verified event that can never become a call (its state ends `failed` at once, without retries). */
 export class UnusableEvent extends Error {}
@@ -21,7 +23,7 @@ export type InboxEventRow = {
   receivedAt: Date;
 };
 
-export type Interpretation = { fields: CallFields; eventTime: number; audio?: { eventId: string; size: number } } | { ignored: string };
+export type Interpretation = { fields: CallFields; eventTime: number; audio?: { eventId: string; size: number } } | { ignored: string } | { nothingToBuild: true };
 
 const ids = z.object({ agent_id: z.string().regex(ELEVENLABS_ID), conversation_id: z.string().regex(ELEVENLABS_ID) });
 const audioMarker = ids.extend({ full_audio_bytes: z.number().int().positive() });
@@ -76,6 +78,8 @@ export function interpretEvent(event: InboxEventRow): Interpretation {
       const fields = { ...(item ? fromListItem(item) : {}), ...(detail ? defined(fromDetail(detail)) : {}) } as CallFields;
       return { fields, eventTime };
     }
+    case TEST_EVENT_TYPE:
+      return { nothingToBuild: true };
     default:
       return { ignored: `ignored: unknown event type ${String(event.type).slice(0, 64)}` };
   }

@@ -37,6 +37,7 @@ async function attachAudio(tx: Tx, organizationId: string, callLogId: string, au
 export async function projectEvent(tx: Tx, event: Claimed): Promise<"processed" | "ignored"> {
   const what = interpretEvent(event);
   if ("ignored" in what) return "ignored";
+  if ("nothingToBuild" in what) return "processed";
   const result = await upsertCall(tx, event.organizationId, what.fields, event.source, eventOrder(what.eventTime, event.type));
   if (what.audio) await attachAudio(tx, event.organizationId, result.id, what.audio);
   return "processed";
