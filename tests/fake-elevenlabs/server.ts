@@ -7,7 +7,8 @@ import { createHmac } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type FakeTurn = { role: "agent" | "user"; message: string | null; time_in_call_secs: number };
+/** A turn; the optional fields of ELEVENLABS.md "More facts" (tool calls, metrics, ...) ride along as extra keys. */
+export type FakeTurn = { role: "agent" | "user"; message: string | null; time_in_call_secs: number } & Record<string, unknown>;
 export type FakeConversation = {
   agent_id: string;
   conversation_id: string;
@@ -19,7 +20,7 @@ export type FakeConversation = {
   has_audio: boolean;
   has_user_audio: boolean;
   has_response_audio: boolean;
-};
+} & Record<string, unknown>;
 export type FakeAgent = { agent_id: string; name: string; created_at_unix_secs: number };
 /** A workspace webhook as GET /v1/workspace/webhooks shows it; the fake delivers to it and keeps its health. */
 export type FakeWebhook = {
