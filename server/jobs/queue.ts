@@ -20,6 +20,7 @@ import type { AppDeps } from "../lib/context";
 import type { Lifecycle } from "../lib/lifecycle";
 import { ADVISORY_LOCKS, withAdvisoryLock } from "../db/migrate";
 import { agentsOfOrganization, agentsToSync, syncAgent, SyncRetryLater } from "../services/sync/sync-agent";
+import { startProjector } from "../services/ingestion/projector";
 import type { Jobs, SyncJob } from "./types";
 
 export type RunningJobs = Jobs & {
@@ -143,6 +144,9 @@ export async function startJobs(deps: Omit<AppDeps, "jobs"> & { databaseUrl: str
   for (let i = 0; i < WORKERS; i++) {
     await boss.work<AgentJob>(SYNC_QUEUE, { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: 1 }, async ([job]) => runOne(job));
   }
+  // The inbox projector (docs/decisions/007): starts by draining whatever a previous process acknowledged but did
+  // not project (a crash between the 200 and the projection loses nothing).
+  const projector = deps.env.projector ? startProjector(deps) : null;
 
   /** Active jobs whose agent lock nobody holds: their process died. Failing them makes pg-boss retry them now. */
   const reap = async () => {
@@ -205,10 +209,11 @@ export async function startJobs(deps: Omit<AppDeps, "jobs"> & { databaseUrl: str
     running: () => [...running.values()],
     stop() {
       // Stop fetching; running slices hand back at their next page (lifecycle signal) and complete; whatever still
-      // runs at the timeout is failed by pg-boss, which makes it a retry for another instance.
+      // runs at the timeout is failed by pg-boss, which makes it a retry for another instance. The projector's
+      // current batch commits (or rolls back: its events stay pending).
       stopped ??= (async () => {
         for (const t of loops) clearInterval(t);
-        await boss.stop({ graceful: true, wait: true, timeout: 20_000 });
+        await Promise.all([projector?.stop(), boss.stop({ graceful: true, wait: true, timeout: 20_000 })]);
       })();
       return stopped;
     },
