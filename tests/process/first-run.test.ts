@@ -118,7 +118,7 @@ describe("first run", () => {
       return sync.status === "idle" && sync.lastSyncedAt !== before;
     }, 30_000, "the demo agent's sync", 250);
     expect((await agentSync(api, desk!.id)).error).toBeNull();
-    expect((await api.call("GET", `/api/agents/${desk!.id}`)).body.totalCalls).toBe(desk!.totalCalls + 6);
+    await until(async () => (await api.call("GET", `/api/agents/${desk!.id}`)).body.totalCalls === desk!.totalCalls + 6, 30_000, "the synced calls to be projected", 250);
 
     // kill -9 leaves the embedded PostgreSQL behind; npm start on the same DATA_DIR takes over.
     const orphan = postmasterPid(dataDir);
