@@ -1,4 +1,4 @@
-import type { Ctx } from "./lib/context";
+import type { Ctx } from "./services/context";
 
 declare global {
   namespace Express {

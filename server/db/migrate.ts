@@ -1,9 +1,9 @@
 import path from "node:path";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
-import type { Db } from "./client";
+import type { OwnerDb } from "./owner";
 
 export const migrationsFolder = path.resolve(import.meta.dirname, "migrations");
 
-export async function runMigrations(db: Db): Promise<void> {
+export async function runMigrations(db: OwnerDb): Promise<void> {
   await migrate(db, { migrationsFolder });
 }

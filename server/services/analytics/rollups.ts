@@ -4,9 +4,9 @@
  * ElevenLabs agent and UTC hour of started_at; calls without a start time are not counted.
  */
 import { sql } from "drizzle-orm";
-import type { Db } from "../../db/client";
+import type { OwnerDb } from "../../db/owner";
 
-export async function rebuildRollups(db: Db, organizationId?: string): Promise<void> {
+export async function rebuildRollups(db: OwnerDb, organizationId?: string): Promise<void> {
   const scope = organizationId ? sql`organization_id = ${organizationId}::uuid` : sql`true`;
   await db.transaction(async (tx) => {
     // Blocks ingestion's rollup upserts (ROW EXCLUSIVE) until the rebuild commits, so no delta is lost or doubled.

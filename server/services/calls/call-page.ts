@@ -3,8 +3,8 @@
  * on the (organization_id, started_at desc, id desc) index, then the few without a start time by id desc.
  */
 import { and, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
-import { agents, callLogs } from "../../db/schema";
-import type { Ctx } from "../../lib/context";
+import { agents, callLogs, callSearch } from "../../db/schema";
+import type { Ctx } from "../context";
 import type { CallCursor } from "./cursor";
 import type { ResolvedCallFilters } from "./call-filters";
 import type { DetailRow, SummaryRow } from "./call-views";
@@ -50,10 +50,13 @@ function selectCalls(ctx: Ctx, columns: Columns) {
 /**
  * Full-text search cannot use the GIN index under row-level security: `@@` is not LEAKPROOF, so PostgreSQL applies
  * it only after the tenant policy, row by row (a sequential scan of every organization's calls: 0.6 s at 160,000
- * calls, seconds at a million; see docs/benchmarks.md). With a search, the page's ids are picked first with the
- * owner role, filtered by organization_id explicitly (like the other deliberate owner-role paths of decision 003),
- * and the rows are then read as the tenant, by primary key, with every filter again: RLS still decides what returns.
+ * calls, seconds at a million; see docs/benchmarks.md). With a search, the page's ids are picked first from the
+ * call_search view (the current organization's calls, filtered by the view itself; server/db/schema/calls.ts),
+ * and the rows are then read from call_logs by primary key with every filter again, under the policy.
  */
+// The view under the table's name, so the filters' column references ("call_logs"."started_at", ...) resolve to it.
+const searchable = sql`${callSearch} as ${callLogs}`;
+
 async function selectPage<C extends Columns>(
   ctx: Ctx,
   columns: C,
@@ -68,9 +71,9 @@ async function selectPage<C extends Columns>(
       .orderBy(...order)
       .limit(limit);
   const ids = (
-    await ctx.deps.db
-      .select({ id: callLogs.id })
-      .from(callLogs)
+    await ctx.db
+      .select({ id: sql<string>`${callLogs.id}` })
+      .from(searchable)
       .where(where)
       .orderBy(...order)
       .limit(limit)

@@ -1,6 +1,6 @@
 /** CSV export of the History filter, produced in keyset batches so memory stays flat however many calls match. */
 import type { CallLogFilters } from "@shared/schemas";
-import type { Ctx } from "../../lib/context";
+import type { Ctx } from "../context";
 import { resolveCallFilters } from "./call-filters";
 import { detailColumns, fetchCallPage } from "./call-page";
 import { toCallDetail, type DetailRow } from "./call-views";

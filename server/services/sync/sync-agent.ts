@@ -4,7 +4,8 @@
  */
 import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { agents, callLogs, integrations } from "../../db/schema";
-import { systemCtx, type AppDeps, type Ctx } from "../../lib/context";
+import { tenantCtx, type AppDeps } from "../../deps";
+import { type Ctx } from "../context";
 import { ElevenLabsError } from "../../elevenlabs/errors";
 import type { ElevenLabsClient } from "../../elevenlabs/client";
 import type { ConversationListItem } from "../../elevenlabs/types";
@@ -94,7 +95,7 @@ async function refreshUnfinished(ctx: Ctx, client: ElevenLabsClient, elevenlabsA
         eq(callLogs.organizationId, ctx.organizationId),
         eq(callLogs.elevenlabsAgentId, elevenlabsAgentId),
         or(sql`${callLogs.status} not in ('done', 'failed')`, and(eq(callLogs.status, "done"), isNull(callLogs.transcript))),
-        lt(callLogs.updatedAt, new Date(ctx.deps.now().getTime() - 60_000)),
+        lt(callLogs.updatedAt, new Date(ctx.now().getTime() - 60_000)),
       ),
     )
     .limit(PAGE_SIZE);
@@ -112,7 +113,7 @@ async function refreshUnfinished(ctx: Ctx, client: ElevenLabsClient, elevenlabsA
 }
 
 export async function syncAgent(deps: AppDeps, job: SyncJob & { agentId: string }): Promise<SyncResult> {
-  const ctx = systemCtx(deps, job.organizationId);
+  const ctx = tenantCtx(deps, job.organizationId);
   const [agent] = await ctx.db
     .select()
     .from(agents)
