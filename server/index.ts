@@ -67,11 +67,12 @@ async function main() {
     embedded = await startEmbeddedPostgres(env.dataDir, (m) => log.debug({ pg: m }));
     databaseUrl = embedded.url;
   }
-  const pool = createPool(databaseUrl, 20);
+  const connectionLost = (err: Error) => log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, "database connection lost");
+  const pool = createPool(databaseUrl, 20, connectionLost);
   const db = createDb(pool);
   await runMigrations(db);
   log.info("migrations applied");
-  const tenants = await openTenantAccess(db, databaseUrl, { appUrl: env.databaseAppUrl, max: 20 });
+  const tenants = await openTenantAccess(db, databaseUrl, { appUrl: env.databaseAppUrl, max: 20, onConnectionError: connectionLost });
 
   const encryptor = new Encryptor(env.encryptionKeys);
   const baseDeps = { db, tenantDb: tenants.tenantDb, env, log, encryptor, now: () => new Date(), webhookTokens: new WebhookTokenCache() };

@@ -6,8 +6,10 @@ import {
   organizationSettings,
   updateOrganizationInput,
 } from "@shared/schemas";
+import { qualityAnalytics } from "@shared/quality-schemas";
 import type { ApiRouter } from "./api-router";
 import { getOrganizationAnalytics } from "../services/analytics/organization-analytics";
+import { getQualityAnalytics } from "../services/quality/quality-analytics";
 import { getBillingUsage } from "../services/billing/billing-usage";
 import { getOrganizationSettings, updateOrganizationSettings } from "../services/billing/organization-settings";
 
@@ -23,6 +25,18 @@ export function analyticsRoutes(api: ApiRouter) {
       response: analytics,
     },
     ({ ctx, query }) => getOrganizationAnalytics(ctx, query),
+  );
+  api.define(
+    {
+      method: "get",
+      path: "/analytics/quality",
+      summary: "Latency percentiles, evaluation pass rates, termination reasons, durations, tools, versions and agents (in `tz`)",
+      access: "user",
+      permission: "calls:read",
+      query: analyticsQuery,
+      response: qualityAnalytics,
+    },
+    ({ ctx, query }) => getQualityAnalytics(ctx, query),
   );
   api.define(
     {
