@@ -14,7 +14,7 @@ DO $$
 DECLARE
   t text;
 BEGIN
-  FOREACH t IN ARRAY ARRAY['integrations', 'agents', 'call_logs', 'call_audio', 'call_hourly_rollups', 'webhook_events', 'invitations', 'audit_log']
+  FOREACH t IN ARRAY ARRAY['integrations', 'agents', 'call_logs', 'call_audio', 'call_hourly_rollups', 'webhook_events', 'invitations', 'audit_log', 'call_quality_rollups', 'account_tokens']
   LOOP
     EXECUTE format('ALTER TABLE %I NO FORCE ROW LEVEL SECURITY', t);
     EXECUTE format('DROP POLICY IF EXISTS %I ON %I', t || '_system', t);
