@@ -166,6 +166,10 @@ describe("row-level security", () => {
       if (r.privileges > 0) expect(r.policies, r.relname).toBeGreaterThan(0);
     }
     expect(rows.find((r) => r.relname === "organizations")).toMatchObject({ rls: true, policies: 1 });
+    // History's search reads call_search under the table's name, with any filter: it must have every column.
+    const columns = async (table: string) =>
+      (await t.deps.db.execute<{ c: string }>(sql`select attname as c from pg_attribute where attrelid = ${table}::regclass and attnum > 0 and not attisdropped order by attnum`)).rows.map((r) => r.c);
+    expect(await columns("call_search"), "re-create call_search in the migration that adds a call_logs column").toEqual(await columns("call_logs"));
     expect(rows.find((r) => r.relname === "users")).toMatchObject({ rls: true, policies: 1 });
   });
 });

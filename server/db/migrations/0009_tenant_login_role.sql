@@ -39,7 +39,7 @@ ALTER TABLE "call_logs" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE "call_quality_rollups" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE "webhook_events" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE "account_tokens" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
-CREATE VIEW "public"."call_search" AS (select id, organization_id, agent_id, status, started_at, duration_seconds, call_successful, search from call_logs where organization_id = nullif(current_setting('app.organization_id', true), '')::uuid);--> statement-breakpoint
+CREATE VIEW "public"."call_search" AS (select * from call_logs where organization_id = nullif(current_setting('app.organization_id', true), '')::uuid);--> statement-breakpoint
 CREATE POLICY "audit_log_tenant" ON "audit_log" AS PERMISSIVE FOR ALL TO "vad_app" USING ("audit_log"."organization_id" = nullif(current_setting('app.organization_id', true), '')::uuid) WITH CHECK ("audit_log"."organization_id" = nullif(current_setting('app.organization_id', true), '')::uuid);--> statement-breakpoint
 CREATE POLICY "invitations_tenant" ON "invitations" AS PERMISSIVE FOR ALL TO "vad_app" USING ("invitations"."organization_id" = nullif(current_setting('app.organization_id', true), '')::uuid) WITH CHECK ("invitations"."organization_id" = nullif(current_setting('app.organization_id', true), '')::uuid);--> statement-breakpoint
 CREATE POLICY "organizations_tenant" ON "organizations" AS PERMISSIVE FOR ALL TO "vad_app" USING ("organizations"."id" = nullif(current_setting('app.organization_id', true), '')::uuid) WITH CHECK ("organizations"."id" = nullif(current_setting('app.organization_id', true), '')::uuid);--> statement-breakpoint

@@ -242,22 +242,14 @@ export const callQualityRollups = pgTable(
 ).enableRLS();
 
 /**
- * The current organization's calls, for full-text search only. `@@` is not LEAKPROOF, so under row-level security
+ * The current organization's calls, for full-text search. `@@` is not LEAKPROOF, so under row-level security
  * PostgreSQL applies it row by row after the policy and never through the GIN index (a scan of every organization's
  * calls). This view is owned by the owner and filters by the transaction's organization itself, so the tenant role
- * searches through the index and still sees one organization; History then reads the page's rows from call_logs by
- * id, under the policy (server/services/calls/call-page.ts, decision 003). Not a security barrier on purpose:
- * a barrier would keep `@@` above the filter again.
+ * searches through the index and still sees one organization (server/services/calls/call-source.ts, decision 003).
+ * Not a security barrier on purpose: a barrier would keep `@@` above the filter again. It has every column of
+ * call_logs (tests/integration/row-level-security.test.ts checks): a migration adding a column re-creates it.
  */
 export const callSearch = pgView("call_search", {
   id: uuid().notNull(),
   organizationId: uuid().notNull(),
-  agentId: uuid(),
-  status: text().notNull(),
-  startedAt: timestamp({ withTimezone: true }),
-  durationSeconds: integer(),
-  callSuccessful: text({ enum: ["success", "failure", "unknown"] }),
-  search: tsvector(),
-}).as(
-  sql`select id, organization_id, agent_id, status, started_at, duration_seconds, call_successful, search from call_logs where organization_id = ${currentOrganization}`,
-);
+}).as(sql`select * from call_logs where organization_id = ${currentOrganization}`);

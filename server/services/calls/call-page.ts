@@ -3,7 +3,8 @@
  * on the (organization_id, started_at desc, id desc) index, then the few without a start time by id desc.
  */
 import { and, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
-import { agents, callLogs, callSearch } from "../../db/schema";
+import { agents, callLogs } from "../../db/schema";
+import { callSource } from "./call-source";
 import type { Ctx } from "../context";
 import type { CallCursor } from "./cursor";
 import type { ResolvedCallFilters } from "./call-filters";
@@ -22,6 +23,16 @@ export const summaryColumns = {
   summaryTitle: callLogs.summaryTitle,
   costCredits: callLogs.costCredits,
   hasAudio: callLogs.hasAudio,
+  terminationReason: callLogs.terminationReason,
+  direction: callLogs.direction,
+  externalNumber: callLogs.externalNumber,
+  criteriaPassed: callLogs.criteriaPassed,
+  criteriaFailed: callLogs.criteriaFailed,
+  criteriaTotal: callLogs.criteriaTotal,
+  rating: callLogs.rating,
+  hasToolError: callLogs.hasToolError,
+  /** Replaced by a ts_headline when the page is a search (withSnippet). */
+  snippet: sql<string | null>`null::text`,
   // Full microsecond precision for the cursor: a JS Date keeps only milliseconds.
   cursorStartedAt: sql<
     string | null
@@ -34,8 +45,33 @@ export const detailColumns = {
   transcript: callLogs.transcript,
   analysis: callLogs.analysis,
   metadata: callLogs.metadata,
-  terminationReason: callLogs.terminationReason,
+  agentNumber: callLogs.agentNumber,
+  language: callLogs.language,
+  details: callLogs.details,
+  callCredits: callLogs.callCredits,
+  llmCredits: callLogs.llmCredits,
+  versionId: callLogs.versionId,
+  branchId: callLogs.branchId,
 };
+
+/** Marks around the matching words in a snippet: unlikely in a transcript, and split out before it leaves the server. */
+export const SNIPPET_START = "\u2039\u2039";
+export const SNIPPET_STOP = "\u203a\u203a";
+
+/**
+ * Summary columns with the search's best-matching fragment of summary and transcript (ts_headline, computed for the
+ * page's rows only).
+ */
+export function withSnippet(search: string | null): typeof summaryColumns {
+  if (!search) return summaryColumns;
+  const options = `StartSel=${SNIPPET_START}, StopSel=${SNIPPET_STOP}, MaxWords=24, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "`;
+  return {
+    ...summaryColumns,
+    snippet: sql<string | null>`ts_headline('english',
+      coalesce(${callLogs.summary}, '') || ' ' || coalesce((select string_agg(t ->> 'message', ' ') from jsonb_array_elements(${callLogs.transcript}) t), ''),
+      websearch_to_tsquery('english', ${search}), ${options})`,
+  };
+}
 
 type Columns = typeof summaryColumns | typeof detailColumns;
 type RowOf<C extends Columns> = C extends typeof detailColumns ? DetailRow : SummaryRow;
@@ -48,15 +84,9 @@ function selectCalls(ctx: Ctx, columns: Columns) {
 }
 
 /**
- * Full-text search cannot use the GIN index under row-level security: `@@` is not LEAKPROOF, so PostgreSQL applies
- * it only after the tenant policy, row by row (a sequential scan of every organization's calls: 0.6 s at 160,000
- * calls, seconds at a million; see docs/benchmarks.md). With a search, the page's ids are picked first from the
- * call_search view (the current organization's calls, filtered by the view itself; server/db/schema/calls.ts),
- * and the rows are then read from call_logs by primary key with every filter again, under the policy.
+ * With a search, the page's ids are picked first from call_search (see call-source.ts), and the rows are then read
+ * from call_logs by primary key with every filter again, under the policy.
  */
-// The view under the table's name, so the filters' column references ("call_logs"."started_at", ...) resolve to it.
-const searchable = sql`${callSearch} as ${callLogs}`;
-
 async function selectPage<C extends Columns>(
   ctx: Ctx,
   columns: C,
@@ -73,7 +103,7 @@ async function selectPage<C extends Columns>(
   const ids = (
     await ctx.db
       .select({ id: sql<string>`${callLogs.id}` })
-      .from(searchable)
+      .from(callSource(filters))
       .where(where)
       .orderBy(...order)
       .limit(limit)
