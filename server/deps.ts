@@ -8,6 +8,8 @@ import type { Encryptor } from "./lib/crypto";
 import type { Logger } from "./lib/logger";
 import type { Ctx } from "./services/context";
 import { findUserByEmail } from "./services/auth/users";
+import { signalInbox } from "./services/ingestion/inbox";
+import { forgetWebhookSecrets } from "./services/ingestion/webhook-tokens";
 import type { WebhookTokenCache } from "./services/ingestion/webhook-token-cache";
 
 export type AppDeps = {
@@ -38,7 +40,13 @@ export function tenantCtx(deps: AppDeps, organizationId: string, caller: Caller 
     now: deps.now,
     jobs: deps.jobs,
     encryptor: deps.encryptor,
-    webhookTokens: deps.webhookTokens,
+    ingestion: {
+      webhookSecretsChanged: async () => {
+        deps.webhookTokens.forget(organizationId);
+        await forgetWebhookSecrets(deps.db, organizationId);
+      },
+      signalInbox: () => signalInbox(deps.db),
+    },
     accounts: { organizationOfEmail: async (email) => (await findUserByEmail(deps.db, email))?.organizationId ?? null },
     config: { appUrl: deps.env.appUrl, smtpUrl: deps.env.smtpUrl, elevenLabsApiUrl: deps.env.elevenLabsApiUrl },
   };

@@ -27,6 +27,8 @@ const GRANTS = sql`
   grant select, insert, update, delete on call_hourly_rollups to vad_app;
   grant select, insert, update, delete on call_quality_rollups to vad_app;
   grant select, insert, update, delete on webhook_events to vad_app;
+  grant select, insert, update, delete on call_audio_chunks to vad_app;
+  grant select, insert, update, delete on webhook_rejections to vad_app;
   grant select, insert, update, delete on invitations to vad_app;
   grant select, insert on audit_log to vad_app;
   grant select on call_search to vad_app;

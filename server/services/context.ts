@@ -7,7 +7,6 @@ import type { TenantDb } from "../db/tenant";
 import type { Jobs } from "../jobs/types";
 import type { Encryptor } from "../lib/crypto";
 import type { Logger } from "../lib/logger";
-import type { WebhookTokenCache } from "./ingestion/webhook-token-cache";
 
 export type Ctx = {
   organizationId: string;
@@ -19,8 +18,13 @@ export type Ctx = {
   now: () => Date;
   jobs: Jobs;
   encryptor: Encryptor;
-  /** Dropped for an organization whose webhook secret changes. */
-  webhookTokens: Pick<WebhookTokenCache, "forget">;
+  /** What ingestion keeps about this organization outside the database (decision 003: capabilities, not handles). */
+  ingestion: {
+    /** The organization's webhook secret, integration or token changed: every cache of it is dropped, on every instance. */
+    webhookSecretsChanged(): Promise<void>;
+    /** New events are in the inbox: wake the projector. */
+    signalInbox(): void;
+  };
   /**
    * Cross-organization questions a service may ask, each answered by the owner handle for one purpose only
    * (decision 003): which organization an email's account belongs to (an email has one account platform-wide).

@@ -10,6 +10,9 @@ export const organizations = pgTable(
     slug: text().notNull().unique(),
     pricePerMinuteUsd: numeric({ precision: 12, scale: 4 }).notNull().default("0.10"),
     webhookToken: text().notNull().unique(),
+    /** The token before the last rotation: its URL keeps working until previousWebhookTokenExpiresAt. */
+    previousWebhookToken: text().unique(),
+    previousWebhookTokenExpiresAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   // A tenant sees and changes its own organization only (which columns it may change: server/db/app-role.ts);

@@ -79,7 +79,7 @@ export async function saveIntegration(ctx: Ctx, input: { apiKey?: string; webhoo
     .insert(integrations)
     .values({ organizationId: ctx.organizationId, provider: "elevenlabs", ...values })
     .onConflictDoUpdate({ target: [integrations.organizationId, integrations.provider], set: values });
-  if (input.webhookSecret) ctx.webhookTokens.forget(ctx.organizationId);
+  if (input.webhookSecret) await ctx.ingestion.webhookSecretsChanged();
   if (input.apiKey) await recordAudit(ctx.db, { organizationId: ctx.organizationId, actorUserId: ctx.userId, action: "integration.key_changed", target: "elevenlabs", ip });
   if (input.webhookSecret)
     await recordAudit(ctx.db, { organizationId: ctx.organizationId, actorUserId: ctx.userId, action: "integration.webhook_secret_changed", target: "elevenlabs", ip });
@@ -102,7 +102,7 @@ export async function deleteIntegration(ctx: Ctx, ip?: string): Promise<void> {
   await ctx.db
     .delete(integrations)
     .where(and(eq(integrations.organizationId, ctx.organizationId), eq(integrations.provider, "elevenlabs")));
-  ctx.webhookTokens.forget(ctx.organizationId);
+  await ctx.ingestion.webhookSecretsChanged();
   await recordAudit(ctx.db, { organizationId: ctx.organizationId, actorUserId: ctx.userId, action: "integration.deleted", target: "elevenlabs", ip });
 }
 
