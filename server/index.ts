@@ -8,6 +8,8 @@ import { createLogger } from "./lib/logger";
 import { createDb, createPool } from "./db/client";
 import { describeStartupError, removeAppRecord, startEmbeddedPostgres, writeAppRecord, type EmbeddedDatabase } from "./db/embedded";
 import { runMigrations } from "./db/migrate";
+import { openTenantAccess } from "./db/connect";
+import { WebhookTokenCache } from "./services/ingestion/webhook-token-cache";
 import { Encryptor } from "./lib/crypto";
 import { Lifecycle } from "./lib/lifecycle";
 import { createApp } from "./app";
@@ -125,13 +127,15 @@ async function main() {
     keepOnlyOurSignalHandlers();
     databaseUrl = embedded.url;
   }
-  const pool = createPool(databaseUrl, 20, (err) => log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, "database connection lost"));
+  const connectionLost = (err: Error) => log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, "database connection lost");
+  const pool = createPool(databaseUrl, 20, connectionLost);
   const db = createDb(pool);
   await runMigrations(db);
   log.info("migrations applied");
+  const tenants = await openTenantAccess(db, databaseUrl, { appUrl: env.databaseAppUrl, max: 20, onConnectionError: connectionLost });
 
   const encryptor = new Encryptor(env.encryptionKeys);
-  const baseDeps = { db, env, log, encryptor, now: () => new Date() };
+  const baseDeps = { db, tenantDb: tenants.tenantDb, env, log, encryptor, now: () => new Date(), webhookTokens: new WebhookTokenCache() };
   const jobs = await startJobs({ ...baseDeps, databaseUrl, lifecycle });
   lifecycle.register({ name: "jobs", stop: () => jobs.stop(), inProgress: () => jobs.running().map((a) => `sync of agent ${a}`) });
   const deps = { ...baseDeps, jobs };
@@ -163,6 +167,7 @@ async function main() {
   } catch (err) {
     log.fatal(portProblem(err, env.port) ?? `Cannot listen on port ${env.port}: ${(err as Error).message}`);
     await jobs.stop().catch(() => {});
+    await tenants.pool.end().catch(() => {});
     await pool.end().catch(() => {});
     await embedded?.stop().catch(() => {});
     process.exit(1);
@@ -202,6 +207,7 @@ async function main() {
     void (async () => {
       await Promise.all([httpClosed, workersStopped]);
       if (finished) return;
+      await tenants.pool.end().catch(() => {});
       await pool.end().catch(() => {});
       if (embedded) await embedded.stop().catch((err) => log.error({ err }, "stopping embedded PostgreSQL failed"));
       if (finished) return;

@@ -16,7 +16,7 @@
  */
 import PgBoss from "pg-boss";
 import type pg from "pg";
-import type { AppDeps } from "../lib/context";
+import type { AppDeps } from "../deps";
 import type { Lifecycle } from "../lib/lifecycle";
 import { ADVISORY_LOCKS, withAdvisoryLock } from "../db/migrate";
 import { agentsOfOrganization, agentsToSync, syncAgent, SyncRetryLater } from "../services/sync/sync-agent";

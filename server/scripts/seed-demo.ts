@@ -13,13 +13,13 @@ import { createDb, createPool } from "../db/client";
 import { readAppRecord, runningEmbeddedUrl, startEmbeddedPostgres } from "../db/embedded";
 import { runMigrations } from "../db/migrate";
 import { agents, users } from "../db/schema";
-import { tenantDb } from "../db/tenant";
-import { systemCtx } from "../lib/context";
 import { saveIntegration } from "../services/integrations/integration-service";
 import { Encryptor } from "../lib/crypto";
 import { createLogger } from "../lib/logger";
 import { noJobs } from "../jobs/types";
-import type { AppDeps } from "../lib/context";
+import { tenantCtx, type AppDeps } from "../deps";
+import { openTenantAccess, type TenantAccess } from "../db/connect";
+import { WebhookTokenCache } from "../services/ingestion/webhook-token-cache";
 import { registerUser } from "../services/auth/register";
 import { upsertCall } from "../services/ingestion/upsert-call";
 import { fromDetail } from "../services/ingestion/normalize";
@@ -57,22 +57,25 @@ const embedded = env.databaseUrl || runningUrl ? null : await startEmbeddedPostg
 const pool = createPool(env.databaseUrl ?? runningUrl ?? embedded!.url, 4);
 const db = createDb(pool);
 const appUrl = app?.url ?? env.appUrl;
+let tenants: TenantAccess | undefined;
 try {
   await runMigrations(db);
-  const deps: AppDeps = { db, env, log: createLogger("warn"), encryptor: new Encryptor(env.encryptionKeys), jobs: noJobs, now: () => new Date() };
+  tenants = await openTenantAccess(db, env.databaseUrl ?? runningUrl ?? embedded!.url, { appUrl: env.databaseAppUrl, max: 2 });
+  const { tenantDb } = tenants;
+  const deps: AppDeps = { db, tenantDb, env, log: createLogger("warn"), encryptor: new Encryptor(env.encryptionKeys), jobs: noJobs, now: () => new Date(), webhookTokens: new WebhookTokenCache() };
   let [user] = await db.select().from(users).where(eq(users.email, EMAIL));
   if (!user) {
     const userId = await registerUser(deps, { email: EMAIL, password: PASSWORD, name: "Demo Owner", organizationName: "Demo Voice Co" }, undefined);
     [user] = await db.select().from(users).where(eq(users.id, userId));
     const orgId = user.organizationId;
-    const tenant = tenantDb(db, orgId);
+    const tenant = tenantDb(orgId);
     const fake = await fakeAgents(app?.elevenLabsApiUrl ?? env.elevenLabsApiUrl, env.fakeElevenLabsKey);
     const demoAgents = fake ?? [
       { elevenlabsAgentId: "agent_demo_support", name: "Support Desk" },
       { elevenlabsAgentId: "agent_demo_bookings", name: "Bookings" },
     ];
     if (fake) {
-      const ctx = { ...systemCtx({ ...deps, env: { ...env, elevenLabsApiUrl: app?.elevenLabsApiUrl ?? env.elevenLabsApiUrl } }, orgId), userId: user.id };
+      const ctx = tenantCtx({ ...deps, env: { ...env, elevenLabsApiUrl: app?.elevenLabsApiUrl ?? env.elevenLabsApiUrl } }, orgId, { userId: user.id, role: "owner", isPlatformAdmin: false });
       await saveIntegration(ctx, { apiKey: env.fakeElevenLabsKey });
       console.log(`Connected to the fake ElevenLabs at ${app?.elevenLabsApiUrl ?? env.elevenLabsApiUrl}: "Sync now" pulls its conversations.`);
     }
@@ -105,6 +108,7 @@ try {
   console.log(`Demo organization ready. Sign in at ${appUrl}/login with ${EMAIL} / ${PASSWORD}`);
   if (!app) console.log("(The app is not running: start it with npm start.)");
 } finally {
+  await tenants?.pool.end();
   await pool.end();
   await embedded?.stop();
 }
