@@ -10,7 +10,7 @@ import { ApiRouter } from "./routes/api-router";
 import { BatchedLimiter, clientAddress, rateLimit, SharedLimiter } from "./lib/rate-limit";
 import { signInThrottle } from "./auth/sign-in-throttle";
 import { buildOpenApi, docsPage } from "./routes/openapi";
-import { createSessionMiddleware } from "./auth/session";
+import { createSessionMiddleware, SessionUserHandoff } from "./auth/session";
 import { loadContext } from "./auth/guards";
 import { authRoutes } from "./routes/auth";
 import { integrationRoutes } from "./routes/integrations";
@@ -183,8 +183,9 @@ export async function createApp(deps: AppDeps, options: CreateAppOptions = {}): 
   if (limits) app.use("/api/webhooks", webhookRateLimit(deps));
   app.use("/api/webhooks", express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }));
   app.use("/api", express.json({ limit: "256kb" }));
-  app.use("/api", createSessionMiddleware(deps));
-  app.use("/api", loadContext(deps));
+  const sessionUsers = new SessionUserHandoff();
+  app.use("/api", createSessionMiddleware(deps, sessionUsers));
+  app.use("/api", loadContext(deps, sessionUsers));
   if (limits) applyRateLimits(app, deps, options);
 
   const api = new ApiRouter(express.Router());

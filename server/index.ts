@@ -14,6 +14,7 @@ import { Encryptor } from "./lib/crypto";
 import { Lifecycle } from "./lib/lifecycle";
 import { createApp } from "./app";
 import { startJobs } from "./jobs/queue";
+import { elevenLabsClients } from "./elevenlabs/client";
 
 const root = path.resolve(import.meta.dirname, "..");
 const clientDist = path.join(root, "dist/public");
@@ -135,7 +136,7 @@ async function main() {
   const tenants = await openTenantAccess(db, databaseUrl, { appUrl: env.databaseAppUrl, max: 20, onConnectionError: connectionLost });
 
   const encryptor = new Encryptor(env.encryptionKeys);
-  const baseDeps = { db, tenantDb: tenants.tenantDb, env, log, encryptor, now: () => new Date(), webhookTokens: new WebhookTokenCache() };
+  const baseDeps = { db, tenantDb: tenants.tenantDb, env, log, encryptor, now: () => new Date(), webhookTokens: new WebhookTokenCache(), elevenlabs: elevenLabsClients(env.elevenLabsApiUrl) };
   const jobs = await startJobs({ ...baseDeps, databaseUrl, lifecycle });
   lifecycle.register({ name: "jobs", stop: () => jobs.stop(), inProgress: () => jobs.running().map((a) => `sync of agent ${a}`) });
   const deps = { ...baseDeps, jobs };
