@@ -58,6 +58,8 @@ test("the Quality page and the full call record", async ({ page }) => {
   await deliver(page, webhookUrl, known as unknown as Record<string, unknown>);
 
   await test.step("Quality page", async () => {
+    // A fresh load: the agent was registered through the API behind the page's back.
+    await page.reload();
     await page.getByRole("link", { name: "Quality" }).first().click();
     await expect(page.getByRole("heading", { level: 1, name: "Quality" })).toBeVisible();
     await expect(page.getByText("LLM time to first byte (p90)")).toBeVisible();

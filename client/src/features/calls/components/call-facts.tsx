@@ -70,7 +70,7 @@ export function CallFacts({ call }: { call: CallLogDetail }) {
         ) : (
           <span className="inline-flex flex-wrap items-center gap-2">
             {call.feedback.rating !== null && (
-              <span className="inline-flex items-center gap-0.5" aria-label={`Rated ${call.feedback.rating} of 5`}>
+              <span role="img" className="inline-flex items-center gap-0.5" aria-label={`Rated ${call.feedback.rating} of 5`}>
                 {Array.from({ length: 5 }, (_, i) => (
                   <StarIcon key={i} aria-hidden="true" className={i < (call.feedback.rating ?? 0) ? "size-4 fill-amber-400 text-amber-500" : "size-4 text-muted-foreground"} />
                 ))}
