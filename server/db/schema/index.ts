@@ -1,4 +1,6 @@
 export * from "./organizations";
 export * from "./integrations";
 export * from "./calls";
+export * from "./ingestion";
 export * from "./accounts";
+export * from "./tenancy";
