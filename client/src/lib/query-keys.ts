@@ -18,6 +18,7 @@ export const queryKeys = {
   callLog: (orgId: string, id: string) => [...org(orgId), "calls", "detail", id] as const,
   analytics: (orgId: string, params?: QueryFilters) =>
     params ? ([...org(orgId), "analytics", params] as const) : ([...org(orgId), "analytics"] as const),
+  quality: (orgId: string, params: QueryFilters) => [...org(orgId), "quality", params] as const,
   billing: (orgId: string, month?: string) =>
     month ? ([...org(orgId), "billing", month] as const) : ([...org(orgId), "billing"] as const),
   integrations: (orgId: string) => [...org(orgId), "integrations"] as const,

@@ -7,14 +7,16 @@ import { PageHeader } from "@/components/page-header";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
 import { useAgentOptions } from "@/lib/agent-options";
-import { isIsoDay } from "@/lib/format";
+import { formatNumber, isIsoDay } from "@/lib/format";
 import { useUrlParams } from "@/lib/url-state";
-import { callExportUrl, useCallLogPage, type CallFilters } from "@/features/calls/api";
+import { callExportUrl, useCallLogCount, useCallLogPage, type CallFilters } from "@/features/calls/api";
 import { CallDetailSheet } from "@/features/calls/components/call-detail-sheet";
 import { CallFiltersBar } from "@/features/calls/components/call-filters";
 import { CallsTable } from "@/features/calls/components/calls-table";
+import { TableSettings, useTableSettings } from "@/features/calls/components/table-settings";
 
 const SUCCESS_VALUES = new Set(["true", "false", "unknown"]);
+const DIRECTIONS = new Set(["inbound", "outbound"]);
 
 function readNumber(value: string | null): number | undefined {
   if (value == null || value === "") return undefined;
@@ -36,6 +38,14 @@ function readFilters(params: URLSearchParams): CallFilters {
     success: success && SUCCESS_VALUES.has(success) ? success : undefined,
     minDuration: readNumber(params.get("minDuration")),
     maxDuration: readNumber(params.get("maxDuration")),
+    direction: DIRECTIONS.has(params.get("direction") ?? "") ? (params.get("direction") ?? undefined) : undefined,
+    toolError: params.get("toolError") === "true" ? "true" : undefined,
+    minRating: ((r) => (r !== undefined && r >= 1 && r <= 5 ? r : undefined))(readNumber(params.get("minRating"))),
+    language: params.get("language")?.trim() || undefined,
+    phone: /^\+?[1-9][0-9]{2,19}$/.test(params.get("phone")?.trim() ?? "") ? params.get("phone")!.trim() : undefined,
+    terminationReason: params.get("terminationReason")?.trim() || undefined,
+    versionId: params.get("versionId")?.trim() || undefined,
+    criterion: /^[^:]{1,200}:(success|failure)$/.test(params.get("criterion")?.trim() ?? "") ? params.get("criterion")!.trim() : undefined,
   };
 }
 
@@ -54,7 +64,16 @@ export default function HistoryPage() {
   const calls = page.data?.data ?? [];
   const hasFilters = Object.values(filters).some((value) => value !== undefined);
 
+  const count = useCallLogCount(filters);
+  const [settings, setSettings] = useTableSettings();
+
   const open = (call: CallLogSummary) => setParams({ call: call.id });
+  const at = calls.findIndex((call) => call.id === openCallId);
+  const neighbors = {
+    newer: at > 0 ? calls[at - 1].id : undefined,
+    older: at >= 0 && at + 1 < calls.length ? calls[at + 1].id : undefined,
+    onOpen: (id: string) => setParams({ call: id }),
+  };
 
   return (
     <>
@@ -62,12 +81,15 @@ export default function HistoryPage() {
         title="History"
         description="Every call of your agents, newest first. New calls appear automatically."
         actions={
-          <Button asChild variant="outline">
-            <a href={callExportUrl(filters)} download>
-              <DownloadIcon aria-hidden="true" />
-              Export CSV
-            </a>
-          </Button>
+          <>
+            <TableSettings settings={settings} onChange={setSettings} />
+            <Button asChild variant="outline">
+              <a href={callExportUrl(filters)} download>
+                <DownloadIcon aria-hidden="true" />
+                Export CSV
+              </a>
+            </Button>
+          </>
         }
       />
       <CallFiltersBar filters={filters} agents={agents.data ?? []} onChange={setParams} />
@@ -86,11 +108,12 @@ export default function HistoryPage() {
       ) : (
         <Card className="gap-0 py-0">
           <CardContent className="px-0" aria-busy={page.isFetching && page.isPlaceholderData}>
-            <CallsTable calls={calls} loading={page.isPending} onOpen={open} />
+            <CallsTable calls={calls} loading={page.isPending} onOpen={open} columns={settings.columns} density={settings.density} />
           </CardContent>
           <nav aria-label="Pagination" className="flex items-center justify-between gap-2 border-t px-4 py-3">
             <p className="text-sm text-muted-foreground" aria-live="polite">
               Page {cursors.length}
+              {count.data && ` · ${formatNumber(count.data.count)} ${count.data.count === 1 ? "call" : "calls"}`}
             </p>
             <div className="flex gap-2">
               <Button
@@ -115,7 +138,7 @@ export default function HistoryPage() {
           </nav>
         </Card>
       )}
-      <CallDetailSheet callId={openCallId} onClose={() => setParams({ call: null })} />
+      <CallDetailSheet callId={openCallId} onClose={() => setParams({ call: null })} neighbors={neighbors} />
     </>
   );
 }

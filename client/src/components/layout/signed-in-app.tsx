@@ -9,6 +9,7 @@ import { TooltipProvider } from "@/components/ui/tooltip";
 const DashboardPage = lazy(() => import("@/routes/dashboard"));
 const AgentsPage = lazy(() => import("@/routes/agents"));
 const HistoryPage = lazy(() => import("@/routes/history"));
+const QualityPage = lazy(() => import("@/routes/quality"));
 const IntegrationsPage = lazy(() => import("@/routes/integrations"));
 const BillingPage = lazy(() => import("@/routes/billing"));
 const TeamPage = lazy(() => import("@/routes/team"));
@@ -25,6 +26,7 @@ export default function SignedInApp() {
               <Route path="/dashboard" component={DashboardPage} />
               <Route path="/agents" component={AgentsPage} />
               <Route path="/history" component={HistoryPage} />
+              <Route path="/quality" component={QualityPage} />
               <Route path="/integrations" component={IntegrationsPage} />
               <Route path="/billing" component={BillingPage} />
               <Route path="/team" component={TeamPage} />

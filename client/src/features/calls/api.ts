@@ -15,6 +15,14 @@ export interface CallFilters {
   q?: string;
   minDuration?: number;
   maxDuration?: number;
+  terminationReason?: string;
+  language?: string;
+  direction?: string;
+  versionId?: string;
+  toolError?: string;
+  minRating?: number;
+  criterion?: string;
+  phone?: string;
 }
 
 export interface CallLogPage {
@@ -48,6 +56,18 @@ export function useCallLog(id: string | undefined) {
     queryKey: queryKeys.callLog(orgId, id ?? ""),
     queryFn: ({ signal }) => apiGet<CallLogDetail>(`/api/call-logs/${encodeURIComponent(id ?? "")}`, signal),
     enabled: !!id,
+  });
+}
+
+/** The exact number of calls the filters match (History's total). */
+export function useCallLogCount(filters: CallFilters) {
+  const orgId = useOrgId();
+  const query = apiQuery(filters);
+  return useQuery({
+    queryKey: [...queryKeys.callLogList(orgId, query), "count"],
+    queryFn: ({ signal }) => apiGet<{ count: number }>(withQuery("/api/call-logs/count", query), signal),
+    placeholderData: keepPreviousData,
+    refetchInterval: FIRST_PAGE_REFRESH_MS * 6,
   });
 }
 

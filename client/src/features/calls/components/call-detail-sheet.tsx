@@ -1,15 +1,19 @@
-import { useRef, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
+import { ChevronDownIcon, ChevronUpIcon, ExternalLinkIcon } from "lucide-react";
 import type { CallLogDetail } from "@shared/schemas";
+import { CopyButton } from "@/components/copy-button";
 import { ErrorState } from "@/components/error-state";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { Separator } from "@/components/ui/separator";
 import { Sheet, SheetContent, SheetDescription, SheetHeader, SheetTitle } from "@/components/ui/sheet";
 import { Skeleton } from "@/components/ui/skeleton";
-import { formatCredits, formatDateTime, formatDuration } from "@/lib/format";
+import { formatDateTime } from "@/lib/format";
 import { callAudioUrl, useCallLog } from "@/features/calls/api";
 import { CallAnalysis } from "@/features/calls/components/call-analysis";
-import { CallOutcomeBadge } from "@/features/calls/components/call-outcome-badge";
-import { Transcript } from "@/features/calls/components/transcript";
+import { CallFacts } from "@/features/calls/components/call-facts";
+import { CallPlayer, type CallPlayerHandle } from "@/features/calls/components/call-player";
+import { Transcript, turnAt } from "@/features/calls/components/transcript";
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -20,60 +24,25 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-function CallBody({ call }: { call: CallLogDetail }) {
-  const audioRef = useRef<HTMLAudioElement>(null);
-  const seek = (seconds: number) => {
-    const audio = audioRef.current;
-    if (!audio) return;
-    audio.currentTime = seconds;
-    void audio.play().catch(() => {
-      // Autoplay can be refused; the position is set and the user can press play.
-    });
-  };
+/** ElevenLabs' own page of the conversation. */
+export function elevenLabsUrl(conversationId: string): string {
+  return `https://elevenlabs.io/app/agents/history/${encodeURIComponent(conversationId)}`;
+}
 
+function CallBody({ call }: { call: CallLogDetail }) {
+  const player = useRef<CallPlayerHandle>(null);
+  const [activeTurn, setActiveTurn] = useState(-1);
   return (
     <div className="grid gap-5 px-4 pb-6">
-      <dl className="grid grid-cols-2 gap-3 text-sm">
-        <div>
-          <dt className="text-muted-foreground">Agent</dt>
-          <dd className="font-medium">{call.agentName ?? call.elevenLabsAgentId}</dd>
-        </div>
-        <div>
-          <dt className="text-muted-foreground">Duration</dt>
-          <dd className="font-medium tabular-nums">{formatDuration(call.durationSeconds)}</dd>
-        </div>
-        <div>
-          <dt className="text-muted-foreground">Outcome</dt>
-          <dd>
-            <CallOutcomeBadge call={call} />
-          </dd>
-        </div>
-        <div>
-          <dt className="text-muted-foreground">Cost</dt>
-          <dd className="font-medium tabular-nums">{formatCredits(call.costCredits)}</dd>
-        </div>
-        {call.terminationReason && (
-          <div className="col-span-2">
-            <dt className="text-muted-foreground">Ended because</dt>
-            <dd>{call.terminationReason}</dd>
-          </div>
-        )}
-        <div className="col-span-2">
-          <dt className="text-muted-foreground">Conversation id</dt>
-          <dd>
-            <code className="text-xs break-all">{call.conversationId}</code>
-          </dd>
-        </div>
-      </dl>
+      <CallFacts call={call} />
 
       <Section title="Recording">
-        {call.hasAudio ? (
-          <audio ref={audioRef} controls preload="metadata" src={callAudioUrl(call.id)} className="w-full" aria-label="Call recording">
-            Your browser cannot play this recording.
-          </audio>
-        ) : (
-          <p className="text-sm text-muted-foreground">No recording is available for this call.</p>
-        )}
+        <CallPlayer
+          ref={player}
+          src={call.hasAudio ? callAudioUrl(call.id) : null}
+          fileName={`${call.conversationId}.mp3`}
+          onTime={(seconds) => setActiveTurn(turnAt(call.transcript, seconds))}
+        />
       </Section>
 
       <Section title="Summary">
@@ -87,15 +56,39 @@ function CallBody({ call }: { call: CallLogDetail }) {
 
       <Separator />
       <Section title="Transcript">
-        <Transcript turns={call.transcript} onSeek={call.hasAudio ? seek : undefined} />
+        <Transcript turns={call.transcript} activeIndex={activeTurn} onSeek={call.hasAudio ? (s) => player.current?.seek(s) : undefined} />
       </Section>
     </div>
   );
 }
 
+/** The calls before and after the open one in the current History list (its filters and page). */
+export type CallNeighbors = { newer?: string; older?: string; onOpen: (id: string) => void };
+
+function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return !!el && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
+}
+
 /** Side panel with everything about one call. `callId` comes from the URL so a call can be linked to. */
-export function CallDetailSheet({ callId, onClose }: { callId: string | undefined; onClose: () => void }) {
+export function CallDetailSheet({ callId, onClose, neighbors }: { callId: string | undefined; onClose: () => void; neighbors?: CallNeighbors }) {
   const call = useCallLog(callId);
+  const { newer, older, onOpen } = neighbors ?? {};
+  // J: the next (older) call, K: the previous (newer) one, as in mail clients.
+  useEffect(() => {
+    if (!callId || !onOpen) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.metaKey || event.ctrlKey || event.altKey || isTyping(event.target)) return;
+      if (event.key === "j" && older) onOpen(older);
+      else if (event.key === "k" && newer) onOpen(newer);
+      else return;
+      event.preventDefault();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [callId, newer, older, onOpen]);
+
+  const link = callId ? `${window.location.origin}/history?call=${encodeURIComponent(callId)}` : "";
   return (
     <Sheet open={!!callId} onOpenChange={(open) => !open && onClose()}>
       <SheetContent side="right" className="sm:max-w-2xl">
@@ -115,6 +108,29 @@ export function CallDetailSheet({ callId, onClose }: { callId: string | undefine
               "Details of the call"
             )}
           </SheetDescription>
+          <div className="flex flex-wrap items-center gap-2 pt-1">
+            {onOpen && (
+              <>
+                <Button variant="outline" size="sm" disabled={!newer} onClick={() => newer && onOpen(newer)} aria-keyshortcuts="k">
+                  <ChevronUpIcon aria-hidden="true" />
+                  Newer <kbd className="ml-1 text-xs text-muted-foreground">K</kbd>
+                </Button>
+                <Button variant="outline" size="sm" disabled={!older} onClick={() => older && onOpen(older)} aria-keyshortcuts="j">
+                  <ChevronDownIcon aria-hidden="true" />
+                  Older <kbd className="ml-1 text-xs text-muted-foreground">J</kbd>
+                </Button>
+              </>
+            )}
+            {callId && <CopyButton size="sm" value={link} label="Copy link to this call" successMessage="Link copied" />}
+            {call.data && (
+              <Button asChild variant="outline" size="sm">
+                <a href={elevenLabsUrl(call.data.conversationId)} target="_blank" rel="noreferrer noopener">
+                  <ExternalLinkIcon aria-hidden="true" />
+                  Open in ElevenLabs
+                </a>
+              </Button>
+            )}
+          </div>
         </SheetHeader>
         {call.isError ? (
           <div className="px-4">

@@ -102,6 +102,50 @@ function NumberFilter({ label, value, onChange }: { label: string; value: number
   );
 }
 
+function TextFilter({
+  label,
+  value,
+  placeholder,
+  onChange,
+  className = "w-40",
+}: {
+  label: string;
+  value: string | undefined;
+  placeholder?: string;
+  onChange: (value: string) => void;
+  className?: string;
+}) {
+  const id = useId();
+  const [text, setText] = useState(value ?? "");
+  const debounced = useDebouncedValue(text, 400);
+  const sent = useRef(value ?? "");
+  useEffect(() => {
+    if ((value ?? "") !== sent.current) {
+      sent.current = value ?? "";
+      setText(value ?? "");
+    }
+  }, [value]);
+  useEffect(() => {
+    const next = debounced.trim();
+    if (next !== sent.current) {
+      sent.current = next;
+      onChange(next);
+    }
+  }, [debounced, onChange]);
+  return (
+    <div className="grid gap-1.5">
+      <Label htmlFor={id} className="text-xs text-muted-foreground">
+        {label}
+      </Label>
+      <Input id={id} className={className} value={text} placeholder={placeholder} onChange={(e) => setText(e.target.value)} />
+    </div>
+  );
+}
+
+const DIRECTION_LABELS: Record<string, string> = { inbound: "Inbound", outbound: "Outbound" };
+const TOOL_ERROR_LABELS: Record<string, string> = { true: "With a tool error" };
+const RATING_LABELS: Record<string, string> = { "2": "2 stars or more", "3": "3 stars or more", "4": "4 stars or more", "5": "5 stars" };
+
 function DateFilter({ label, value, onChange }: { label: string; value: string | undefined; onChange: (value: string) => void }) {
   const id = useId();
   return (
@@ -126,6 +170,7 @@ export function CallFiltersBar({
   const active = Object.values(filters).some((value) => value !== undefined && value !== "");
   const statuses = Object.fromEntries(CALL_STATUSES.map((status) => [status, STATUS_LABELS[status] ?? status]));
   const search = useCallback((q: string) => onChange({ q }), [onChange]);
+  const byText = useCallback((key: string) => (value: string) => onChange({ [key]: value }), [onChange]);
   return (
     <div className="grid gap-3" role="search" aria-label="Filter calls">
       <div className="flex flex-wrap items-end gap-3">
@@ -145,11 +190,44 @@ export function CallFiltersBar({
         <SelectFilter label="Status" anyLabel="Any status" value={filters.status} options={statuses} onChange={(status) => onChange({ status })} />
         <NumberFilter label="Min. seconds" value={filters.minDuration} onChange={(minDuration) => onChange({ minDuration })} />
         <NumberFilter label="Max. seconds" value={filters.maxDuration} onChange={(maxDuration) => onChange({ maxDuration })} />
+      </div>
+      <div className="flex flex-wrap items-end gap-3">
+        <SelectFilter label="Direction" anyLabel="Any direction" value={filters.direction} options={DIRECTION_LABELS} onChange={(direction) => onChange({ direction })} />
+        <SelectFilter label="Tools" anyLabel="Any call" value={filters.toolError} options={TOOL_ERROR_LABELS} onChange={(toolError) => onChange({ toolError })} />
+        <SelectFilter
+          label="Rating"
+          anyLabel="Any rating"
+          value={filters.minRating === undefined ? undefined : String(filters.minRating)}
+          options={RATING_LABELS}
+          onChange={(minRating) => onChange({ minRating })}
+        />
+        <TextFilter label="Language" value={filters.language} placeholder="e.g. en" className="w-24" onChange={byText("language")} />
+        <TextFilter label="Phone number" value={filters.phone} placeholder="+441234567890" onChange={byText("phone")} />
+        <TextFilter label="Ended because" value={filters.terminationReason} placeholder="exact reason" onChange={byText("terminationReason")} />
+        <TextFilter label="Version" value={filters.versionId} placeholder="version id" onChange={byText("versionId")} />
+        <TextFilter label="Criterion" value={filters.criterion} placeholder="resolved:failure" onChange={byText("criterion")} />
         {active && (
           <Button
             variant="ghost"
             onClick={() =>
-              onChange({ q: null, agent: null, success: null, from: null, to: null, status: null, minDuration: null, maxDuration: null })
+              onChange({
+                q: null,
+                agent: null,
+                success: null,
+                from: null,
+                to: null,
+                status: null,
+                minDuration: null,
+                maxDuration: null,
+                direction: null,
+                toolError: null,
+                minRating: null,
+                language: null,
+                phone: null,
+                terminationReason: null,
+                versionId: null,
+                criterion: null,
+              })
             }
           >
             <XIcon aria-hidden="true" />
