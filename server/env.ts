@@ -30,6 +30,8 @@ const envSchema = z.object({
   PLATFORM_ADMIN_EMAILS: z.string().default(""),
   SMTP_URL: optionalUrl.optional(),
   SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
+  ALERT_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+  ALLOW_PRIVATE_TARGETS: z.enum(["true", "false", ""]).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -49,6 +51,10 @@ export type Env = {
   /** Mail server for invitation emails; may carry credentials, so never log it. */
   smtpUrl: string | undefined;
   syncIntervalSeconds: number;
+  /** How often alert rules are evaluated; 0 disables the evaluator. */
+  alertIntervalSeconds: number;
+  /** Alert channels may post to loopback/private addresses and plain http (tests, intranets). */
+  allowPrivateTargets: boolean;
   logLevel: string;
   warnings: string[];
 };
@@ -121,6 +127,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
       .filter(Boolean),
     smtpUrl: e.SMTP_URL,
     syncIntervalSeconds: e.SYNC_INTERVAL_SECONDS,
+    alertIntervalSeconds: e.ALERT_INTERVAL_SECONDS,
+    allowPrivateTargets: e.ALLOW_PRIVATE_TARGETS === "true",
     logLevel: e.LOG_LEVEL,
     warnings,
   };

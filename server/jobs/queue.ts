@@ -3,6 +3,7 @@ import PgBoss from "pg-boss";
 import type { AppDeps } from "../lib/context";
 import { agentsOfOrganization, agentsToSync, syncAgent, SyncRetryLater } from "../services/sync/sync-agent";
 import type { Jobs, SyncJob } from "./types";
+import { startAlertJobs } from "./alert-jobs";
 
 export type RunningJobs = Jobs & { stop(): Promise<void> };
 
@@ -53,10 +54,12 @@ export async function startJobs(deps: Omit<AppDeps, "jobs"> & { databaseUrl: str
   });
   if (deps.env.syncIntervalSeconds > 0) await boss.schedule(TICK_QUEUE, cronFor(deps.env.syncIntervalSeconds));
   else await boss.unschedule(TICK_QUEUE).catch(() => {});
+  const alerts = await startAlertJobs(boss, fullDeps);
 
   return {
     ...jobs,
     async stop() {
+      alerts.stop();
       // Graceful: running syncs finish (they checkpoint per page), then the pool closes.
       await boss.stop({ graceful: true, wait: true, timeout: 20_000 });
     },
