@@ -5,7 +5,6 @@
  * state change and the sending resumes the pending deliveries once.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import request from "supertest";
 import { createApp } from "../../server/app";
 import { evaluateAlerts } from "../../server/services/alerts/evaluate";
 import { createTestApp, signUp, type TestApp } from "../helpers/app";
