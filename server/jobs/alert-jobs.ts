@@ -14,10 +14,14 @@ export const DIGEST_QUEUE = "weekly-digest";
 
 export type AlertJobs = { stop(): void };
 
+/** Queue set-up: called under the start-up lock with the other queues (creating a queue is not safe to race). */
+export async function createAlertQueues(boss: PgBoss, deps: Pick<AppDeps, "env">): Promise<void> {
+  await boss.createQueue(ALERT_QUEUE, { name: ALERT_QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: Math.max(60, deps.env.alertIntervalSeconds * 5) });
+  await boss.createQueue(DIGEST_QUEUE, { name: DIGEST_QUEUE, policy: "singleton", retryLimit: 2, retryDelay: 300 });
+}
+
 export async function startAlertJobs(boss: PgBoss, deps: AppDeps): Promise<AlertJobs> {
   const interval = deps.env.alertIntervalSeconds;
-  await boss.createQueue(ALERT_QUEUE, { name: ALERT_QUEUE, policy: "singleton", retryLimit: 0, expireInSeconds: Math.max(60, interval * 5) });
-  await boss.createQueue(DIGEST_QUEUE, { name: DIGEST_QUEUE, policy: "singleton", retryLimit: 2, retryDelay: 300 });
   await boss.work(ALERT_QUEUE, { pollingIntervalSeconds: Math.min(2, Math.max(0.5, interval / 4)) }, async () => {
     const result = await evaluateAlerts(deps);
     if (result.evaluated || result.delivered) deps.log.info(result, "alert rules evaluated");

@@ -4,7 +4,7 @@ import type { AppDeps } from "../lib/context";
 import { ADVISORY_LOCKS, withAdvisoryLock } from "../db/migrate";
 import { agentsOfOrganization, agentsToSync, syncAgent, SyncRetryLater } from "../services/sync/sync-agent";
 import type { Jobs, SyncJob } from "./types";
-import { startAlertJobs } from "./alert-jobs";
+import { createAlertQueues, startAlertJobs } from "./alert-jobs";
 
 export type RunningJobs = Jobs & { stop(): Promise<void> };
 
@@ -30,6 +30,7 @@ export async function startJobs(deps: Omit<AppDeps, "jobs"> & { databaseUrl: str
     // "stately": at most one queued and one running sync per agent, however often it is requested.
     await boss.createQueue(SYNC_QUEUE, { name: SYNC_QUEUE, policy: "stately", retryLimit: 8, retryDelay: 30, retryBackoff: true, expireInMinutes: 60 });
     await boss.createQueue(TICK_QUEUE, { name: TICK_QUEUE, policy: "singleton", retryLimit: 0 });
+    await createAlertQueues(boss, deps);
   });
 
   const enqueueOne = async (job: SyncJob & { agentId: string }, startAfterSeconds?: number) => {
