@@ -17,6 +17,7 @@ import { FakeElevenLabs, makeConversation } from "../fake-elevenlabs/server";
 const KEY = "sk_test_alerts_key_4821";
 const SECRET = "whsec_alerts_ingest_77";
 const EL_AGENT = "agent_alerts_main";
+const EL_QUALITY_AGENT = "agent_alerts_quality";
 
 const fake = new FakeElevenLabs();
 let smtp: Awaited<ReturnType<typeof startFakeSmtp>>;
@@ -47,6 +48,7 @@ beforeAll(async () => {
   await fake.start();
   fake.addWorkspace(KEY);
   fake.addAgent(KEY, EL_AGENT, "Support line");
+  fake.addAgent(KEY, EL_QUALITY_AGENT, "Booking line");
   t = await createTestApp({ env: { ELEVENLABS_API_URL: fake.url, SMTP_URL: smtp.url, ALLOW_PRIVATE_TARGETS: "true" } });
   owner = await signUp(t.app, { organizationName: "Alerting Org" });
   const integration = await owner.agent.post("/api/integrations").send({ provider: "elevenlabs", apiKey: KEY, webhookSecret: SECRET }).expect(200);
@@ -219,5 +221,46 @@ describe("a failure-rate rule driven by real webhook deliveries", () => {
     await other.agent.post(`/api/alerts/channels/${channelIds[0]}/test`).expect(404);
     await other.agent.delete(`/api/alerts/channels/${channelIds[0]}`).expect(404);
     expect((await other.agent.get("/api/alerts/events").expect(200)).body.data).toEqual([]);
+  });
+});
+
+describe("quality metrics from the call record's pre-aggregates", () => {
+  it("previews LLM latency P90, tool error rate and a criterion's failure rate, and fires on latency", async () => {
+    const qualityAgent = (await owner.agent.post("/api/agents").send({ elevenLabsAgentId: EL_QUALITY_AGENT }).expect(201)).body.id as string;
+    const turn = (ttfbSecs: number, toolError: boolean | null) => ({
+      role: "agent",
+      message: "Let me check.",
+      time_in_call_secs: 3,
+      conversation_turn_metrics: { metrics: { convai_llm_service_ttfb: { elapsed_time: ttfbSecs } } },
+      ...(toolError === null
+        ? {}
+        : { tool_results: [{ request_id: "r1", tool_name: "lookup_order", result_value: "{}", is_error: toolError, tool_latency_secs: 0.2, type: "webhook" }] }),
+    });
+    for (let i = 0; i < 3; i++) {
+      const c = makeConversation(EL_QUALITY_AGENT, { conversation_id: `conv_quality_${i}`, startUnix: Math.floor(Date.now() / 1000) - 300 });
+      c.transcript = [turn(0.5, false), { role: "user", message: "ok", time_in_call_secs: 4 }, turn(1.5, i === 0 ? true : null)] as never;
+      (c.analysis as { evaluation_criteria_results: Record<string, unknown> }).evaluation_criteria_results = {
+        resolved: { criteria_id: "resolved", result: i === 0 ? "failure" : "success", rationale: "" },
+      };
+      await deliver(t.app, webhookPath, transcriptionEvent(c), SECRET).expect(200);
+    }
+    const preview = (body: object) => owner.agent.post("/api/alerts/rules/preview").send({ agentId: qualityAgent, windowMinutes: 60, ...body }).expect(200);
+    const p90 = (await preview({ metric: "llm_ttfb_p90_ms" })).body;
+    expect(p90.calls).toBe(3);
+    expect(Math.abs(p90.value - 1500) / 1500).toBeLessThanOrEqual(0.05);
+    expect((await preview({ metric: "tool_error_rate" })).body).toEqual({ value: 0.25, calls: 3 });
+    const crit = (await preview({ metric: "criterion_failure_rate", criterionId: "resolved" })).body;
+    expect(crit.calls).toBe(3);
+    expect(crit.value).toBeCloseTo(1 / 3, 6);
+
+    const rule = await owner.agent
+      .post("/api/alerts/rules")
+      .send({ name: "Slow LLM", metric: "llm_ttfb_p90_ms", agentId: qualityAgent, windowMinutes: 30, comparator: "above", threshold: 1000, minCalls: 3, channelIds: [channelIds[0]] })
+      .expect(201);
+    const before = slack.received.length;
+    expect((await evaluate()).fired).toBe(1);
+    expect(slack.received).toHaveLength(before + 1);
+    expect(String(slack.received.at(-1)?.text)).toContain("Firing: Slow LLM");
+    await owner.agent.delete(`/api/alerts/rules/${rule.body.id}`).expect(204);
   });
 });

@@ -55,6 +55,13 @@ describe("weekly digest", () => {
     let n = 0;
     for (const c of calls) {
       const conv = makeConversation(EL_AGENT, { conversation_id: `conv_digest_${n++}`, startUnix: Math.floor(c.at / 1000), success: c.success, durationSecs: 120 });
+      conv.transcript = [
+        { role: "agent", message: "Hello", time_in_call_secs: 0, conversation_turn_metrics: { metrics: { convai_llm_service_ttfb: { elapsed_time: 0.9 } } } },
+      ] as never;
+      if (c.success === "failure")
+        (conv.analysis as { evaluation_criteria_results: Record<string, unknown> }).evaluation_criteria_results = {
+          resolved: { criteria_id: "resolved", result: "failure", rationale: "" },
+        };
       await deliver(t.app, path, transcriptionEvent(conv), SECRET).expect(200);
     }
 
@@ -74,6 +81,8 @@ describe("weekly digest", () => {
     expect(body).toContain("Calls: 3 (+50 % vs 2)");
     expect(body).toContain("Minutes: 6 (+50 % vs 4)");
     expect(body).toContain("Success rate: 66.7 %");
+    expect(body).toContain("Worst criteria: resolved 33 % failed (1/3)");
+    expect(body).toMatch(/Slowest agent: Digest agent: LLM first byte (8[6-9]\d|9[0-4]\d) ms \(P90\)/);
     expect(body).toContain("http://app.test/dashboard");
 
     const preview = await member.agent.get("/api/digest/preview").expect(200);

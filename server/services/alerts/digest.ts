@@ -10,6 +10,7 @@ import { systemCtx, type AppDeps, type Ctx } from "../../lib/context";
 import { sendMail } from "../../lib/mailer";
 import { addDays, localDate } from "../calls/time-range";
 import { usageByAgent } from "../analytics/usage";
+import { getQualityAnalytics } from "../quality/quality-analytics";
 
 /** Digests go out from this local hour on Monday. */
 export const DIGEST_LOCAL_HOUR = 8;
@@ -23,7 +24,7 @@ export type DigestData = {
   current: WeekFigures;
   previous: WeekFigures;
   worstCriteria: Array<{ criterionId: string; failed: number; judged: number; failureRate: number }>;
-  slowestAgent: { name: string; avgDurationSeconds: number } | null;
+  slowestAgent: { name: string; llmTtfbP90Ms: number } | null;
   url: string;
 };
 
@@ -83,36 +84,26 @@ async function figures(ctx: Ctx, week: Week): Promise<WeekFigures> {
   };
 }
 
-async function worstCriteria(ctx: Ctx, week: Week): Promise<DigestData["worstCriteria"]> {
-  const { rows } = await ctx.db.execute<{ criterion: string; failed: number; judged: number }>(sql`
-    select c.key as criterion,
-           count(*) filter (where c.value->>'result' = 'failure')::int as failed,
-           count(*) filter (where c.value->>'result' in ('success', 'failure'))::int as judged
-    from call_logs l, jsonb_each(coalesce(l.analysis->'evaluation_criteria_results', '{}'::jsonb)) c
-    where l.organization_id = ${ctx.organizationId} and l.started_at >= ${week.from}::timestamptz and l.started_at < ${week.to}::timestamptz
-      and jsonb_typeof(l.analysis->'evaluation_criteria_results') = 'object'
-    group by 1
-    having count(*) filter (where c.value->>'result' = 'failure') > 0
-    order by count(*) filter (where c.value->>'result' = 'failure')::float / nullif(count(*) filter (where c.value->>'result' in ('success', 'failure')), 0) desc nulls last, 1
-    limit 3`);
-  return rows.map((r) => ({ criterionId: r.criterion, failed: r.failed, judged: r.judged, failureRate: r.judged ? r.failed / r.judged : 0 }));
-}
-
-async function slowestAgent(ctx: Ctx, week: Week): Promise<DigestData["slowestAgent"]> {
-  const usage = await usageByAgent(ctx, week.from, week.to, undefined);
-  const timed = usage.filter((u) => u.durationCalls > 0).sort((a, b) => b.seconds / b.durationCalls - a.seconds / a.durationCalls)[0];
-  if (!timed) return null;
-  const { rows } = await ctx.db.execute<{ name: string }>(
-    sql`select name from agents where organization_id = ${ctx.organizationId} and elevenlabs_agent_id = ${timed.elevenlabsAgentId}`,
-  );
-  return { name: rows[0]?.name ?? timed.elevenlabsAgentId, avgDurationSeconds: Math.round(timed.seconds / timed.durationCalls) };
+/** Worst criteria and the agent with the slowest LLM (P90 time to first byte), from the quality pre-aggregates. */
+async function quality(ctx: Ctx, week: Week, tz: string): Promise<Pick<DigestData, "worstCriteria" | "slowestAgent">> {
+  const q = await getQualityAnalytics(ctx, { from: week.from, to: week.to, tz });
+  const worstCriteria = q.criteria
+    .filter((c) => c.failed > 0)
+    .map((c) => ({ criterionId: c.criterionId, failed: c.failed, judged: c.passed + c.failed, failureRate: c.failed / (c.passed + c.failed) }))
+    .sort((x, y) => y.failureRate - x.failureRate || x.criterionId.localeCompare(y.criterionId))
+    .slice(0, 3);
+  const slowest = q.byAgent.filter((a) => a.llmTtfbP90Ms !== null).sort((x, y) => (y.llmTtfbP90Ms ?? 0) - (x.llmTtfbP90Ms ?? 0))[0];
+  return {
+    worstCriteria,
+    slowestAgent: slowest ? { name: slowest.name ?? slowest.elevenLabsAgentId, llmTtfbP90Ms: Math.round(slowest.llmTtfbP90Ms ?? 0) } : null,
+  };
 }
 
 export async function buildDigest(ctx: Ctx, now: Date): Promise<DigestData & { weekStart: string }> {
   const tz = await organizationTimeZone(ctx);
   const [week, before] = [await lastWeek(ctx, now, tz, 1), await lastWeek(ctx, now, tz, 2)];
   const [org] = await ctx.db.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, ctx.organizationId));
-  const [current, previous, criteria, slowest] = [await figures(ctx, week), await figures(ctx, before), await worstCriteria(ctx, week), await slowestAgent(ctx, week)];
+  const [current, previous, q] = [await figures(ctx, week), await figures(ctx, before), await quality(ctx, week, tz)];
   return {
     organizationName: org?.name ?? "",
     timeZone: tz,
@@ -120,8 +111,7 @@ export async function buildDigest(ctx: Ctx, now: Date): Promise<DigestData & { w
     weekStart: week.weekStart,
     current,
     previous,
-    worstCriteria: criteria,
-    slowestAgent: slowest,
+    ...q,
     url: `${ctx.deps.env.appUrl}/dashboard`,
   };
 }
@@ -152,7 +142,7 @@ export function renderDigest(d: DigestData): { subject: string; text: string; ht
       "Worst criteria",
       d.worstCriteria.length ? d.worstCriteria.map((w) => `${w.criterionId} ${(w.failureRate * 100).toFixed(0)} % failed (${w.failed}/${w.judged})`).join("; ") : "none failed",
     ],
-    ["Longest calls", d.slowestAgent ? `${d.slowestAgent.name}: ${d.slowestAgent.avgDurationSeconds} s on average` : "no calls"],
+    ["Slowest agent", d.slowestAgent ? `${d.slowestAgent.name}: LLM first byte ${d.slowestAgent.llmTtfbP90Ms} ms (P90)` : "no latency measured"],
   ];
   const title = `Your week on VoiceAI Dashboard: ${d.period.from.slice(0, 10)} to ${d.period.to.slice(0, 10)}`;
   const text = `${title}\n${d.organizationName} (${d.timeZone}), against the week before.\n\n${lines.map(([k, v]) => `${k}: ${v}`).join("\n")}\n\nOpen the dashboard: ${d.url}\n`;

@@ -9,6 +9,10 @@ import { agents, integrations } from "../../db/schema";
 import type { Ctx } from "../../lib/context";
 import { notFound } from "../../lib/errors";
 import { usageByAgent, type AgentUsage } from "../analytics/usage";
+import { withoutJit } from "../analytics/without-jit";
+import { FACT } from "../quality/quality-facts";
+import { qualityParts } from "../quality/quality-parts";
+import { qualityMetrics } from "../quality/quality-metrics";
 
 export type MetricInput = { metric: AlertMetric; agentId?: string | null; criterionId?: string | null; windowMinutes: number };
 export type Measurement = { value: number | null; calls: number | null; window: { from: string; to: string } };
@@ -51,16 +55,23 @@ export function windowOf(now: Date, windowMinutes: number) {
   return { from, to };
 }
 
+/** (from, to] as the [fromAt, toAt) the pre-aggregate readers take: both ends one microsecond later. */
+function shifted(window: { from: string; to: string }): { fromAt: string; toAt: string } {
+  const plusMicro = (iso: string) => iso.replace(/\.(\d{3})Z$/, ".$1001Z");
+  return { fromAt: plusMicro(window.from), toAt: plusMicro(window.to) };
+}
+
 export async function measure(ctx: Ctx, input: MetricInput, now: Date, cache?: MeasureCache): Promise<Measurement> {
   const window = windowOf(now, input.windowMinutes);
   const scope = input.agentId ? await elevenLabsAgentIdOf(ctx, input.agentId, cache) : undefined;
   // (from, to]: PostgreSQL keeps microseconds, so shift both ends by one.
   const lo = sql`${window.from}::timestamptz + interval '1 microsecond'`;
   const hi = sql`${window.to}::timestamptz + interval '1 microsecond'`;
+  const exclusiveRange = () => shifted(window);
   const usage = () =>
     cached(cache, `usage|${ctx.organizationId}|${scope ?? "*"}|${window.from}`, async () => {
-      const { rows } = await ctx.db.execute<{ lo: string; hi: string }>(sql`select (${lo})::text as lo, (${hi})::text as hi`);
-      return sumUsage(await usageByAgent(ctx, rows[0].lo, rows[0].hi, scope));
+      const range = shifted(window);
+      return sumUsage(await usageByAgent(ctx, range.fromAt, range.toAt, scope));
     });
   const agentFilter = scope ? sql`and elevenlabs_agent_id = ${scope}` : sql``;
 
@@ -89,16 +100,27 @@ export async function measure(ctx: Ctx, input: MetricInput, now: Date, cache?: M
       return { value: rows[0].n, calls: u.calls, window };
     }
     case "criterion_failure_rate": {
-      // Reads the window's calls of the organization (or agent) through the (organization, started_at) index.
-      const { rows } = await ctx.db.execute<{ calls: number; success: number; failure: number }>(sql`
-        select count(*)::int as calls,
-               count(*) filter (where analysis #>> array['evaluation_criteria_results', ${input.criterionId ?? ""}, 'result'] = 'success')::int as success,
-               count(*) filter (where analysis #>> array['evaluation_criteria_results', ${input.criterionId ?? ""}, 'result'] = 'failure')::int as failure
-        from call_logs
-        where organization_id = ${ctx.organizationId} and started_at >= ${lo} and started_at < ${hi} ${agentFilter}`);
-      const r = rows[0];
-      const judged = r.success + r.failure;
-      return { value: judged ? r.failure / judged : null, calls: r.calls, window };
+      // Evaluation results from the quality pre-aggregates (whole hours) and the edge calls' stored facts.
+      const range = exclusiveRange();
+      const [u, rows] = await Promise.all([
+        usage(),
+        withoutJit(
+          ctx.db,
+          sql`with ${qualityParts(ctx, range, scope, [FACT.criterion])}
+              select bucket, sum(n)::bigint as n from parts where key = ${input.criterionId ?? ""} group by bucket`,
+        ),
+      ]);
+      const count = (b: number) => Number(rows.find((r) => Number(r.bucket) === b)?.n ?? 0);
+      const judged = count(0) + count(1);
+      return { value: judged ? count(1) / judged : null, calls: u.calls, window };
+    }
+    case "llm_ttfb_p90_ms":
+    case "tool_error_rate": {
+      const range = exclusiveRange();
+      const q = await cached(cache, `quality|${ctx.organizationId}|${scope ?? "*"}|${window.from}`, () =>
+        qualityMetrics(ctx, { from: range.fromAt, to: range.toAt, elevenlabsAgentId: scope }),
+      );
+      return { value: input.metric === "llm_ttfb_p90_ms" ? q.llmTtfbP90Ms : q.toolErrorRate, calls: q.calls, window };
     }
     case "integration_error": {
       const [row] = await ctx.db
@@ -113,8 +135,6 @@ export async function measure(ctx: Ctx, input: MetricInput, now: Date, cache?: M
         where organization_id = ${ctx.organizationId} and sync_status = 'error' ${input.agentId ? sql`and id = ${input.agentId}` : sql``}`);
       return { value: rows[0].n, calls: null, window };
     }
-    case "llm_ttfb_p90_ms":
-    case "tool_error_rate":
     case "webhook_disabled":
       return measurePending(ctx, input, window);
   }

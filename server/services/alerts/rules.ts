@@ -18,7 +18,7 @@ import { measure } from "./metrics";
 type RuleRow = typeof alertRules.$inferSelect;
 
 /** Metrics whose data is not collected yet: refused at save rather than silently never firing. */
-export const UNAVAILABLE_METRICS = new Set<string>(["llm_ttfb_p90_ms", "tool_error_rate", "webhook_disabled"]);
+export const UNAVAILABLE_METRICS = new Set<string>(["webhook_disabled"]);
 
 export function toRuleView(row: RuleRow): AlertRule {
   return {
