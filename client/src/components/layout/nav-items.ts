@@ -1,4 +1,4 @@
-import { BotIcon, CreditCardIcon, HistoryIcon, LayoutDashboardIcon, PlugIcon, ShieldCheckIcon, UsersIcon, type LucideIcon } from "lucide-react";
+import { BellIcon, BotIcon, CreditCardIcon, HistoryIcon, LayoutDashboardIcon, PlugIcon, ShieldCheckIcon, UsersIcon, type LucideIcon } from "lucide-react";
 
 export interface NavItem {
   href: string;
@@ -11,6 +11,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/dashboard", label: "Dashboard", icon: LayoutDashboardIcon },
   { href: "/agents", label: "Agents", icon: BotIcon },
   { href: "/history", label: "History", icon: HistoryIcon },
+  { href: "/alerts", label: "Alerts", icon: BellIcon },
   { href: "/integrations", label: "Integrations", icon: PlugIcon },
   { href: "/billing", label: "Billing", icon: CreditCardIcon },
   { href: "/team", label: "Team", icon: UsersIcon },
