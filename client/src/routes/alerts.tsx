@@ -29,7 +29,7 @@ export default function AlertsPage() {
           rules.data
             ? firing
               ? `${firing} rule${firing === 1 ? " is" : "s are"} firing now.`
-              : "Every rule is quiet. Rules are evaluated every minute."
+              : "Every rule is quiet."
             : "Rules watch your calls and notify Slack, a webhook or email."
         }
         actions={

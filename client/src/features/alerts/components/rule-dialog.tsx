@@ -109,7 +109,7 @@ export function RuleDialog({
       channelIds: draft.channelIds,
     };
     const done = () => {
-      toastSuccess(rule ? "Rule saved" : "Rule created", `${body.name} is evaluated every minute.`);
+      toastSuccess(rule ? "Rule saved" : "Rule created", `${body.name} is being watched.`);
       onOpenChange(false);
     };
     if (rule) update.mutate({ id: rule.id, ...body }, { onSuccess: done });
