@@ -29,6 +29,14 @@ const envSchema = z.object({
   APP_URL: optionalUrl.optional(),
   PLATFORM_ADMIN_EMAILS: z.string().default(""),
   SMTP_URL: optionalUrl.optional(),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .default("false")
+    .refine((v) => v === "" || v === "false" || /^\d{1,2}$/.test(v), {
+      message: "TRUST_PROXY must be the number of reverse-proxy hops in front of the app (e.g. 1), or false",
+    }),
   SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
   ALERT_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
   ALLOW_PRIVATE_TARGETS: z.enum(["true", "false", ""]).optional(),
@@ -55,6 +63,8 @@ export type Env = {
   alertIntervalSeconds: number;
   /** Alert channels may post to loopback/private addresses and plain http (tests, intranets). */
   allowPrivateTargets: boolean;
+  /** Reverse-proxy hops whose X-Forwarded-For is believed; 0 = the socket address (no proxy). */
+  trustProxyHops: number;
   logLevel: string;
   warnings: string[];
 };
@@ -129,6 +139,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     syncIntervalSeconds: e.SYNC_INTERVAL_SECONDS,
     alertIntervalSeconds: e.ALERT_INTERVAL_SECONDS,
     allowPrivateTargets: e.ALLOW_PRIVATE_TARGETS === "true",
+    trustProxyHops: e.TRUST_PROXY === "" || e.TRUST_PROXY === "false" ? 0 : Number(e.TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
     warnings,
   };

@@ -150,6 +150,8 @@ export const analyticsTotals = z.object({
   calls: z.number(),
   minutes: z.number(),
   estimatedCost: z.number(),
+  /** ElevenLabs credits (the calls' `metadata.cost`), summed exactly. */
+  credits: z.number(),
   successRate: z.number().nullable(),
   avgDurationSeconds: z.number().nullable(),
 });
