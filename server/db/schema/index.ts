@@ -2,4 +2,5 @@ export * from "./organizations";
 export * from "./integrations";
 export * from "./calls";
 export * from "./alerts";
+export * from "./ingestion";
 export * from "./accounts";
