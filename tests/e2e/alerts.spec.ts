@@ -7,7 +7,11 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test } from "@playwright/test";
 import { newAccount, signUp } from "./support/accounts";
+import { APP_URL_IPV6 } from "./support/constants";
 import { inspectPage } from "./support/inspect";
+
+// Over IPv6 loopback: sign-ups are budgeted per client address, and the IPv4 one is spent by the other specs.
+test.use({ baseURL: APP_URL_IPV6 });
 
 test("an owner sets up a channel and a rule, and sees it fire", async ({ page }) => {
   test.setTimeout(5 * 60_000);

@@ -13,6 +13,7 @@ import { joinAs } from "../helpers/team";
 import { deliver, failureEvent, transcriptionEvent } from "../helpers/webhooks";
 import { startSlackReceiver, startStandardWebhooksReceiver, type Receiver } from "../helpers/alert-receivers";
 import { FakeElevenLabs, makeConversation } from "../fake-elevenlabs/server";
+import { project } from "../helpers/inbox";
 
 const KEY = "sk_test_alerts_key_4821";
 const SECRET = "whsec_alerts_ingest_77";
@@ -26,6 +27,7 @@ let hooks: Awaited<ReturnType<typeof startStandardWebhooksReceiver>>;
 let t: TestApp;
 let owner: Awaited<ReturnType<typeof signUp>>;
 let webhookPath: string;
+let webhookUrl: string;
 let agentId: string;
 let channelIds: string[];
 let conversationSeq = 0;
@@ -37,6 +39,7 @@ async function callsNow(result: "success" | "failure", n: number) {
     const c = makeConversation(EL_AGENT, { conversation_id: `conv_alert_${++conversationSeq}`, startUnix: Math.floor(Date.now() / 1000) - 120, success: result });
     await deliver(t.app, webhookPath, transcriptionEvent(c), SECRET).expect(200);
   }
+  await project(t);
 }
 
 const emailsWith = (text: string) => smtp.messages.filter((m) => m.data.includes(text));
@@ -52,7 +55,8 @@ beforeAll(async () => {
   t = await createTestApp({ env: { ELEVENLABS_API_URL: fake.url, SMTP_URL: smtp.url, ALLOW_PRIVATE_TARGETS: "true" } });
   owner = await signUp(t.app, { organizationName: "Alerting Org" });
   const integration = await owner.agent.post("/api/integrations").send({ provider: "elevenlabs", apiKey: KEY, webhookSecret: SECRET }).expect(200);
-  webhookPath = new URL(integration.body.webhook.url as string).pathname;
+  webhookUrl = integration.body.webhook.url as string;
+  webhookPath = new URL(webhookUrl).pathname;
   agentId = (await owner.agent.post("/api/agents").send({ elevenLabsAgentId: EL_AGENT }).expect(201)).body.id as string;
 
   const s = await owner.agent.post("/api/alerts/channels").send({ type: "slack", name: "On-call Slack", target: slack.url }).expect(201);
@@ -195,6 +199,7 @@ describe("a failure-rate rule driven by real webhook deliveries", () => {
 
   it("counts initiation failures and audits rule changes", async () => {
     await deliver(t.app, webhookPath, failureEvent(EL_AGENT, "conv_alert_initfail", "busy"), SECRET).expect(200);
+    await project(t);
     const preview = await owner.agent.post("/api/alerts/rules/preview").send({ metric: "initiation_failures", windowMinutes: 60 }).expect(200);
     expect(preview.body.value).toBeGreaterThanOrEqual(1);
     await owner.agent.patch(`/api/alerts/rules/${ruleId}`).send({ enabled: false }).expect(200);
@@ -244,6 +249,7 @@ describe("quality metrics from the call record's pre-aggregates", () => {
       };
       await deliver(t.app, webhookPath, transcriptionEvent(c), SECRET).expect(200);
     }
+    await project(t);
     const preview = (body: object) => owner.agent.post("/api/alerts/rules/preview").send({ agentId: qualityAgent, windowMinutes: 60, ...body }).expect(200);
     const p90 = (await preview({ metric: "llm_ttfb_p90_ms" })).body;
     expect(p90.calls).toBe(3);
@@ -262,5 +268,41 @@ describe("quality metrics from the call record's pre-aggregates", () => {
     expect(slack.received).toHaveLength(before + 1);
     expect(String(slack.received.at(-1)?.text)).toContain("Firing: Slow LLM");
     await owner.agent.delete(`/api/alerts/rules/${rule.body.id}`).expect(204);
+  });
+});
+
+describe("ingestion metrics", () => {
+  it("fires when ElevenLabs reports the workspace webhook disabled, and resolves when it is back", async () => {
+    const hook = fake.addWebhook(KEY, webhookUrl, SECRET);
+    const preview = await owner.agent.post("/api/alerts/rules/preview").send({ metric: "webhook_disabled", windowMinutes: 5 }).expect(200);
+    expect(preview.body).toEqual({ value: 0, calls: null });
+    const rule = await owner.agent
+      .post("/api/alerts/rules")
+      .send({ name: "Webhook off", metric: "webhook_disabled", windowMinutes: 5, comparator: "above", threshold: 0, channelIds: [channelIds[0]] })
+      .expect(201);
+    const before = slack.received.length;
+    expect((await evaluate()).fired).toBe(0);
+    hook.is_auto_disabled = true;
+    expect(await evaluate()).toMatchObject({ fired: 1, resolved: 0 });
+    expect(String(slack.received.at(-1)?.text)).toContain("Firing: Webhook off");
+    expect((await evaluate()).fired).toBe(0);
+    hook.is_auto_disabled = false;
+    expect(await evaluate()).toMatchObject({ fired: 0, resolved: 1 });
+    expect(slack.received).toHaveLength(before + 2);
+    await owner.agent.delete(`/api/alerts/rules/${rule.body.id}`).expect(204);
+  });
+
+  it("fires while the ElevenLabs key is in error", async () => {
+    const rule = await owner.agent
+      .post("/api/alerts/rules")
+      .send({ name: "Key broken", metric: "integration_error", windowMinutes: 5, comparator: "above", threshold: 0, channelIds: [] })
+      .expect(201);
+    expect((await evaluate()).fired).toBe(0);
+    await t.deps.db.execute(`update integrations set status = 'ERROR' where organization_id = '${owner.user.organization.id}'` as never);
+    expect((await evaluate()).fired).toBe(1);
+    const events = await owner.agent.get(`/api/alerts/events?ruleId=${rule.body.id}`).expect(200);
+    expect(events.body.data).toEqual([expect.objectContaining({ state: "firing", value: 1, deliveries: [] })]);
+    await t.deps.db.execute(`update integrations set status = 'ACTIVE' where organization_id = '${owner.user.organization.id}'` as never);
+    expect((await evaluate()).resolved).toBe(1);
   });
 });

@@ -6,6 +6,7 @@ import { startFakeSmtp } from "../helpers/fake-smtp";
 import { joinAs } from "../helpers/team";
 import { deliver, transcriptionEvent } from "../helpers/webhooks";
 import { FakeElevenLabs, makeConversation } from "../fake-elevenlabs/server";
+import { project } from "../helpers/inbox";
 
 const KEY = "sk_test_digest_key_1200";
 const SECRET = "whsec_digest_ingest_31";
@@ -64,6 +65,7 @@ describe("weekly digest", () => {
         };
       await deliver(t.app, path, transcriptionEvent(conv), SECRET).expect(200);
     }
+    await project(t);
 
     const at = (ms: number) => ({ ...t.deps, now: () => new Date(ms) });
     expect(await sendDueDigests(at(monday + 7 * 3600_000))).toBe(0); // 07:00: not morning yet

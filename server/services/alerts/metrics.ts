@@ -13,6 +13,7 @@ import { withoutJit } from "../analytics/without-jit";
 import { FACT } from "../quality/quality-facts";
 import { qualityParts } from "../quality/quality-parts";
 import { qualityMetrics } from "../quality/quality-metrics";
+import { workspaceWebhookStatus } from "../integrations/webhook-health";
 
 export type MetricInput = { metric: AlertMetric; agentId?: string | null; criterionId?: string | null; windowMinutes: number };
 export type Measurement = { value: number | null; calls: number | null; window: { from: string; to: string } };
@@ -135,12 +136,13 @@ export async function measure(ctx: Ctx, input: MetricInput, now: Date, cache?: M
         where organization_id = ${ctx.organizationId} and sync_status = 'error' ${input.agentId ? sql`and id = ${input.agentId}` : sql``}`);
       return { value: rows[0].n, calls: null, window };
     }
-    case "webhook_disabled":
-      return measurePending(ctx, input, window);
+    case "webhook_disabled": {
+      // ElevenLabs' own view of the workspace webhook (GET /v1/workspace/webhooks), read once per organization and run.
+      const status = await cached(cache, `webhooks|${ctx.organizationId}`, () => workspaceWebhookStatus(ctx));
+      if (!status.available) return { value: null, calls: null, window };
+      const ours = status.webhooks.filter((w) => w.pointsHere);
+      const watched = ours.length ? ours : status.webhooks;
+      return { value: watched.some((w) => w.isDisabled || w.isAutoDisabled) ? 1 : 0, calls: null, window };
+    }
   }
-}
-
-/** Metrics whose data other work adds (per-turn latency and tool results; the workspace webhook's status). */
-async function measurePending(_ctx: Ctx, _input: MetricInput, window: Measurement["window"]): Promise<Measurement> {
-  return { value: null, calls: null, window };
 }

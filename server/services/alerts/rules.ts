@@ -17,9 +17,6 @@ import { measure } from "./metrics";
 
 type RuleRow = typeof alertRules.$inferSelect;
 
-/** Metrics whose data is not collected yet: refused at save rather than silently never firing. */
-export const UNAVAILABLE_METRICS = new Set<string>(["webhook_disabled"]);
-
 export function toRuleView(row: RuleRow): AlertRule {
   return {
     id: row.id,
@@ -41,9 +38,7 @@ export function toRuleView(row: RuleRow): AlertRule {
 }
 
 /** The agent and channels a rule names must be the organization's own: a foreign id is "not found". */
-async function checkReferences(ctx: Ctx, input: { metric?: string; agentId?: string | null; channelIds?: string[] }) {
-  if (input.metric && UNAVAILABLE_METRICS.has(input.metric))
-    throw new AppError("metric_unavailable", 400, "This metric is not collected yet", { metric: "Not collected yet" });
+async function checkReferences(ctx: Ctx, input: { agentId?: string | null; channelIds?: string[] }) {
   if (input.agentId) {
     const [a] = await ctx.db.select({ id: agents.id }).from(agents).where(and(eq(agents.id, input.agentId), eq(agents.organizationId, ctx.organizationId)));
     if (!a) throw notFound("Agent");
@@ -103,7 +98,7 @@ export async function updateRule(ctx: Ctx, id: string, input: UpdateRuleInput, i
   // The merged rule must be valid as a whole (e.g. a criterion for criterion_failure_rate).
   const merged = createRuleInput.safeParse({ ...toRuleView(existing), ...input });
   if (!merged.success) throw validationError(merged.error);
-  await checkReferences(ctx, { metric: input.metric, agentId: input.agentId, channelIds: input.channelIds });
+  await checkReferences(ctx, { agentId: input.agentId, channelIds: input.channelIds });
   const m = merged.data;
   // Changing what is measured starts the rule afresh; enabling/disabling or renaming keeps its state.
   const measuredChanged =
@@ -145,7 +140,7 @@ export async function deleteRule(ctx: Ctx, id: string, ip?: string): Promise<voi
 export async function previewRule(ctx: Ctx, input: PreviewRuleInput): Promise<RulePreview> {
   if (input.metric === "criterion_failure_rate" && !input.criterionId)
     throw new AppError("invalid_input", 400, "Some fields are invalid", { criterionId: "Choose the evaluation criterion" });
-  await checkReferences(ctx, { metric: input.metric, agentId: input.agentId });
+  await checkReferences(ctx, { agentId: input.agentId });
   const m = await measure(ctx, input, ctx.deps.now());
   return { value: m.value, calls: STATUS_METRICS.includes(input.metric) ? null : m.calls };
 }

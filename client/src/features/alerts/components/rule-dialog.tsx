@@ -16,8 +16,6 @@ import { useDebouncedValue } from "@/lib/use-debounced-value";
 import { useCreateRule, useRulePreview, useUpdateRule } from "@/features/alerts/api";
 import { formatMetric, isRate } from "@/features/alerts/format";
 
-/** Metrics whose data is not collected yet (the server refuses them). */
-const UNAVAILABLE: readonly AlertMetric[] = ["webhook_disabled"];
 const ALL_AGENTS = "all";
 
 type Draft = {
@@ -91,7 +89,7 @@ export function RuleDialog({
         }
       : null;
   const debounced = useDebouncedValue(previewInput, 400);
-  const preview = useRulePreview(UNAVAILABLE.includes(draft.metric) ? null : debounced);
+  const preview = useRulePreview(debounced);
   const fields = isApiError(mutation.error) ? mutation.error.fields : {};
 
   function onSubmit(event: FormEvent) {
@@ -141,9 +139,8 @@ export function RuleDialog({
                 </SelectTrigger>
                 <SelectContent>
                   {ALERT_METRICS.map((m) => (
-                    <SelectItem key={m} value={m} disabled={UNAVAILABLE.includes(m)}>
+                    <SelectItem key={m} value={m}>
                       {METRIC_LABELS[m]}
-                      {UNAVAILABLE.includes(m) ? " (not collected yet)" : ""}
                     </SelectItem>
                   ))}
                 </SelectContent>
@@ -213,9 +210,7 @@ export function RuleDialog({
           </fieldset>
           <div className="rounded-lg border bg-muted/40 p-3" aria-live="polite">
             <p className="text-xs font-medium text-muted-foreground">Right now</p>
-            {UNAVAILABLE.includes(draft.metric) ? (
-              <p className="text-sm">This metric is not collected yet.</p>
-            ) : preview.isError ? (
+            {preview.isError ? (
               <p className="text-sm text-destructive">{errorMessage(preview.error)}</p>
             ) : preview.data ? (
               <p className="text-sm" data-testid="rule-preview">
