@@ -4,7 +4,7 @@
  * rules' values computed as plain aggregates over call_logs in the same run.
  */
 import { sql } from "drizzle-orm";
-import { evaluateAlerts } from "../../server/services/alerts/evaluate";
+import { evaluateAlerts } from "../../server/jobs/alert-jobs";
 import { fmt, type BenchContext, type ResultRow, type ScenarioResult } from "../context";
 import { timeSequential } from "../http";
 

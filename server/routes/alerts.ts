@@ -14,7 +14,7 @@ import {
   updateRuleInput,
 } from "@shared/alert-schemas";
 import { idParam } from "@shared/schemas";
-import type { ApiRouter } from "../lib/http";
+import type { ApiRouter } from "./api-router";
 import { createChannel, deleteChannel, listChannels, testChannel } from "../services/alerts/channels";
 import { createRule, deleteRule, listRules, previewRule, updateRule } from "../services/alerts/rules";
 import { listAlertEvents } from "../services/alerts/events";

@@ -7,7 +7,7 @@ import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startJobs, type RunningJobs } from "../../server/jobs/queue";
 import { createLogger } from "../../server/lib/logger";
-import type { AppDeps } from "../../server/lib/context";
+import type { AppDeps } from "../../server/deps";
 import { createTestApp, signUp, type TestApp } from "../helpers/app";
 import { startSlackReceiver, type Receiver } from "../helpers/alert-receivers";
 

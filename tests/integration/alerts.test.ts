@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../server/app";
-import { evaluateAlerts } from "../../server/services/alerts/evaluate";
+import { evaluateAlerts } from "../../server/jobs/alert-jobs";
 import { createTestApp, signUp, type TestApp } from "../helpers/app";
 import { startFakeSmtp } from "../helpers/fake-smtp";
 import { joinAs } from "../helpers/team";

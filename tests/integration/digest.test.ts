@@ -1,6 +1,6 @@
 /** The weekly digest: mailed once on Monday morning to owners and admins, last week against the week before. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sendDueDigests } from "../../server/services/alerts/digest";
+import { sendDueDigests } from "../../server/jobs/alert-jobs";
 import { createTestApp, signUp, type TestApp } from "../helpers/app";
 import { startFakeSmtp } from "../helpers/fake-smtp";
 import { joinAs } from "../helpers/team";

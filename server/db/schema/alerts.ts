@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { boolean, date, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { agents } from "./integrations";
 import { organizations } from "./organizations";
+import { tenantPolicy } from "./tenancy";
 
 export const alertChannels = pgTable(
   "alert_channels",
@@ -20,8 +21,8 @@ export const alertChannels = pgTable(
     encryptedSecret: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("alert_channels_organization_idx").on(t.organizationId)],
-);
+  (t) => [index("alert_channels_organization_idx").on(t.organizationId), tenantPolicy("alert_channels", t.organizationId)],
+).enableRLS();
 
 export type AlertAttempt = { at: string; status: number | null; error: string | null; ms: number };
 
@@ -52,8 +53,12 @@ export const alertRules = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("alert_rules_organization_idx").on(t.organizationId), index("alert_rules_enabled_idx").on(t.enabled, t.lastEvaluatedAt)],
-);
+  (t) => [
+    index("alert_rules_organization_idx").on(t.organizationId),
+    index("alert_rules_enabled_idx").on(t.enabled, t.lastEvaluatedAt),
+    tenantPolicy("alert_rules", t.organizationId),
+  ],
+).enableRLS();
 
 export const alertEvents = pgTable(
   "alert_events",
@@ -73,8 +78,8 @@ export const alertEvents = pgTable(
     windowTo: timestamp({ withTimezone: true }).notNull(),
     at: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("alert_events_org_at_idx").on(t.organizationId, t.at.desc(), t.id.desc())],
-);
+  (t) => [index("alert_events_org_at_idx").on(t.organizationId, t.at.desc(), t.id.desc()), tenantPolicy("alert_events", t.organizationId)],
+).enableRLS();
 
 /**
  * One notification of one event (or a "Send test") to one channel: the outbox. Written with the event in the
@@ -108,8 +113,9 @@ export const alertDeliveries = pgTable(
     index("alert_deliveries_pending_idx")
       .on(t.createdAt)
       .where(sql`state = 'pending'`),
+    tenantPolicy("alert_deliveries", t.organizationId),
   ],
-);
+).enableRLS();
 
 /** One row per organization and digest week (its Monday): a week is mailed once, whatever the instances. */
 export const digestRuns = pgTable(
@@ -123,5 +129,5 @@ export const digestRuns = pgTable(
     recipients: integer().notNull().default(0),
     sentAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [unique("digest_runs_org_week_key").on(t.organizationId, t.weekStart)],
-);
+  (t) => [unique("digest_runs_org_week_key").on(t.organizationId, t.weekStart), tenantPolicy("digest_runs", t.organizationId)],
+).enableRLS();

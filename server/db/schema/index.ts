@@ -4,3 +4,4 @@ export * from "./calls";
 export * from "./alerts";
 export * from "./ingestion";
 export * from "./accounts";
+export * from "./tenancy";

@@ -4,7 +4,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { AlertChannel, ChannelCreated, CreateChannelInput, DeliveryOutcome } from "@shared/alert-schemas";
 import { alertChannels, alertDeliveries, alertRules, organizations } from "../../db/schema";
-import type { Ctx } from "../../lib/context";
+import type { Ctx } from "../context";
 import { AppError, notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/record-audit";
 import { newMessageId, sendDelivery } from "./deliveries";
@@ -38,8 +38,8 @@ async function normalizeTarget(ctx: Ctx, input: CreateChannelInput): Promise<str
     return parsed.data.join(", ");
   }
   try {
-    const url = parseTargetUrl(input.target, ctx.deps.env.allowPrivateTargets);
-    await assertPublicHost(url, ctx.deps.env.allowPrivateTargets);
+    const url = parseTargetUrl(input.target, ctx.config.allowPrivateTargets);
+    await assertPublicHost(url, ctx.config.allowPrivateTargets);
     return url.toString();
   } catch (err) {
     if (err instanceof TargetRefused) throw new AppError(err.code, 400, err.message, { target: err.message });
@@ -57,10 +57,10 @@ export async function listChannels(ctx: Ctx): Promise<{ data: AlertChannel[] }> 
 }
 
 export async function createChannel(ctx: Ctx, input: CreateChannelInput, ip?: string): Promise<ChannelCreated> {
-  if (input.type === "email" && !ctx.deps.env.smtpUrl)
+  if (input.type === "email" && !ctx.config.smtpUrl)
     throw new AppError("smtp_not_configured", 409, "Email channels need a mail server: set SMTP_URL on the server");
   const target = await normalizeTarget(ctx, input);
-  const { encryptor } = ctx.deps;
+  const { encryptor } = ctx;
   // Standard Webhooks secret: whsec_ and 24 random bytes in base64.
   const secret = input.type === "webhook" ? `whsec_${randomBytes(24).toString("base64")}` : undefined;
   const row = await ctx.db.transaction(async (tx) => {
@@ -110,7 +110,7 @@ export async function deleteChannel(ctx: Ctx, id: string, ip?: string): Promise<
 export async function testChannel(ctx: Ctx, id: string, ip?: string): Promise<DeliveryOutcome> {
   const channel = await findChannel(ctx, id);
   const [org] = await ctx.db.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, ctx.organizationId));
-  const now = ctx.deps.now();
+  const now = ctx.now();
   const message: AlertMessage = {
     type: "alert.test",
     rule: { id: "test", name: channel.name, metric: "failure_rate", agentId: null, criterionId: null, windowMinutes: 60, comparator: "above", minCalls: 0 },
@@ -119,13 +119,13 @@ export async function testChannel(ctx: Ctx, id: string, ip?: string): Promise<De
     calls: null,
     window: { from: new Date(now.getTime() - 3_600_000).toISOString(), to: now.toISOString() },
     organization: { id: ctx.organizationId, name: org?.name ?? "" },
-    url: `${ctx.deps.env.appUrl}/alerts`,
+    url: `${ctx.config.appUrl}/alerts`,
   };
   const [delivery] = await ctx.db
     .insert(alertDeliveries)
     .values({ organizationId: ctx.organizationId, channelId: channel.id, eventId: null, messageId: newMessageId(), payload: message, leaseUntil: new Date(now.getTime() + 60_000) })
     .returning();
   await recordAudit(ctx.db, { organizationId: ctx.organizationId, actorUserId: ctx.userId, action: "alert_channel.tested", target: `${channel.type}: ${channel.name}`, ip });
-  const result = await sendDelivery(ctx.deps, ctx.db, delivery, channel);
+  const result = await sendDelivery(ctx, delivery, channel);
   return { channelId: channel.id, ...result };
 }

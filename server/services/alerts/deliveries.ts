@@ -1,14 +1,13 @@
 /**
  * Sending one delivery (an event or a test, to one channel): up to 3 attempts with backoff, every attempt appended
- * to the row. Pending deliveries are claimed with a lease, so an instance that dies mid-way leaves them to the next
- * run on any instance, and two instances never send the same one at once.
+ * to the row. The job claims pending deliveries with a lease (server/jobs/alert-jobs.ts), so an instance that dies
+ * mid-way leaves them to the next run on any instance, and two instances never send the same one at once.
  */
 import { randomUUID } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
-import type { Db } from "../../db/client";
 import { alertChannels, alertDeliveries, type AlertAttempt } from "../../db/schema";
-import type { AppDeps } from "../../lib/context";
+import type { Ctx } from "../context";
 import { sendMail } from "../../lib/mailer";
 import { emailBody, slackBody, type AlertMessage } from "./messages";
 import { postOnce, TargetRefused } from "./outbound";
@@ -16,7 +15,8 @@ import { postOnce, TargetRefused } from "./outbound";
 export const MAX_ATTEMPTS = 3;
 /** Waits before the 2nd and 3rd attempts. */
 export const RETRY_DELAYS_MS = [1_000, 3_000];
-const LEASE_SECONDS = 60;
+/** How long a claimed delivery stays with the instance that claimed it. */
+export const LEASE_SECONDS = 60;
 
 type ChannelRow = typeof alertChannels.$inferSelect;
 type DeliveryRow = typeof alertDeliveries.$inferSelect;
@@ -27,33 +27,33 @@ export function newMessageId(): string {
   return `msg_${randomUUID().replaceAll("-", "")}`;
 }
 
-function mailFrom(deps: Pick<AppDeps, "env">): string {
-  return `VoiceAI Dashboard <alerts@${new URL(deps.env.appUrl).hostname}>`;
+function mailFrom(ctx: Ctx): string {
+  return `VoiceAI Dashboard <alerts@${new URL(ctx.config.appUrl).hostname}>`;
 }
 
 /** One attempt at one channel; resolves with the HTTP status (null for email). */
-async function attemptOnce(deps: Pick<AppDeps, "env" | "encryptor">, channel: ChannelRow, messageId: string, message: AlertMessage): Promise<number | null> {
-  const target = deps.encryptor.decrypt(channel.encryptedTarget, channel.organizationId, "alert_channel_target");
-  const allowPrivate = deps.env.allowPrivateTargets;
+async function attemptOnce(ctx: Ctx, channel: ChannelRow, messageId: string, message: AlertMessage): Promise<number | null> {
+  const target = ctx.encryptor.decrypt(channel.encryptedTarget, channel.organizationId, "alert_channel_target");
+  const allowPrivate = ctx.config.allowPrivateTargets;
   if (channel.type === "slack") return (await postOnce(target, JSON.stringify(slackBody(message)), {}, allowPrivate)).status;
   if (channel.type === "webhook") {
-    const secret = deps.encryptor.decrypt(channel.encryptedSecret ?? "", channel.organizationId, "alert_channel_secret");
+    const secret = ctx.encryptor.decrypt(channel.encryptedSecret ?? "", channel.organizationId, "alert_channel_secret");
     const body = JSON.stringify(message);
     const timestamp = new Date();
     const signature = new Webhook(secret).sign(messageId, timestamp, body);
     const headers = { "webhook-id": messageId, "webhook-timestamp": String(Math.floor(timestamp.getTime() / 1000)), "webhook-signature": signature };
     return (await postOnce(target, body, headers, allowPrivate)).status;
   }
-  if (!deps.env.smtpUrl) throw new TargetRefused("smtp_not_configured", "No mail server is configured (SMTP_URL)");
+  if (!ctx.config.smtpUrl) throw new TargetRefused("smtp_not_configured", "No mail server is configured (SMTP_URL)");
   const mail = emailBody(message);
-  await sendMail(deps.env.smtpUrl, mailFrom(deps), { to: target, ...mail });
+  await sendMail(ctx.config.smtpUrl, mailFrom(ctx), { to: target, ...mail });
   return null;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Sends a delivery row now, recording each attempt on it. Never throws for the target's failures. */
-export async function sendDelivery(deps: Pick<AppDeps, "env" | "encryptor" | "log">, db: Db, delivery: DeliveryRow, channel: ChannelRow): Promise<DeliveryResult> {
+export async function sendDelivery(ctx: Ctx, delivery: DeliveryRow, channel: ChannelRow): Promise<DeliveryResult> {
   const message = delivery.payload as AlertMessage;
   let last: AlertAttempt = { at: new Date().toISOString(), status: null, error: null, ms: 0 };
   let attempts = delivery.attempts.length;
@@ -63,7 +63,7 @@ export async function sendDelivery(deps: Pick<AppDeps, "env" | "encryptor" | "lo
     const started = Date.now();
     let permanent = false;
     try {
-      const status = await attemptOnce(deps, channel, delivery.messageId, message);
+      const status = await attemptOnce(ctx, channel, delivery.messageId, message);
       last = { at: new Date(started).toISOString(), status, error: null, ms: Date.now() - started };
       ok = true;
     } catch (err) {
@@ -74,7 +74,7 @@ export async function sendDelivery(deps: Pick<AppDeps, "env" | "encryptor" | "lo
     }
     attempts++;
     const done = ok || permanent || attempts >= MAX_ATTEMPTS;
-    await db
+    await ctx.db
       .update(alertDeliveries)
       .set({
         attempts: sql`${alertDeliveries.attempts} || ${JSON.stringify([last])}::jsonb`,
@@ -85,36 +85,22 @@ export async function sendDelivery(deps: Pick<AppDeps, "env" | "encryptor" | "lo
       .where(and(eq(alertDeliveries.id, delivery.id), eq(alertDeliveries.organizationId, delivery.organizationId)));
     if (done) break;
   }
-  if (!ok) deps.log.warn({ deliveryId: delivery.id, channelId: channel.id, status: last.status, error: last.error }, "alert delivery failed");
+  if (!ok) ctx.log.warn({ deliveryId: delivery.id, channelId: channel.id, status: last.status, error: last.error }, "alert delivery failed");
   return { ok, status: last.status, error: last.error, attempts };
 }
 
-/**
- * Sends every pending delivery whose lease is free (crash leftovers included), a few at a time.
- * `db` is the owner handle: this runs for all organizations from the job.
- */
-export async function sendPendingDeliveries(deps: AppDeps, limit = 200): Promise<number> {
-  const claimed = await deps.db.execute<{ id: string }>(sql`
-    update alert_deliveries set lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
-    where id in (
-      select id from alert_deliveries
-      where state = 'pending' and (lease_until is null or lease_until < now())
-      order by created_at
-      limit ${limit}
-      for update skip locked
-    )
-    returning id`);
-  const ids = claimed.rows.map((r) => r.id);
+/** Sends the organization's deliveries with these ids (claimed by the job), a few at a time. */
+export async function sendClaimedDeliveries(ctx: Ctx, ids: string[]): Promise<number> {
   if (!ids.length) return 0;
-  const rows = await deps.db
+  const rows = await ctx.db
     .select({ delivery: alertDeliveries, channel: alertChannels })
     .from(alertDeliveries)
     .innerJoin(alertChannels, eq(alertChannels.id, alertDeliveries.channelId))
-    .where(sql`${alertDeliveries.id} in ${ids}`);
+    .where(and(eq(alertDeliveries.organizationId, ctx.organizationId), inArray(alertDeliveries.id, ids)));
   const queue = [...rows];
   const worker = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) await sendDelivery(deps, deps.db, next.delivery, next.channel);
+    for (let next = queue.shift(); next; next = queue.shift()) await sendDelivery(ctx, next.delivery, next.channel);
   };
-  await Promise.all(Array.from({ length: Math.min(8, queue.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(4, queue.length) }, worker));
   return rows.length;
 }

@@ -6,7 +6,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { DigestPreview } from "@shared/alert-schemas";
 import { alertEvents, digestRuns, organizations, users } from "../../db/schema";
-import { systemCtx, type AppDeps, type Ctx } from "../../lib/context";
+import type { Ctx } from "../context";
 import { sendMail } from "../../lib/mailer";
 import { addDays, localDate } from "../calls/time-range";
 import { usageByAgent } from "../analytics/usage";
@@ -35,7 +35,7 @@ export async function organizationTimeZone(_ctx: Ctx): Promise<string> {
 
 /** Whether the organization wants the digest (DESIGN §11 `weeklyDigest`, default on when SMTP_URL is set). */
 export async function wantsWeeklyDigest(ctx: Ctx): Promise<boolean> {
-  return Boolean(ctx.deps.env.smtpUrl);
+  return Boolean(ctx.config.smtpUrl);
 }
 
 const DOW = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
@@ -112,7 +112,7 @@ export async function buildDigest(ctx: Ctx, now: Date): Promise<DigestData & { w
     current,
     previous,
     ...q,
-    url: `${ctx.deps.env.appUrl}/dashboard`,
+    url: `${ctx.config.appUrl}/dashboard`,
   };
 }
 
@@ -153,30 +153,16 @@ export function renderDigest(d: DigestData): { subject: string; text: string; ht
 }
 
 export async function digestPreviewFor(ctx: Ctx): Promise<DigestPreview> {
-  const d = await buildDigest(ctx, ctx.deps.now());
+  const d = await buildDigest(ctx, ctx.now());
   const { text, html } = renderDigest(d);
   return { period: d.period, text, html };
 }
 
-/** Monday from DIGEST_LOCAL_HOUR in the organization's zone: mail last week's digest once. Returns the organizations mailed. */
-export async function sendDueDigests(deps: AppDeps): Promise<number> {
-  if (!deps.env.smtpUrl) return 0;
-  const now = deps.now();
-  const orgs = await deps.db.select({ id: organizations.id }).from(organizations);
-  let sent = 0;
-  for (const { id } of orgs) {
-    const ctx = systemCtx(deps, id);
-    try {
-      if (!(await wantsWeeklyDigest(ctx))) continue;
-      const tz = await organizationTimeZone(ctx);
-      const local = localParts(now, tz);
-      if (local.weekday !== 1 || local.hour < DIGEST_LOCAL_HOUR) continue;
-      if (await mailDigest(ctx, now)) sent++;
-    } catch (err) {
-      deps.log.error({ err, organizationId: id }, "weekly digest failed");
-    }
-  }
-  return sent;
+/** Whether the organization's digest is due at `now`: Monday from DIGEST_LOCAL_HOUR in its zone, and it wants one. */
+export async function digestDue(ctx: Ctx, now: Date): Promise<boolean> {
+  if (!ctx.config.smtpUrl || !(await wantsWeeklyDigest(ctx))) return false;
+  const local = localParts(now, await organizationTimeZone(ctx));
+  return local.weekday === 1 && local.hour >= DIGEST_LOCAL_HOUR;
 }
 
 /** Claims the week, then mails owners and admins; the claim is released when the mail fails, so a later run retries. */
@@ -194,8 +180,8 @@ export async function mailDigest(ctx: Ctx, now: Date): Promise<boolean> {
     .where(and(eq(users.organizationId, ctx.organizationId), inArray(users.role, ["owner", "admin"])));
   try {
     const mail = renderDigest(digest);
-    const from = `VoiceAI Dashboard <digest@${new URL(ctx.deps.env.appUrl).hostname}>`;
-    if (recipients.length) await sendMail(ctx.deps.env.smtpUrl ?? "", from, { to: recipients.map((r) => r.email).join(", "), ...mail });
+    const from = `VoiceAI Dashboard <digest@${new URL(ctx.config.appUrl).hostname}>`;
+    if (recipients.length) await sendMail(ctx.config.smtpUrl ?? "", from, { to: recipients.map((r) => r.email).join(", "), ...mail });
     await ctx.db.update(digestRuns).set({ recipients: recipients.length }).where(eq(digestRuns.id, claimed.id));
     ctx.log.info({ organizationId: ctx.organizationId, recipients: recipients.length }, "weekly digest mailed");
     return true;

@@ -2,7 +2,7 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { AlertEvent } from "@shared/alert-schemas";
 import { alertDeliveries, alertEvents, alertRules } from "../../db/schema";
-import type { Ctx } from "../../lib/context";
+import type { Ctx } from "../context";
 import { decodeCursor, encodeCursor } from "../calls/cursor";
 
 export async function listAlertEvents(ctx: Ctx, query: { ruleId?: string; limit: number; cursor?: string }): Promise<{ data: AlertEvent[]; nextCursor: string | null }> {

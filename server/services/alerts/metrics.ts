@@ -6,7 +6,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { AlertMetric } from "@shared/alert-schemas";
 import { agents, integrations } from "../../db/schema";
-import type { Ctx } from "../../lib/context";
+import type { Ctx } from "../context";
 import { notFound } from "../../lib/errors";
 import { usageByAgent, type AgentUsage } from "../analytics/usage";
 import { withoutJit } from "../analytics/without-jit";

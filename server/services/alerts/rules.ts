@@ -10,7 +10,7 @@ import {
 } from "@shared/alert-schemas";
 import type { z } from "zod";
 import { agents, alertChannels, alertRules } from "../../db/schema";
-import type { Ctx } from "../../lib/context";
+import type { Ctx } from "../context";
 import { AppError, notFound, validationError } from "../../lib/errors";
 import { recordAudit } from "../audit/record-audit";
 import { measure } from "./metrics";
@@ -117,7 +117,7 @@ export async function updateRule(ctx: Ctx, id: string, input: UpdateRuleInput, i
         minCalls: m.minCalls,
         channelIds: [...new Set(m.channelIds)],
         enabled: m.enabled,
-        updatedAt: ctx.deps.now(),
+        updatedAt: ctx.now(),
         ...(measuredChanged || !m.enabled ? { state: "ok" as const, lastValue: null } : {}),
       })
       .where(and(eq(alertRules.id, id), eq(alertRules.organizationId, ctx.organizationId)))
@@ -141,6 +141,6 @@ export async function previewRule(ctx: Ctx, input: PreviewRuleInput): Promise<Ru
   if (input.metric === "criterion_failure_rate" && !input.criterionId)
     throw new AppError("invalid_input", 400, "Some fields are invalid", { criterionId: "Choose the evaluation criterion" });
   await checkReferences(ctx, { agentId: input.agentId });
-  const m = await measure(ctx, input, ctx.deps.now());
+  const m = await measure(ctx, input, ctx.now());
   return { value: m.value, calls: STATUS_METRICS.includes(input.metric) ? null : m.calls };
 }

@@ -1,12 +1,12 @@
 /** Re-encrypts every stored secret with the current (first) ENCRYPTION_KEY, after a rotation. */
 import { eq } from "drizzle-orm";
-import type { Db } from "../../db/client";
+import type { OwnerDb } from "../../db/owner";
 import { alertChannels, integrations } from "../../db/schema";
 import type { Encryptor, SecretPurpose } from "../../lib/crypto";
 
 export type ReencryptResult = { rows: number; secretsRewritten: number };
 
-export async function reencryptSecrets(db: Db, encryptor: Encryptor): Promise<ReencryptResult> {
+export async function reencryptSecrets(db: OwnerDb, encryptor: Encryptor): Promise<ReencryptResult> {
   let secretsRewritten = 0;
   const rotate = <T extends string | null>(value: T, organizationId: string, purpose: SecretPurpose): T => {
     if (!value || !encryptor.needsRotation(value)) return value;

@@ -9,6 +9,7 @@ CREATE TABLE "alert_channels" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "alert_channels" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
 CREATE TABLE "alert_deliveries" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"organization_id" uuid NOT NULL,
@@ -25,6 +26,7 @@ CREATE TABLE "alert_deliveries" (
 	"finished_at" timestamp with time zone
 );
 --> statement-breakpoint
+ALTER TABLE "alert_deliveries" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
 CREATE TABLE "alert_events" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"organization_id" uuid NOT NULL,
@@ -38,6 +40,7 @@ CREATE TABLE "alert_events" (
 	"at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "alert_events" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
 CREATE TABLE "alert_rules" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"organization_id" uuid NOT NULL,
@@ -59,6 +62,7 @@ CREATE TABLE "alert_rules" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "alert_rules" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
 CREATE TABLE "digest_runs" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"organization_id" uuid NOT NULL,
@@ -68,6 +72,7 @@ CREATE TABLE "digest_runs" (
 	CONSTRAINT "digest_runs_org_week_key" UNIQUE("organization_id","week_start")
 );
 --> statement-breakpoint
+ALTER TABLE "digest_runs" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE "alert_channels" ADD CONSTRAINT "alert_channels_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "alert_deliveries" ADD CONSTRAINT "alert_deliveries_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "alert_deliveries" ADD CONSTRAINT "alert_deliveries_event_id_alert_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."alert_events"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -83,18 +88,8 @@ CREATE INDEX "alert_deliveries_pending_idx" ON "alert_deliveries" USING btree ("
 CREATE INDEX "alert_events_org_at_idx" ON "alert_events" USING btree ("organization_id","at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "alert_rules_organization_idx" ON "alert_rules" USING btree ("organization_id");--> statement-breakpoint
 CREATE INDEX "alert_rules_enabled_idx" ON "alert_rules" USING btree ("enabled","last_evaluated_at");--> statement-breakpoint
-DO $$
-DECLARE
-  t text;
-  tenant text := 'organization_id = nullif(current_setting(''app.organization_id'', true), '''')::uuid';
-BEGIN
-  FOREACH t IN ARRAY ARRAY['alert_channels', 'alert_rules', 'alert_events', 'alert_deliveries', 'digest_runs']
-  LOOP
-    EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I TO vad_app', t);
-    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
-    EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
-    EXECUTE format('CREATE POLICY %I ON %I AS PERMISSIVE FOR ALL TO vad_app USING (%s) WITH CHECK (%s)', t || '_tenant', t, tenant, tenant);
-    EXECUTE format('CREATE POLICY %I ON %I AS PERMISSIVE FOR ALL TO CURRENT_USER USING (true) WITH CHECK (true)', t || '_system', t);
-  END LOOP;
-END
-$$;
+CREATE POLICY "alert_channels_tenant" ON "alert_channels" AS PERMISSIVE FOR ALL TO "vad_app" USING ("alert_channels"."organization_id" = nullif(current_setting('app.organization_id', true), '')::uuid) WITH CHECK ("alert_channels"."organization_id" = nullif(current_setting('app.organization_id', true), '')::uuid);--> statement-breakpoint
+CREATE POLICY "alert_deliveries_tenant" ON "alert_deliveries" AS PERMISSIVE FOR ALL TO "vad_app" USING ("alert_deliveries"."organization_id" = nullif(current_setting('app.organization_id', true), '')::uuid) WITH CHECK ("alert_deliveries"."organization_id" = nullif(current_setting('app.organization_id', true), '')::uuid);--> statement-breakpoint
+CREATE POLICY "alert_events_tenant" ON "alert_events" AS PERMISSIVE FOR ALL TO "vad_app" USING ("alert_events"."organization_id" = nullif(current_setting('app.organization_id', true), '')::uuid) WITH CHECK ("alert_events"."organization_id" = nullif(current_setting('app.organization_id', true), '')::uuid);--> statement-breakpoint
+CREATE POLICY "alert_rules_tenant" ON "alert_rules" AS PERMISSIVE FOR ALL TO "vad_app" USING ("alert_rules"."organization_id" = nullif(current_setting('app.organization_id', true), '')::uuid) WITH CHECK ("alert_rules"."organization_id" = nullif(current_setting('app.organization_id', true), '')::uuid);--> statement-breakpoint
+CREATE POLICY "digest_runs_tenant" ON "digest_runs" AS PERMISSIVE FOR ALL TO "vad_app" USING ("digest_runs"."organization_id" = nullif(current_setting('app.organization_id', true), '')::uuid) WITH CHECK ("digest_runs"."organization_id" = nullif(current_setting('app.organization_id', true), '')::uuid);
