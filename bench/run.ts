@@ -20,6 +20,7 @@ import { historyScenario } from "./scenarios/history";
 import { analyticsScenario } from "./scenarios/analytics";
 import { ingestionScenario } from "./scenarios/ingestion";
 import { syncScenario } from "./scenarios/sync";
+import { alertsScenario } from "./scenarios/alerts";
 import { bundleScenario } from "./scenarios/bundle";
 import { bootOnce } from "./scenarios/cold-start";
 import { FakeElevenLabs } from "../tests/fake-elevenlabs/server";
@@ -147,6 +148,7 @@ async function main() {
     await run("analytics", () => analyticsScenario(ctx));
     await run("ingestion", () => ingestionScenario(ctx));
     await run("sync", () => syncScenario(ctx));
+    await run("alerts", () => alertsScenario(ctx));
     appClient.close();
     baselineClient.close();
   } finally {

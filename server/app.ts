@@ -22,6 +22,7 @@ import { adminRoutes } from "./routes/admin";
 import { teamRoutes } from "./routes/team";
 import { oidcRoutes } from "./routes/oidc";
 import { WEBHOOK_BODY_LIMIT, webhookRoutes } from "./routes/webhooks";
+import { alertRoutes } from "./routes/alerts";
 
 export type CreateAppOptions = {
   /** Per-IP and per-organization limits on sign-in, registration, key tests and webhooks. Off by default in tests. */
@@ -199,6 +200,7 @@ export async function createApp(deps: AppDeps, options: CreateAppOptions = {}): 
   teamRoutes(api);
   oidcRoutes(api, deps);
   webhookRoutes(api, deps);
+  alertRoutes(api);
   app.use("/api", api.router);
 
   const openapi = buildOpenApi(api.routes);

@@ -39,6 +39,8 @@ const envSchema = z.object({
       message: "TRUST_PROXY must be the number of reverse-proxy hops in front of the app (e.g. 1), or false",
     }),
   SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
+  ALERT_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+  ALLOW_PRIVATE_TARGETS: z.enum(["true", "false", ""]).optional(),
   PROJECTOR: z.enum(["on", "off"]).default("on"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   FAKE_ELEVENLABS_KEY: z.string().min(1).default("sk_fake_demo_key_0001"),
@@ -62,6 +64,10 @@ export type Env = {
   /** Mail server for invitation emails; may carry credentials, so never log it. */
   smtpUrl: string | undefined;
   syncIntervalSeconds: number;
+  /** How often alert rules are evaluated; 0 disables the evaluator. */
+  alertIntervalSeconds: number;
+  /** Alert channels may post to loopback/private addresses and plain http (tests, intranets). */
+  allowPrivateTargets: boolean;
   /** PROJECTOR=off: this instance acknowledges deliveries but builds no calls (others, or a later start, do). */
   projector: boolean;
   /** Reverse-proxy hops whose X-Forwarded-For is believed; 0 = the socket address (no proxy). */
@@ -144,6 +150,8 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
       .filter(Boolean),
     smtpUrl: e.SMTP_URL,
     syncIntervalSeconds: e.SYNC_INTERVAL_SECONDS,
+    alertIntervalSeconds: e.ALERT_INTERVAL_SECONDS,
+    allowPrivateTargets: e.ALLOW_PRIVATE_TARGETS === "true",
     projector: e.PROJECTOR === "on",
     trustProxyHops: e.TRUST_PROXY === "" || e.TRUST_PROXY === "false" ? 0 : Number(e.TRUST_PROXY),
     logLevel: e.LOG_LEVEL,

@@ -35,6 +35,11 @@ const GRANTS = sql`
   grant select, insert, update, delete on webhook_rejections to vad_app;
   grant select, insert, update, delete on invitations to vad_app;
   grant select, insert on audit_log to vad_app;
+  grant select, insert, update, delete on alert_channels to vad_app;
+  grant select, insert, update, delete on alert_rules to vad_app;
+  grant select, insert, update, delete on alert_events to vad_app;
+  grant select, insert, update, delete on alert_deliveries to vad_app;
+  grant select, insert, update, delete on digest_runs to vad_app;
   grant select on call_search to vad_app;
 `;
 

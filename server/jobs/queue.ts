@@ -22,6 +22,7 @@ import { ADVISORY_LOCKS, withAdvisoryLock } from "../db/migrate";
 import { agentsOfOrganization, agentsToSync, syncAgent, SyncRetryLater } from "../services/sync/sync-agent";
 import { startProjector } from "../services/ingestion/projector";
 import type { Jobs, SyncJob } from "./types";
+import { createAlertQueues, startAlertJobs } from "./alert-jobs";
 
 export type RunningJobs = Jobs & {
   /** The pg-boss instance, for other job kinds (create their queues inside `withStartupLock`). */
@@ -98,6 +99,7 @@ export async function startJobs(deps: Omit<AppDeps, "jobs"> & { databaseUrl: str
     // the agent lock, not by the queue, so a busy agent never stops the fetch of other agents' jobs.
     await boss.createQueue(SYNC_QUEUE, { name: SYNC_QUEUE, policy: "short", retryLimit: 6, retryDelay: 10, retryBackoff: true, expireInSeconds: 15 * 60 });
     await boss.unschedule(OLD_TICK_QUEUE).catch(() => {});
+    await createAlertQueues(boss, deps);
   });
 
   const send = (job: AgentJob, singletonKey: string, startAfter?: Date | number) =>
@@ -144,6 +146,7 @@ export async function startJobs(deps: Omit<AppDeps, "jobs"> & { databaseUrl: str
   for (let i = 0; i < WORKERS; i++) {
     await boss.work<AgentJob>(SYNC_QUEUE, { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: 1 }, async ([job]) => runOne(job));
   }
+  const alerts = await startAlertJobs(boss, fullDeps);
   // The inbox projector (docs/decisions/007): starts by draining whatever a previous process acknowledged but did
   // not project (a crash between the 200 and the projection loses nothing).
   const projector = deps.env.projector ? startProjector(deps) : null;
@@ -213,6 +216,7 @@ export async function startJobs(deps: Omit<AppDeps, "jobs"> & { databaseUrl: str
       // current batch commits (or rolls back: its events stay pending).
       stopped ??= (async () => {
         for (const t of loops) clearInterval(t);
+        alerts.stop();
         await Promise.all([projector?.stop(), boss.stop({ graceful: true, wait: true, timeout: 20_000 })]);
       })();
       return stopped;

@@ -5,7 +5,7 @@
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 
-export type SecretPurpose = "elevenlabs_api_key" | "elevenlabs_webhook_secret";
+export type SecretPurpose = "elevenlabs_api_key" | "elevenlabs_webhook_secret" | "alert_channel_target" | "alert_channel_secret";
 
 export function keyId(key: Buffer): string {
   return createHash("sha256").update(key).digest("hex").slice(0, 8);

@@ -24,7 +24,7 @@ const EL_AGENT_B = "agent_tenant_b_3k2m";
 const AGENT_NAME_A = "Zebra Confidential Agent";
 const ORG_NAME_A = "Aardvark Holdings Secret";
 
-type Ids = { agent: string; call: string; member: string; invitation: string };
+type Ids = { agent: string; call: string; member: string; invitation: string; alertRule: string; alertChannel: string };
 
 /**
  * What A id each path parameter stands for, by route path. A route with a parameter missing here fails
@@ -39,6 +39,9 @@ const PARAMS: Record<string, Record<string, (ids: Ids) => string | { own: string
   "/team/members/:id": { id: (ids) => ids.member },
   "/team/invitations/:id": { id: (ids) => ids.invitation },
   "/integrations/:provider": { provider: () => ({ own: "elevenlabs" }) },
+  "/alerts/channels/:id": { id: (ids) => ids.alertChannel },
+  "/alerts/channels/:id/test": { id: (ids) => ids.alertChannel },
+  "/alerts/rules/:id": { id: (ids) => ids.alertRule },
 };
 
 /** A body that passes validation, so the route reaches its ownership check. Routes with a body schema must be listed. */
@@ -51,6 +54,10 @@ const BODIES: Record<string, unknown> = {
   "patch /organization": { name: "B renamed", pricePerMinuteUsd: 1 },
   "post /team/invitations": { email: "b-invitee@example.com", role: "viewer" },
   "patch /team/members/:id": { role: "viewer" },
+  "post /alerts/channels": { type: "slack", name: "B channel", target: "https://93.184.215.14/b-hook" },
+  "post /alerts/rules": { name: "B rule", metric: "call_volume", windowMinutes: 60, comparator: "below", threshold: 1 },
+  "post /alerts/rules/preview": { metric: "failure_rate", windowMinutes: 60 },
+  "patch /alerts/rules/:id": { name: "Renamed by B", enabled: false },
 };
 
 let t: TestApp;
@@ -110,7 +117,19 @@ beforeAll(async () => {
 
   const member = await joinAs(t.app, ownerA.agent, "member");
   const pending = await invite(ownerA.agent, "admin", "pending-tenant-a@example.com");
-  ids = { agent: agent.body.id as string, call: allCalls.find((c) => c.hasAudio)!.id, member: member.user.id, invitation: pending.invitationId };
+  const channel = await ownerA.agent.post("/api/alerts/channels").send({ type: "slack", name: "A secret channel", target: "https://93.184.215.14/a-hook-9f3k" }).expect(201);
+  const rule = await ownerA.agent
+    .post("/api/alerts/rules")
+    .send({ name: "A secret rule", metric: "failure_rate", agentId: agent.body.id, windowMinutes: 60, comparator: "above", threshold: 0.2, channelIds: [channel.body.id] })
+    .expect(201);
+  ids = {
+    agent: agent.body.id as string,
+    call: allCalls.find((c) => c.hasAudio)!.id,
+    member: member.user.id,
+    invitation: pending.invitationId,
+    alertRule: rule.body.id as string,
+    alertChannel: channel.body.id as string,
+  };
 
   secrets = [
     orgA,
@@ -129,6 +148,11 @@ beforeAll(async () => {
     KEY_A.slice(-4),
     SECRET_A,
     webhookToken,
+    ids.alertRule,
+    ids.alertChannel,
+    "A secret rule",
+    "A secret channel",
+    "a-hook-9f3k",
     ...allCalls.flatMap((c) => [c.id, c.conversationId]),
   ];
 

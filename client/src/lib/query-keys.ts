@@ -24,6 +24,12 @@ export const queryKeys = {
   integrations: (orgId: string) => [...org(orgId), "integrations"] as const,
   team: (orgId: string) => [...org(orgId), "team"] as const,
   audit: (orgId: string) => [...org(orgId), "team", "audit"] as const,
+  alerts: (orgId: string) => [...org(orgId), "alerts"] as const,
+  alertRules: (orgId: string) => [...org(orgId), "alerts", "rules"] as const,
+  alertChannels: (orgId: string) => [...org(orgId), "alerts", "channels"] as const,
+  alertEvents: (orgId: string) => [...org(orgId), "alerts", "events"] as const,
+  alertPreview: (orgId: string, params: QueryFilters) => [...org(orgId), "alerts", "preview", params] as const,
+  digestPreview: (orgId: string) => [...org(orgId), "alerts", "digest"] as const,
   // Platform-wide data, kept under the viewer's organization so sign-out clears it too.
   adminStats: (orgId: string) => [...org(orgId), "admin", "stats"] as const,
   adminOrganizations: (orgId: string) => [...org(orgId), "admin", "organizations"] as const,

@@ -19,6 +19,9 @@ Object.assign(process.env, {
   ELEVENLABS_API_URL: FAKE_ELEVENLABS_URL,
   PLATFORM_ADMIN_EMAILS: PLATFORM_ADMIN_EMAIL,
   LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+  // Alert channels post to receivers the specs start on 127.0.0.1, evaluated often enough to watch a rule fire.
+  ALLOW_PRIVATE_TARGETS: "true",
+  ALERT_INTERVAL_SECONDS: "5",
 });
 delete process.env.DATABASE_URL;
 delete process.env.NODE_ENV;

@@ -1,4 +1,4 @@
-import { BotIcon, GaugeIcon, CreditCardIcon, HistoryIcon, LayoutDashboardIcon, PlugIcon, ShieldCheckIcon, UsersIcon, type LucideIcon } from "lucide-react";
+import { BellIcon, BotIcon, GaugeIcon, CreditCardIcon, HistoryIcon, LayoutDashboardIcon, PlugIcon, ShieldCheckIcon, UsersIcon, type LucideIcon } from "lucide-react";
 
 export interface NavItem {
   href: string;
@@ -12,6 +12,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/agents", label: "Agents", icon: BotIcon },
   { href: "/history", label: "History", icon: HistoryIcon },
   { href: "/quality", label: "Quality", icon: GaugeIcon },
+  { href: "/alerts", label: "Alerts", icon: BellIcon },
   { href: "/integrations", label: "Integrations", icon: PlugIcon },
   { href: "/billing", label: "Billing", icon: CreditCardIcon },
   { href: "/team", label: "Team", icon: UsersIcon },

@@ -3,6 +3,7 @@ import { useCurrentUser } from "@/lib/auth";
 import { cn } from "@/lib/utils";
 import { focusRing } from "@/components/ui/button";
 import { NAV_ITEMS } from "@/components/layout/nav-items";
+import { FiringBadge } from "@/components/layout/firing-badge";
 
 export function SidebarNav({ onNavigate }: { onNavigate?: () => void }) {
   const [location] = useLocation();
@@ -28,6 +29,7 @@ export function SidebarNav({ onNavigate }: { onNavigate?: () => void }) {
           >
             <Icon aria-hidden="true" className="size-4" />
             {item.label}
+            {item.href === "/alerts" && <FiringBadge />}
           </Link>
         );
       })}

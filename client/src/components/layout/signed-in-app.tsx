@@ -14,6 +14,7 @@ const IntegrationsPage = lazy(() => import("@/routes/integrations"));
 const BillingPage = lazy(() => import("@/routes/billing"));
 const TeamPage = lazy(() => import("@/routes/team"));
 const AdminPage = lazy(() => import("@/routes/admin"));
+const AlertsPage = lazy(() => import("@/routes/alerts"));
 const NotFoundPage = lazy(() => import("@/routes/not-found"));
 
 export default function SignedInApp() {
@@ -31,6 +32,7 @@ export default function SignedInApp() {
               <Route path="/billing" component={BillingPage} />
               <Route path="/team" component={TeamPage} />
               <Route path="/admin" component={AdminPage} />
+              <Route path="/alerts" component={AlertsPage} />
               <Route>
                 <NotFoundPage embedded />
               </Route>
