@@ -77,9 +77,22 @@ export const agent = z.object({
   callsToday: z.number(),
   totalCalls: z.number(),
   lastCallAt: isoDateTime.nullable(),
+  /** All the agent's calls: minutes (seconds / 60), ElevenLabs credits, and success ÷ (success + failure). */
+  minutes: z.number(),
+  credits: z.number(),
+  successRate: z.number().nullable(),
   sync: z.object({ status: z.string(), lastSyncedAt: isoDateTime.nullable(), error: z.string().nullable() }),
 });
 export type Agent = z.infer<typeof agent>;
+/** GET /api/agents/available: the agents the organization's key can see in ElevenLabs (DESIGN §14). */
+export const availableAgentsQuery = z.object({
+  search: z.string().trim().max(200).optional(),
+  cursor: z.string().max(500).optional(),
+});
+export const availableAgent = z.object({ elevenLabsAgentId: z.string(), name: z.string(), registered: z.boolean() });
+export type AvailableAgent = z.infer<typeof availableAgent>;
+export const availableAgentsPage = z.object({ data: z.array(availableAgent), nextCursor: z.string().nullable() });
+export type AvailableAgentsPage = z.infer<typeof availableAgentsPage>;
 
 // ---- calls
 const dateOrDateTime = z
