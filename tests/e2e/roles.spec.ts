@@ -32,6 +32,9 @@ test("a viewer invited by link joins the organization read-only", async ({ page,
     await expect(viewerPage.getByText("Only owners and admins can change the key.")).toBeVisible();
     await expect(viewerPage.getByRole("button", { name: "Save key" })).toHaveCount(0);
     await expect(viewerPage.getByRole("textbox", { name: "Webhook URL" })).toBeVisible();
+    // Nothing to save below for a viewer: the steps say who saves the secret instead.
+    await expect(viewerPage.getByText(/save it below/)).toHaveCount(0);
+    await expect(viewerPage.getByText(/give it to an owner or admin/)).toBeVisible();
 
     await viewerPage.goto("/agents");
     await expect(viewerPage.getByText("An admin of your organization can add agents.")).toBeVisible();
