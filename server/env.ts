@@ -38,6 +38,7 @@ const envSchema = z.object({
       message: "TRUST_PROXY must be the number of reverse-proxy hops in front of the app (e.g. 1), or false",
     }),
   SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
+  PROJECTOR: z.enum(["on", "off"]).default("on"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -57,6 +58,8 @@ export type Env = {
   /** Mail server for invitation emails; may carry credentials, so never log it. */
   smtpUrl: string | undefined;
   syncIntervalSeconds: number;
+  /** PROJECTOR=off: this instance acknowledges deliveries but builds no calls (others, or a later start, do). */
+  projector: boolean;
   /** Reverse-proxy hops whose X-Forwarded-For is believed; 0 = the socket address (no proxy). */
   trustProxyHops: number;
   logLevel: string;
@@ -131,6 +134,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
       .filter(Boolean),
     smtpUrl: e.SMTP_URL,
     syncIntervalSeconds: e.SYNC_INTERVAL_SECONDS,
+    projector: e.PROJECTOR === "on",
     trustProxyHops: e.TRUST_PROXY === "" || e.TRUST_PROXY === "false" ? 0 : Number(e.TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
     warnings,

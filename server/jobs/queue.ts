@@ -3,6 +3,7 @@ import PgBoss from "pg-boss";
 import type { AppDeps } from "../lib/context";
 import { ADVISORY_LOCKS, withAdvisoryLock } from "../db/migrate";
 import { agentsOfOrganization, agentsToSync, syncAgent, SyncRetryLater } from "../services/sync/sync-agent";
+import { startProjector } from "../services/ingestion/projector";
 import type { Jobs, SyncJob } from "./types";
 
 export type RunningJobs = Jobs & { stop(): Promise<void> };
@@ -58,12 +59,16 @@ export async function startJobs(deps: Omit<AppDeps, "jobs"> & { databaseUrl: str
   });
   if (deps.env.syncIntervalSeconds > 0) await boss.schedule(TICK_QUEUE, cronFor(deps.env.syncIntervalSeconds));
   else await boss.unschedule(TICK_QUEUE).catch(() => {});
+  // The inbox projector (docs/decisions/007): starts by draining whatever a previous process acknowledged but did
+  // not project (a crash between the 200 and the projection loses nothing).
+  const projector = deps.env.projector ? startProjector(deps) : null;
 
   return {
     ...jobs,
     async stop() {
-      // Graceful: running syncs finish (they checkpoint per page), then the pool closes.
-      await boss.stop({ graceful: true, wait: true, timeout: 20_000 });
+      // Graceful: the projector's current batch commits (or rolls back: its events stay pending), running syncs
+      // finish (they checkpoint per page), then the pool closes.
+      await Promise.all([projector?.stop(), boss.stop({ graceful: true, wait: true, timeout: 20_000 })]);
     },
   };
 }

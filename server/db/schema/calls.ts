@@ -100,6 +100,11 @@ export const callLogs = pgTable(
     /** This call's share of call_quality_rollups, so a merge can take back exactly what it added. */
     qualityFacts: jsonb().$type<QualityFact[]>(),
     source: text({ enum: ["webhook", "sync"] }).notNull(),
+    /**
+     * Per field, the event time (ms since epoch) of the event whose value the row holds: the projector lets a later
+     * event win whatever the arrival order (docs/decisions/007). Null for rows written before the inbox.
+     */
+    fieldTimes: jsonb().$type<Record<string, number>>(),
     search: tsvector().generatedAlwaysAs(
       (): SQL =>
         sql`to_tsvector('english'::regconfig, coalesce(summary_title, '') || ' ' || coalesce(summary, '') || ' ' || coalesce(jsonb_path_query_array(transcript, '$[*].message')::text, ''))`,
@@ -138,7 +143,10 @@ export const callAudio = pgTable(
       .primaryKey()
       .references(() => callLogs.id, { onDelete: "cascade" }),
     contentType: text().notNull().default("audio/mpeg"),
-    bytes: bytea().notNull(),
+    /** Recordings fetched from ElevenLabs; null when the bytes are in call_audio_chunks under `eventId`. */
+    bytes: bytea(),
+    /** The post_call_audio delivery whose chunks (call_audio_chunks) are this recording. */
+    eventId: uuid(),
     size: integer().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -197,8 +205,42 @@ export const webhookEvents = pgTable(
     processedAt: timestamp({ withTimezone: true }),
     error: text(),
     payload: jsonb(),
+    /** Where the fact came from: a verified webhook delivery, or the conversation detail that sync fetched. */
+    source: text({ enum: ["webhook", "sync"] }).notNull().default("webhook"),
+    /**
+     * pending: waiting for the projector; processed; failed (after its retries, `error` says why); ignored (verified
+     * but nothing to build: unknown type). The default is for rows of instances that still projected before the 200.
+     */
+    state: text({ enum: ["pending", "processed", "failed", "ignored"] }).notNull().default("processed"),
+    /** event_timestamp of a delivery, the fetch time of a sync: later events win field by field. */
+    eventAt: timestamp({ withTimezone: true }),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: timestamp({ withTimezone: true }),
   },
-  (t) => [index("webhook_events_org_received_idx").on(t.organizationId, t.receivedAt.desc())],
+  (t) => [
+    index("webhook_events_org_received_idx").on(t.organizationId, t.receivedAt.desc()),
+    // The projector's queue: only pending rows are in it, so it stays small however long raw events are kept.
+    index("webhook_events_pending_idx")
+      .on(t.nextAttemptAt.asc().nullsFirst(), t.receivedAt)
+      .where(sql`state = 'pending'`),
+  ],
+);
+
+/**
+ * The bytes of a post_call_audio delivery, written in fixed-size pieces while the request streams in, in the same
+ * transaction as its inbox row (DESIGN.md §8). Every piece but the last holds exactly AUDIO_CHUNK_BYTES.
+ */
+export const callAudioChunks = pgTable(
+  "call_audio_chunks",
+  {
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    eventId: uuid().notNull(),
+    seq: integer().notNull(),
+    bytes: bytea().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.seq] })],
 );
 
 

@@ -1,4 +1,5 @@
 export * from "./organizations";
 export * from "./integrations";
 export * from "./calls";
+export * from "./ingestion";
 export * from "./accounts";

@@ -7,6 +7,9 @@ export const organizations = pgTable("organizations", {
   slug: text().notNull().unique(),
   pricePerMinuteUsd: numeric({ precision: 12, scale: 4 }).notNull().default("0.10"),
   webhookToken: text().notNull().unique(),
+  /** The token before the last rotation: its URL keeps working until previousWebhookTokenExpiresAt. */
+  previousWebhookToken: text().unique(),
+  previousWebhookTokenExpiresAt: timestamp({ withTimezone: true }),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -1,21 +1,22 @@
 /**
- * ElevenLabs post-call webhooks. Order of work: find the organization, verify the signature on the raw bytes,
- * parse, store the call and the event in one transaction, and only then acknowledge.
+ * ElevenLabs post-call webhooks. Order of work: find the organization, verify the signature on the raw bytes, store
+ * the raw event in the inbox, and only then acknowledge; the projector builds the call afterwards.
  */
+import { randomUUID } from "node:crypto";
 import { and, eq, isNotNull } from "drizzle-orm";
 import { z } from "zod";
-import { agents, integrations, organizations, webhookEvents } from "../../db/schema";
+import { agents, integrations, organizations } from "../../db/schema";
 import { tenantDb } from "../../db/tenant";
 import type { AppDeps } from "../../lib/context";
 import { AppError } from "../../lib/errors";
 import { storableJson } from "../../lib/storable-json";
-import { conversationDetail, webhookEnvelope, type WebhookEnvelope } from "../../elevenlabs/types";
+import { webhookEnvelope } from "../../elevenlabs/types";
 import { verifySignature } from "../../elevenlabs/webhook-signature";
-import { fromDetail, fromInitiationFailure, type CallFields } from "./normalize";
-import { storeAudio, upsertCall } from "./upsert-call";
+import { AUDIO_CHUNK_BYTES, insertAudioChunk, insertInboxEvent, keepPayload, signalInbox } from "./inbox";
+import { ELEVENLABS_ID } from "./interpret";
 
 export type WebhookDelivery = { webhookToken?: string; rawBody: Buffer; signature: string | undefined };
-export type WebhookOutcome = { received: true; conversationId: string | null; callLogId: string | null };
+export type WebhookOutcome = { received: true; conversationId: string | null };
 
 const unverified = () => new AppError("invalid_signature", 401, "The webhook signature could not be verified");
 
@@ -85,59 +86,55 @@ function verifiedOrganization(deps: AppDeps, candidates: Candidate[], delivery: 
 }
 
 const audioData = z.object({
-  agent_id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
-  conversation_id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
+  agent_id: z.string().regex(ELEVENLABS_ID),
+  conversation_id: z.string().regex(ELEVENLABS_ID),
   full_audio: z.string().min(1).regex(/^[A-Za-z0-9+/=\r\n]+$/, "full_audio must be base64"),
 });
-const ids = z.object({ agent_id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/), conversation_id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) });
 
-function invalidPayload(message: string): AppError {
-  return new AppError("invalid_payload", 400, message);
+/** event_timestamp when it is a plausible unix time, else null (the receive time stands in). */
+export function eventTime(value: unknown): Date | null {
+  return typeof value === "number" && Number.isFinite(value) && value > 0 && value < 32503680000 ? new Date(Math.round(value * 1000)) : null;
 }
 
-/** What the event says, as call fields (and audio bytes); null for event types that carry no call. */
-function interpret(event: WebhookEnvelope): { fields: CallFields; audio?: Buffer } | null {
-  const eventTime = typeof event.event_timestamp === "number" ? new Date(event.event_timestamp * 1000) : null;
-  switch (event.type) {
-    case "post_call_transcription": {
-      const detail = conversationDetail.safeParse(event.data);
-      if (!detail.success || !ids.safeParse(event.data).success) throw invalidPayload("data is not a conversation");
-      return { fields: fromDetail(detail.data) };
-    }
-    case "post_call_audio": {
-      const parsed = audioData.safeParse(event.data);
-      if (!parsed.success) throw invalidPayload("data needs agent_id, conversation_id and base64 full_audio");
-      const audio = Buffer.from(parsed.data.full_audio, "base64");
-      if (audio.length === 0) throw invalidPayload("full_audio is empty");
-      return { fields: { elevenlabsAgentId: parsed.data.agent_id, conversationId: parsed.data.conversation_id, hasAudio: true }, audio };
-    }
-    case "call_initiation_failure": {
-      if (!ids.safeParse(event.data).success) throw invalidPayload("data needs agent_id and conversation_id");
-      const fields = fromInitiationFailure(event.data)!;
-      return { fields: { ...fields, startedAt: fields.startedAt ?? eventTime } };
-    }
-    default:
-      return null;
+/** Stores a verified delivery in the inbox (audio bytes in call_audio_chunks, same transaction) and signals the projector. */
+async function storeDelivery(deps: AppDeps, organizationId: string, rawBody: Buffer): Promise<string | null> {
+  const db = tenantDb(deps.db, organizationId);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(rawBody.toString("utf8"), storableJson);
+  } catch {
+    await insertInboxEvent(db, { organizationId, type: null, source: "webhook", conversationId: null, eventAt: null, payload: null, failed: "invalid_json: the body is not valid JSON" });
+    return null;
   }
-}
-
-/** The event as kept in webhook_events: the audio replaced by its size. */
-function loggedPayload(event: WebhookEnvelope): Record<string, unknown> {
-  if (event.type !== "post_call_audio" || typeof event.data.full_audio !== "string") return event;
-  return { ...event, data: { ...event.data, full_audio: `<${Math.floor((event.data.full_audio.length * 3) / 4)} bytes stripped>` } };
-}
-
-/** The webhook_events row of a verified delivery: what came (audio stripped) and what became of it. */
-function eventRow(organizationId: string, event: WebhookEnvelope | null, outcome: { conversationId?: string | null; error: string | null }) {
-  return {
-    organizationId,
-    type: event ? event.type.slice(0, 64) : null,
-    conversationId: outcome.conversationId ?? null,
-    signatureOk: true,
-    processedAt: outcome.error === null || outcome.error.startsWith("ignored") ? new Date() : null,
-    error: outcome.error,
-    payload: event ? loggedPayload(event) : null,
-  };
+  const envelope = webhookEnvelope.safeParse(parsed);
+  if (!envelope.success) {
+    await insertInboxEvent(db, { organizationId, type: null, source: "webhook", conversationId: null, eventAt: null, payload: parsed, failed: "invalid_payload: expected { type, event_timestamp, data }" });
+    return null;
+  }
+  const event = envelope.data;
+  const conversationId = typeof event.data.conversation_id === "string" ? event.data.conversation_id : null;
+  const base = { organizationId, type: event.type, source: "webhook" as const, conversationId, eventAt: eventTime(event.event_timestamp) };
+  if (event.type !== "post_call_audio") {
+    const payload = await keepPayload(organizationId, event);
+    await insertInboxEvent(db, { ...base, payload });
+  } else {
+    const audio = audioData.safeParse(event.data);
+    const bytes = audio.success ? Buffer.from(audio.data.full_audio, "base64") : Buffer.alloc(0);
+    const { full_audio: _stripped, ...data } = event.data;
+    const payload = { ...event, data: { ...data, full_audio_bytes: bytes.length } };
+    if (bytes.length === 0) {
+      await insertInboxEvent(db, { ...base, payload, failed: "invalid_payload: data needs agent_id, conversation_id and base64 full_audio" });
+      return conversationId;
+    }
+    const id = randomUUID();
+    await db.transaction(async (tx) => {
+      for (let seq = 0; seq * AUDIO_CHUNK_BYTES < bytes.length; seq++)
+        await insertAudioChunk(tx, organizationId, id, seq, bytes.subarray(seq * AUDIO_CHUNK_BYTES, (seq + 1) * AUDIO_CHUNK_BYTES));
+      await insertInboxEvent(tx, { ...base, id, payload });
+    });
+  }
+  signalInbox(deps.db);
+  return conversationId;
 }
 
 export async function receiveWebhook(deps: AppDeps, delivery: WebhookDelivery): Promise<WebhookOutcome> {
@@ -158,41 +155,8 @@ export async function receiveWebhook(deps: AppDeps, delivery: WebhookDelivery): 
     deps.log.warn({ candidates: candidates.length }, "webhook rejected: signature not verified");
     throw unverified();
   }
-  // The organization is known and verified from here on: everything runs scoped to it.
-  const db = tenantDb(deps.db, organizationId);
-
-  let event: WebhookEnvelope;
-  try {
-    const parsed = webhookEnvelope.safeParse(JSON.parse(delivery.rawBody.toString("utf8"), storableJson));
-    if (!parsed.success) throw invalidPayload("Expected { type, event_timestamp, data }");
-    event = parsed.data;
-  } catch (err) {
-    const error = err instanceof AppError ? err : new AppError("invalid_json", 400, "The webhook body is not valid JSON");
-    await db.insert(webhookEvents).values(eventRow(organizationId, null, { error: error.code }));
-    throw error;
-  }
-
-  let interpreted: ReturnType<typeof interpret>;
-  try {
-    interpreted = interpret(event);
-  } catch (err) {
-    const conversationId = typeof event.data.conversation_id === "string" ? event.data.conversation_id.slice(0, 128) : null;
-    const error = err instanceof AppError ? `${err.code}: ${err.message}` : "invalid_payload";
-    await db.insert(webhookEvents).values(eventRow(organizationId, event, { conversationId, error }));
-    throw err;
-  }
-
-  const conversationId = interpreted?.fields.conversationId ?? null;
-  return db.transaction(async (tx) => {
-    // The event first: upsertCall ends with the hourly rollup row, which every delivery of the same agent and hour
-    // updates, so its lock is taken as late as possible and held only until commit (npm run bench, ingestion).
-    await tx.insert(webhookEvents).values(eventRow(organizationId, event, { conversationId, error: interpreted ? null : "ignored: unknown event type" }));
-    let callLogId: string | null = null;
-    if (interpreted) {
-      const result = await upsertCall(tx, organizationId, interpreted.fields, "webhook");
-      callLogId = result.id;
-      if (interpreted.audio) await storeAudio(tx, organizationId, result.id, interpreted.audio);
-    }
-    return { received: true as const, conversationId, callLogId };
-  });
+  // Verified from here on: whatever the body holds, it is stored and acknowledged (ElevenLabs disables webhooks that
+  // keep failing); the projector decides what it becomes.
+  const conversationId = await storeDelivery(deps, organizationId, delivery.rawBody);
+  return { received: true, conversationId };
 }

@@ -1,17 +1,18 @@
 /**
- * Pulls an agent's conversations from ElevenLabs: the safety net under webhooks. Idempotent (everything goes
- * through upsertCall) and resumable (the list cursor is checkpointed after every page).
+ * Pulls an agent's conversations from ElevenLabs: the safety net under webhooks. Idempotent (what it fetches goes
+ * into the inbox, like a webhook, and the projector merges it) and resumable (the list cursor is checkpointed after
+ * every page).
  */
 import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { agents, callLogs, integrations } from "../../db/schema";
 import { systemCtx, type AppDeps, type Ctx } from "../../lib/context";
 import { ElevenLabsError } from "../../elevenlabs/errors";
 import type { ElevenLabsClient } from "../../elevenlabs/client";
-import type { ConversationListItem } from "../../elevenlabs/types";
+import type { ConversationDetail, ConversationListItem } from "../../elevenlabs/types";
 import type { SyncJob } from "../../jobs/types";
 import { elevenLabsClient, markKeyRejected } from "../integrations/integration-service";
-import { fromDetail, fromListItem } from "../ingestion/normalize";
-import { upsertCall } from "../ingestion/upsert-call";
+import { insertInboxEvent, keepPayload, signalInbox } from "../ingestion/inbox";
+import { ELEVENLABS_ID, type SyncPayload } from "../ingestion/interpret";
 
 /** Incremental syncs look back this far, for calls that finished processing after the last run. */
 const OVERLAP_SECONDS = 60 * 60;
@@ -65,23 +66,32 @@ async function alreadyFinal(ctx: Ctx, ids: string[]): Promise<Set<string>> {
   return new Set(rows.map((r) => r.conversationId));
 }
 
-async function storeConversation(ctx: Ctx, client: ElevenLabsClient, item: ConversationListItem): Promise<boolean> {
-  let fields = fromListItem(item);
-  let fetched = false;
-  if (!item.status || FINAL.includes(item.status)) {
-    try {
-      fields = { ...fields, ...stripNulls(fromDetail(await client.getConversation(item.conversation_id))) };
-      fetched = true;
-    } catch (err) {
-      if (!(err instanceof ElevenLabsError) || (err.code !== "not_found" && err.code !== "bad_response")) throw err;
-    }
-  }
-  await ctx.db.transaction((tx) => upsertCall(tx, ctx.organizationId, fields, "sync"));
-  return fetched;
+/**
+ * Writes what sync learned of one conversation into the inbox (type sync_conversation, event time = fetch time):
+ * the projector builds the call exactly as it builds a webhook's.
+ */
+async function recordFetch(ctx: Ctx, conversationId: string, content: Pick<SyncPayload, "item" | "detail">): Promise<void> {
+  const fetchedAt = ctx.deps.now();
+  const payload: SyncPayload = { fetched_at: Math.floor(fetchedAt.getTime() / 1000), ...content };
+  await insertInboxEvent(ctx.db, { organizationId: ctx.organizationId, type: "sync_conversation", source: "sync", conversationId, eventAt: fetchedAt, payload: await keepPayload(ctx.organizationId, payload) });
+  signalInbox(ctx.deps.db);
 }
 
-function stripNulls<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;
+/** The detail of a conversation, or null when ElevenLabs has none or sends one we cannot read (logged, skipped). */
+async function fetchDetail(ctx: Ctx, client: ElevenLabsClient, conversationId: string): Promise<ConversationDetail | null> {
+  try {
+    return await client.getConversation(conversationId);
+  } catch (err) {
+    if (!(err instanceof ElevenLabsError) || !["not_found", "bad_response", "invalid_id"].includes(err.code)) throw err;
+    if (err.code !== "not_found") ctx.log.warn({ conversationId, code: err.code }, "sync: conversation detail unreadable; skipped");
+    return null;
+  }
+}
+
+async function storeConversation(ctx: Ctx, client: ElevenLabsClient, item: ConversationListItem): Promise<boolean> {
+  const detail = !item.status || FINAL.includes(item.status) ? await fetchDetail(ctx, client, item.conversation_id) : null;
+  await recordFetch(ctx, item.conversation_id, { item, detail });
+  return detail !== null;
 }
 
 /** Re-fetches calls we hold in a non-final state (still processing when last seen). */
@@ -100,13 +110,11 @@ async function refreshUnfinished(ctx: Ctx, client: ElevenLabsClient, elevenlabsA
     .limit(PAGE_SIZE);
   let n = 0;
   await mapLimit(rows, DETAIL_CONCURRENCY, async ({ conversationId }) => {
-    try {
-      const detail = await client.getConversation(conversationId);
-      await ctx.db.transaction((tx) => upsertCall(tx, ctx.organizationId, stripNulls(fromDetail(detail)) as ReturnType<typeof fromDetail>, "sync"));
-      n++;
-    } catch (err) {
-      if (!(err instanceof ElevenLabsError) || err.code !== "not_found") throw err;
-    }
+    if (!ELEVENLABS_ID.test(conversationId)) return;
+    const detail = await fetchDetail(ctx, client, conversationId);
+    if (!detail) return;
+    await recordFetch(ctx, conversationId, { detail });
+    n++;
   });
   return n;
 }
@@ -152,8 +160,16 @@ export async function syncAgent(deps: AppDeps, job: SyncJob & { agentId: string 
     }
     for (;;) {
       const page = await client.listConversations({ agentId: agent.elevenlabsAgentId, cursor, pageSize: PAGE_SIZE, callStartAfterUnix: after });
-      const have = await alreadyFinal(ctx, page.conversations.map((c) => c.conversation_id));
-      const todo = page.conversations.filter((c) => !have.has(c.conversation_id) && c.agent_id === agent.elevenlabsAgentId);
+      if (page.skipped > 0) ctx.log.warn({ agentId: agent.id, skipped: page.skipped }, "sync: unreadable conversation rows in page; skipped");
+      const have = await alreadyFinal(ctx, page.conversations.map((c) => c.conversation_id).filter((id) => ELEVENLABS_ID.test(id)));
+      const todo = page.conversations.filter((c) => {
+        if (!ELEVENLABS_ID.test(c.conversation_id)) {
+          // One bad row never stops the agent's sync.
+          ctx.log.warn({ agentId: agent.id, conversationId: c.conversation_id.slice(0, 200) }, "sync: malformed conversation id in page; skipped");
+          return false;
+        }
+        return !have.has(c.conversation_id) && c.agent_id === agent.elevenlabsAgentId;
+      });
       await mapLimit(todo, DETAIL_CONCURRENCY, async (item) => {
         if (await storeConversation(ctx, client, item)) fetched++;
       });
