@@ -268,6 +268,10 @@ export type TeamMembers = z.infer<typeof teamMembers>;
 export const createInvitationInput = z.object({ email, role });
 export const updateMemberInput = z.object({ role });
 export const invitationCreated = z.object({ inviteUrl: z.string(), invitation });
+/** POST /api/auth/invitations/preview: the token in the body (never in a logged URL). */
+export const invitationPreviewInput = z.object({ token: z.string().min(1).max(200) });
+export const invitationPreview = z.object({ email: z.string(), role, organizationName: z.string(), expiresAt: isoDateTime });
+export type InvitationPreview = z.infer<typeof invitationPreview>;
 export type InvitationCreated = z.infer<typeof invitationCreated>;
 export const auditLogQuery = z.object({
   limit: intFromQuery(1, 100).default(50),

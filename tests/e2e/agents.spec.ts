@@ -17,15 +17,14 @@ test("agents are picked from the account or pasted, link to their calls, and say
   await page.goto("/agents");
   const dialog = page.getByRole("dialog", { name: "Add an agent" });
 
-  await test.step("Enter in the id field validates, Enter again adds", async () => {
+  await test.step("Enter in the id field checks the id and adds the agent", async () => {
     await page.getByRole("button", { name: "Add agent" }).first().click();
     await dialog.getByRole("tab", { name: "Paste an id" }).click();
     const id = dialog.getByLabel("ElevenLabs agent id");
     await id.fill(FAKE_AGENT_ID);
     await id.press("Enter");
-    await expect(dialog.getByText(`Found “${FAKE_AGENT_NAME}”`)).toBeVisible();
-    await page.keyboard.press("Enter");
     await expect(dialog).toBeHidden();
+    await expect(page.getByText(`${FAKE_AGENT_NAME} is being synced. Past calls will appear shortly.`)).toBeVisible();
     await expect(page.getByRole("table", { name: "Agents" }).getByRole("link", { name: FAKE_AGENT_NAME })).toBeVisible();
   });
 

@@ -10,7 +10,7 @@ import { toastSuccess } from "@/components/ui/use-toast";
 import { useCreateAgent, useValidateAgent } from "@/features/agents/api";
 import { AgentError } from "@/features/agents/components/agent-error";
 
-/** One agent by its pasted id: Enter (or Validate) looks it up, Enter again (or Add agent) adds it. */
+/** One agent by its pasted id: Validate shows its name first; Enter or Add agent checks and adds it. */
 export function AddAgentById({ onAdded }: { onAdded: () => void }) {
   const [agentId, setAgentId] = useState("");
   const [name, setName] = useState("");
@@ -21,7 +21,8 @@ export function AddAgentById({ onAdded }: { onAdded: () => void }) {
 
   const validated = validate.data && validate.data.elevenLabsAgentId === agentId.trim() ? validate.data : null;
 
-  function onValidate() {
+  /** Checks the id with ElevenLabs; `then` runs with the agent found. */
+  function lookUp(then?: (found: { elevenLabsAgentId: string; name: string }) => void) {
     const parsed = agentIdSchema.safeParse(agentId.trim());
     if (!parsed.success) {
       setFormatError(parsed.error.issues[0]?.message ?? "Enter a valid agent id");
@@ -29,18 +30,17 @@ export function AddAgentById({ onAdded }: { onAdded: () => void }) {
     }
     setFormatError(null);
     create.reset();
-    validate.mutate(parsed.data, { onSuccess: (agent) => setName(agent.name) });
+    validate.mutate(parsed.data, {
+      onSuccess: (agent) => {
+        setName(agent.name);
+        then?.(agent);
+      },
+    });
   }
 
-  function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (validate.isPending || create.isPending) return;
-    if (!validated) {
-      onValidate();
-      return;
-    }
+  function add(elevenLabsAgentId: string, displayName?: string) {
     create.mutate(
-      { elevenLabsAgentId: validated.elevenLabsAgentId, name: name.trim() || undefined },
+      { elevenLabsAgentId, name: displayName },
       {
         onSuccess: (agent) => {
           toastSuccess("Agent added", `${agent.name} is being synced. Past calls will appear shortly.`);
@@ -48,6 +48,14 @@ export function AddAgentById({ onAdded }: { onAdded: () => void }) {
         },
       },
     );
+  }
+
+  // Enter in the id field (or Add agent) checks the id and adds it in one go; Validate shows the name first.
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (validate.isPending || create.isPending) return;
+    if (validated) add(validated.elevenLabsAgentId, name.trim() || undefined);
+    else lookUp((found) => add(found.elevenLabsAgentId));
   }
 
   return (
@@ -68,7 +76,7 @@ export function AddAgentById({ onAdded }: { onAdded: () => void }) {
               setFormatError(null);
             }}
           />
-          <Button type="button" variant="outline" onClick={onValidate} disabled={!agentId.trim() || validate.isPending}>
+          <Button type="button" variant="outline" onClick={() => lookUp()} disabled={!agentId.trim() || validate.isPending}>
             {validate.isPending ? "Checking…" : "Validate"}
           </Button>
         </div>
@@ -94,9 +102,9 @@ export function AddAgentById({ onAdded }: { onAdded: () => void }) {
       )}
       {create.isError && <AgentError error={create.error} />}
       <DialogFooter>
-        {/* Always enabled with an id typed, so Enter in the field submits: it validates first, then adds. */}
+        {/* Enabled as soon as an id is typed, so Enter in the field submits. */}
         <Button type="submit" disabled={!agentId.trim() || create.isPending || validate.isPending}>
-          {create.isPending ? "Adding…" : validated ? "Add agent" : "Validate and continue"}
+          {create.isPending ? "Adding…" : "Add agent"}
         </Button>
       </DialogFooter>
     </form>
