@@ -276,6 +276,14 @@ export type InvitationCreated = z.infer<typeof invitationCreated>;
 export const auditLogQuery = z.object({
   limit: intFromQuery(1, 100).default(50),
   cursor: z.string().max(200).optional(),
+  /** An action ("agent.created") or a kind of action ("agent": every agent.* entry). */
+  action: z
+    .string()
+    .max(60)
+    .regex(/^[a-z_]+(\.[a-z_]+)*$/, "Use an action such as agent or agent.created")
+    .optional(),
+  /** Entries by this member only. */
+  actorUserId: uuid.optional(),
 });
 export const auditLogEntry = z.object({
   id: z.string(),

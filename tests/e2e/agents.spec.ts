@@ -24,7 +24,7 @@ test("agents are picked from the account or pasted, link to their calls, and say
     await id.fill(FAKE_AGENT_ID);
     await id.press("Enter");
     await expect(dialog).toBeHidden();
-    await expect(page.getByText(`${FAKE_AGENT_NAME} is being synced. Past calls will appear shortly.`)).toBeVisible();
+    await expect(page.getByText(`${FAKE_AGENT_NAME} is being synced. Past calls will appear shortly.`).first()).toBeVisible();
     await expect(page.getByRole("table", { name: "Agents" }).getByRole("link", { name: FAKE_AGENT_NAME })).toBeVisible();
   });
 
