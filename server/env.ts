@@ -14,6 +14,7 @@ const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(5000),
   DATABASE_URL: optionalUrl.optional(),
+  DATABASE_APP_URL: optionalUrl.optional(),
   DATA_DIR: z.string().min(1).default("./.data"),
   SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
   ENCRYPTION_KEY: z
@@ -47,6 +48,8 @@ export type Env = {
   nodeEnv: "development" | "production" | "test" | "local";
   port: number;
   databaseUrl: string | undefined;
+  /** The tenant login role's URL when the operator manages that role; unset = derived from the owner's (decision 003). */
+  databaseAppUrl: string | undefined;
   dataDir: string;
   sessionSecret: string;
   /** Newest first; the first encrypts, all decrypt. */
@@ -123,6 +126,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     nodeEnv: e.NODE_ENV ?? "local",
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
+    databaseAppUrl: e.DATABASE_APP_URL,
     dataDir,
     sessionSecret,
     encryptionKeys,

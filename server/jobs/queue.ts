@@ -1,6 +1,6 @@
 /** Background work on pg-boss (the queue lives in the same PostgreSQL, so any number of app instances share it). */
 import PgBoss from "pg-boss";
-import type { AppDeps } from "../lib/context";
+import type { AppDeps } from "../deps";
 import { ADVISORY_LOCKS, withAdvisoryLock } from "../db/migrate";
 import { agentsOfOrganization, agentsToSync, syncAgent, SyncRetryLater } from "../services/sync/sync-agent";
 import { startProjector } from "../services/ingestion/projector";

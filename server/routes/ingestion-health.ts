@@ -1,6 +1,6 @@
 import { deliveriesPage, deliveriesQuery, testEventResult, webhookStatus } from "@shared/ingestion-schemas";
 import { integration } from "@shared/schemas";
-import type { ApiRouter } from "../lib/http";
+import type { ApiRouter } from "./api-router";
 import { listDeliveries, rotateWebhookToken, sendTestEvent, workspaceWebhookStatus } from "../services/integrations/webhook-health";
 
 export function ingestionHealthRoutes(api: ApiRouter) {

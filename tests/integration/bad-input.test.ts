@@ -12,7 +12,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import pg from "pg";
 import request from "supertest";
-import type { AnyRouteDef } from "../../server/lib/http";
+import type { AnyRouteDef } from "../../server/routes/api-router";
 import { project } from "../helpers/inbox";
 import { createTestApp, signUp, type TestApp } from "../helpers/app";
 import { invite } from "../helpers/team";

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import request from "supertest";
-import type { AnyRouteDef } from "../../server/lib/http";
+import type { AnyRouteDef } from "../../server/routes/api-router";
 import { project } from "../helpers/inbox";
 import { createTestApp, signUp, type TestApp } from "../helpers/app";
 import { invite, joinAs } from "../helpers/team";

@@ -286,9 +286,12 @@ describe("database outage", () => {
     const { createApp } = await import("../../server/app");
     const { createDb, createPool } = await import("../../server/db/client");
     const { freePort } = await import("../../server/db/embedded");
+    const { tenantDbs } = await import("../../server/db/tenant");
+    const { WebhookTokenCache } = await import("../../server/services/ingestion/webhook-token-cache");
     const pool = createPool(`postgres://postgres@127.0.0.1:${await freePort()}/none`, 1);
     try {
-      const down = await createApp({ ...t.deps, db: createDb(pool) });
+      // Both handles lead nowhere (the database is down for the owner and the tenant role alike); a new app has an empty cache.
+      const down = await createApp({ ...t.deps, db: createDb(pool), tenantDb: tenantDbs(pool), webhookTokens: new WebhookTokenCache() });
       const res = await deliver(down, a.path, transcriptionEvent(makeConversation("agent_hooks")), SECRET);
       expect(res.status).toBe(503);
       expect(res.body.error.code).toBe("database_unavailable");

@@ -3,3 +3,4 @@ export * from "./integrations";
 export * from "./calls";
 export * from "./ingestion";
 export * from "./accounts";
+export * from "./tenancy";

@@ -1,6 +1,7 @@
 /** Refused webhook deliveries, counted per organization, reason and minute (no bodies kept). */
 import { integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
+import { tenantPolicy } from "./tenancy";
 
 /** Refused deliveries per organization, reason and minute, for the ingestion-health panel. */
 export const webhookRejections = pgTable(
@@ -13,5 +14,5 @@ export const webhookRejections = pgTable(
     code: text().notNull(),
     count: integer().notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.organizationId, t.minute, t.code] })],
-);
+  (t) => [primaryKey({ columns: [t.organizationId, t.minute, t.code] }), tenantPolicy("webhook_rejections", t.organizationId)],
+).enableRLS();

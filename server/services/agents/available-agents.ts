@@ -2,7 +2,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { AvailableAgentsPage } from "@shared/schemas";
 import { agents } from "../../db/schema";
-import type { Ctx } from "../../lib/context";
+import type { Ctx } from "../context";
 import { elevenLabsClient, requireApiKey, toAppError } from "../integrations/integration-service";
 
 const PAGE_SIZE = 30;

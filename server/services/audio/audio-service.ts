@@ -2,7 +2,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Response } from "express";
 import { callAudio, callAudioChunks, callLogs } from "../../db/schema";
-import type { Ctx } from "../../lib/context";
+import type { Ctx } from "../context";
 import { AppError } from "../../lib/errors";
 import { ElevenLabsError } from "../../elevenlabs/errors";
 import { elevenLabsClient, requireApiKey, toAppError } from "../integrations/integration-service";

@@ -1,6 +1,6 @@
 /** One calendar month of usage for the Billing page (DESIGN.md §5 GET /api/billing/usage). */
 import type { BillingUsage } from "@shared/schemas";
-import type { Ctx } from "../../lib/context";
+import type { Ctx } from "../context";
 import { addDays, localDate, parseTimeZone } from "../calls/time-range";
 import { resolveUsageRange } from "../analytics/usage-range";
 import { pricePerMinute, registeredAgents, round2, sumUsage, usageReport, withAgentNames } from "../analytics/usage";
@@ -12,7 +12,7 @@ function lastDayOf(month: string): string {
 
 export async function getBillingUsage(ctx: Ctx, query: { month?: string; tz?: string }): Promise<BillingUsage> {
   const tz = parseTimeZone(query.tz);
-  const month = query.month ?? localDate(ctx.deps.now(), tz).slice(0, 7);
+  const month = query.month ?? localDate(ctx.now(), tz).slice(0, 7);
   const range = await resolveUsageRange(
     ctx,
     { kind: "date", date: `${month}-01` },

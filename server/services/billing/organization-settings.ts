@@ -2,7 +2,7 @@
 import { eq } from "drizzle-orm";
 import type { OrganizationSettings } from "@shared/schemas";
 import { organizations } from "../../db/schema";
-import type { Ctx } from "../../lib/context";
+import type { Ctx } from "../context";
 import { notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/record-audit";
 

@@ -4,6 +4,7 @@
  */
 import type pg from "pg";
 import type { Db, Tx } from "../../db/client";
+import type { Queryable } from "../../db/tenant";
 import { callAudioChunks, webhookEvents } from "../../db/schema";
 
 export const INBOX_CHANNEL = "vad_inbox";
@@ -46,7 +47,7 @@ export function inboxRow(event: InboxInsert): typeof webhookEvents.$inferInsert 
   };
 }
 
-export async function insertInboxEvent(db: Db | Tx, event: InboxInsert): Promise<void> {
+export async function insertInboxEvent(db: Queryable, event: InboxInsert): Promise<void> {
   await db.insert(webhookEvents).values(inboxRow(event));
 }
 

@@ -14,7 +14,7 @@ import type { Request } from "express";
 import { and, eq, isNotNull, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
 import { agents, integrations, webhookEvents } from "../../db/schema";
-import type { AppDeps } from "../../lib/context";
+import type { AppDeps } from "../../deps";
 import { AppError } from "../../lib/errors";
 import { clientAddress } from "../../lib/rate-limit";
 import { storableJson } from "../../lib/storable-json";

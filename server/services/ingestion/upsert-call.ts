@@ -4,7 +4,7 @@
  * rollups adjusted in the same transaction so analytics always equal the raw rows.
  */
 import { and, eq, sql } from "drizzle-orm";
-import type { Tx } from "../../db/client";
+import type { Tx } from "../../db/tenant";
 import { agents, callAudio, callLogs } from "../../db/schema";
 import type { QualityFact } from "../../db/schema/calls";
 import { CALL_FIELD_COLUMNS, STATUS_RANK, type CallFields } from "./normalize";

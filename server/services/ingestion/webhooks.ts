@@ -6,8 +6,8 @@ import { randomUUID } from "node:crypto";
 import { and, eq, isNotNull } from "drizzle-orm";
 import { z } from "zod";
 import { agents, integrations, organizations } from "../../db/schema";
-import { tenantDb } from "../../db/tenant";
-import type { AppDeps } from "../../lib/context";
+import type { AppDeps } from "../../deps";
+import type { WebhookCandidate } from "./webhook-token-cache";
 import { AppError } from "../../lib/errors";
 import { storableJson } from "../../lib/storable-json";
 import { webhookEnvelope } from "../../elevenlabs/types";
@@ -20,29 +20,7 @@ export type WebhookOutcome = { received: true; conversationId: string | null };
 
 const unverified = () => new AppError("invalid_signature", 401, "The webhook signature could not be verified");
 
-type Candidate = { organizationId: string; encryptedSecret: string };
-
-/**
- * Per-organization URLs resolved recently (token -> organization and its *encrypted* secret), per database pool.
- * Busy agents deliver many times a second; the lookup was a query on every one (npm run bench, ingestion). An entry
- * lives TOKEN_CACHE_MS, only answers that verified are kept, a signature that fails against a cached secret is
- * checked again against the database (so a new secret works at once), and saving or deleting an integration drops
- * its organization's entries in this process. Another instance may accept the old secret for TOKEN_CACHE_MS.
- */
-const TOKEN_CACHE_MS = 10_000;
-const tokenCache = new WeakMap<object, Map<string, { at: number; candidates: Candidate[] }>>();
-
-function tokenCacheOf(deps: AppDeps) {
-  let cache = tokenCache.get(deps.db.$client);
-  if (!cache) tokenCache.set(deps.db.$client, (cache = new Map()));
-  return cache;
-}
-
-/** Called when an organization's webhook secret or integration changes. */
-export function forgetWebhookSecrets(deps: AppDeps, organizationId: string): void {
-  const cache = tokenCacheOf(deps);
-  for (const [token, entry] of cache) if (entry.candidates.some((c) => c.organizationId === organizationId)) cache.delete(token);
-}
+type Candidate = WebhookCandidate;
 
 async function candidatesByToken(deps: AppDeps, token: string): Promise<Candidate[]> {
   if (!/^[A-Za-z0-9_-]{16,128}$/.test(token)) return [];
@@ -98,7 +76,7 @@ export function eventTime(value: unknown): Date | null {
 
 /** Stores a verified delivery in the inbox (audio bytes in call_audio_chunks, same transaction) and signals the projector. */
 async function storeDelivery(deps: AppDeps, organizationId: string, rawBody: Buffer): Promise<string | null> {
-  const db = tenantDb(deps.db, organizationId);
+  const db = deps.tenantDb(organizationId);
   let parsed: unknown;
   try {
     parsed = JSON.parse(rawBody.toString("utf8"), storableJson);
@@ -139,17 +117,13 @@ async function storeDelivery(deps: AppDeps, organizationId: string, rawBody: Buf
 
 export async function receiveWebhook(deps: AppDeps, delivery: WebhookDelivery): Promise<WebhookOutcome> {
   const token = delivery.webhookToken;
-  const cache = tokenCacheOf(deps);
-  const cached = token ? cache.get(token) : undefined;
-  let organizationId = cached && deps.now().getTime() - cached.at < TOKEN_CACHE_MS ? verifiedOrganization(deps, cached.candidates, delivery) : null;
-  let candidates = cached?.candidates ?? [];
+  const cached = token ? deps.webhookTokens.get(token, deps.now().getTime()) : undefined;
+  let organizationId = cached ? verifiedOrganization(deps, cached, delivery) : null;
+  let candidates = cached ?? [];
   if (!organizationId) {
     candidates = token ? await candidatesByToken(deps, token) : await candidatesByAgent(deps, delivery.rawBody);
     organizationId = verifiedOrganization(deps, candidates, delivery);
-    if (token && organizationId) {
-      if (cache.size >= 10_000) cache.clear();
-      cache.set(token, { at: deps.now().getTime(), candidates });
-    }
+    if (token && organizationId) deps.webhookTokens.set(token, candidates, deps.now().getTime());
   }
   if (!organizationId) {
     deps.log.warn({ candidates: candidates.length }, "webhook rejected: signature not verified");

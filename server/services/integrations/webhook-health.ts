@@ -7,12 +7,11 @@ import { and, desc, eq, gt, lt, or, sql } from "drizzle-orm";
 import type { DeliveriesPage, TestEventResult, WebhookStatus } from "@shared/ingestion-schemas";
 import type { Integration } from "@shared/schemas";
 import { integrations, organizations, webhookEvents, webhookRejections } from "../../db/schema";
-import type { Ctx } from "../../lib/context";
+import type { Ctx } from "../context";
 import { AppError } from "../../lib/errors";
 import { ElevenLabsError } from "../../elevenlabs/errors";
 import { signatureHeader } from "../../elevenlabs/webhook-signature";
 import { recordAudit } from "../audit/record-audit";
-import { forgetWebhookSecrets } from "../ingestion/webhook-tokens";
 import { TEST_EVENT_TYPE } from "../ingestion/interpret";
 import { elevenLabsClient, getIntegration } from "./integration-service";
 
@@ -62,7 +61,7 @@ export async function listDeliveries(ctx: Ctx, query: { limit: number; cursor?: 
   const rejected = await ctx.db
     .select({ code: webhookRejections.code, count: sql<number>`sum(${webhookRejections.count})::int` })
     .from(webhookRejections)
-    .where(and(eq(webhookRejections.organizationId, ctx.organizationId), gt(webhookRejections.minute, new Date(ctx.deps.now().getTime() - 24 * 3600 * 1000))))
+    .where(and(eq(webhookRejections.organizationId, ctx.organizationId), gt(webhookRejections.minute, new Date(ctx.now().getTime() - 24 * 3600 * 1000))))
     .groupBy(webhookRejections.code);
   return {
     data: page.map(({ at: _at, receivedAt, ...r }) => ({ ...r, receivedAt: receivedAt.toISOString() })),
@@ -74,12 +73,12 @@ export async function listDeliveries(ctx: Ctx, query: { limit: number; cursor?: 
 /** A new webhook URL; the previous one keeps working for TOKEN_GRACE_MS, then answers 401. */
 export async function rotateWebhookToken(ctx: Ctx, ip?: string): Promise<Integration> {
   const token = randomBytes(24).toString("base64url");
-  const expires = new Date(ctx.deps.now().getTime() + TOKEN_GRACE_MS);
+  const expires = new Date(ctx.now().getTime() + TOKEN_GRACE_MS);
   await ctx.db
     .update(organizations)
     .set({ previousWebhookToken: sql`${organizations.webhookToken}`, previousWebhookTokenExpiresAt: expires, webhookToken: token })
     .where(eq(organizations.id, ctx.organizationId));
-  await forgetWebhookSecrets(ctx.deps.db, ctx.organizationId);
+  await ctx.ingestion.webhookSecretsChanged();
   await recordAudit(ctx.db, { organizationId: ctx.organizationId, actorUserId: ctx.userId, action: "integration.webhook_url_rotated", target: "elevenlabs", ip });
   return getIntegration(ctx);
 }
@@ -91,7 +90,7 @@ export async function workspaceWebhookStatus(ctx: Ctx): Promise<WebhookStatus> {
     .from(integrations)
     .where(and(eq(integrations.organizationId, ctx.organizationId), eq(integrations.provider, "elevenlabs")));
   if (!row?.key) return { available: false, reason: "integration_required", webhooks: [] };
-  const apiKey = ctx.deps.encryptor.decrypt(row.key, ctx.organizationId, "elevenlabs_api_key");
+  const apiKey = ctx.encryptor.decrypt(row.key, ctx.organizationId, "elevenlabs_api_key");
   const ours = (await getIntegration(ctx)).webhook.url;
   try {
     const { webhooks } = await elevenLabsClient(ctx, apiKey).listWorkspaceWebhooks();
@@ -122,17 +121,17 @@ export async function sendTestEvent(ctx: Ctx): Promise<TestEventResult> {
     .from(integrations)
     .where(and(eq(integrations.organizationId, ctx.organizationId), eq(integrations.provider, "elevenlabs")));
   if (!row?.secret) throw new AppError("webhook_secret_required", 409, "Save the webhook secret from ElevenLabs first");
-  const secret = ctx.deps.encryptor.decrypt(row.secret, ctx.organizationId, "elevenlabs_webhook_secret");
+  const secret = ctx.encryptor.decrypt(row.secret, ctx.organizationId, "elevenlabs_webhook_secret");
   const url = (await getIntegration(ctx)).webhook.url;
   const body = JSON.stringify({
     type: TEST_EVENT_TYPE,
-    event_timestamp: Math.floor(ctx.deps.now().getTime() / 1000),
-    data: { message: "A test delivery from the VoiceAI Dashboard. No call is created.", sent_at: ctx.deps.now().toISOString() },
+    event_timestamp: Math.floor(ctx.now().getTime() / 1000),
+    data: { message: "A test delivery from the VoiceAI Dashboard. No call is created.", sent_at: ctx.now().toISOString() },
   });
   try {
     const res = await fetch(url, {
       method: "POST",
-      headers: { "content-type": "application/json", "elevenlabs-signature": signatureHeader(secret, body, Math.floor(ctx.deps.now().getTime() / 1000)) },
+      headers: { "content-type": "application/json", "elevenlabs-signature": signatureHeader(secret, body, Math.floor(ctx.now().getTime() / 1000)) },
       body,
       redirect: "manual",
       signal: AbortSignal.timeout(10_000),

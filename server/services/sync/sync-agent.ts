@@ -5,13 +5,14 @@
  */
 import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { agents, callLogs, integrations } from "../../db/schema";
-import { systemCtx, type AppDeps, type Ctx } from "../../lib/context";
+import { tenantCtx, type AppDeps } from "../../deps";
+import { type Ctx } from "../context";
 import { ElevenLabsError } from "../../elevenlabs/errors";
 import type { ElevenLabsClient } from "../../elevenlabs/client";
 import type { ConversationDetail, ConversationListItem } from "../../elevenlabs/types";
 import type { SyncJob } from "../../jobs/types";
 import { elevenLabsClient, markKeyRejected } from "../integrations/integration-service";
-import { insertInboxEvent, keepPayload, signalInbox } from "../ingestion/inbox";
+import { insertInboxEvent, keepPayload } from "../ingestion/inbox";
 import { ELEVENLABS_ID, type SyncPayload } from "../ingestion/interpret";
 
 /** Incremental syncs look back this far, for calls that finished processing after the last run. */
@@ -71,10 +72,10 @@ async function alreadyFinal(ctx: Ctx, ids: string[]): Promise<Set<string>> {
  * the projector builds the call exactly as it builds a webhook's.
  */
 async function recordFetch(ctx: Ctx, conversationId: string, content: Pick<SyncPayload, "item" | "detail">): Promise<void> {
-  const fetchedAt = ctx.deps.now();
+  const fetchedAt = ctx.now();
   const payload: SyncPayload = { fetched_at: Math.floor(fetchedAt.getTime() / 1000), ...content };
   await insertInboxEvent(ctx.db, { organizationId: ctx.organizationId, type: "sync_conversation", source: "sync", conversationId, eventAt: fetchedAt, payload: await keepPayload(ctx.organizationId, payload) });
-  signalInbox(ctx.deps.db);
+  ctx.ingestion.signalInbox();
 }
 
 /** The detail of a conversation, or null when ElevenLabs has none or sends one we cannot read (logged, skipped). */
@@ -104,7 +105,7 @@ async function refreshUnfinished(ctx: Ctx, client: ElevenLabsClient, elevenlabsA
         eq(callLogs.organizationId, ctx.organizationId),
         eq(callLogs.elevenlabsAgentId, elevenlabsAgentId),
         or(sql`${callLogs.status} not in ('done', 'failed')`, and(eq(callLogs.status, "done"), isNull(callLogs.transcript))),
-        lt(callLogs.updatedAt, new Date(ctx.deps.now().getTime() - 60_000)),
+        lt(callLogs.updatedAt, new Date(ctx.now().getTime() - 60_000)),
       ),
     )
     .limit(PAGE_SIZE);
@@ -120,7 +121,7 @@ async function refreshUnfinished(ctx: Ctx, client: ElevenLabsClient, elevenlabsA
 }
 
 export async function syncAgent(deps: AppDeps, job: SyncJob & { agentId: string }): Promise<SyncResult> {
-  const ctx = systemCtx(deps, job.organizationId);
+  const ctx = tenantCtx(deps, job.organizationId);
   const [agent] = await ctx.db
     .select()
     .from(agents)

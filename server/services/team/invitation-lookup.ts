@@ -2,7 +2,7 @@
 import { and, eq, gt, isNull } from "drizzle-orm";
 import type { InvitationPreview } from "@shared/schemas";
 import type { Role } from "@shared/permissions";
-import type { AppDeps } from "../../lib/context";
+import type { AppDeps } from "../../deps";
 import { invitations, organizations } from "../../db/schema";
 import { AppError } from "../../lib/errors";
 import { sha256 } from "../../lib/crypto";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { errorResponse } from "@shared/schemas";
-import type { AnyRouteDef } from "./http";
+import type { AnyRouteDef } from "./api-router";
 
 function jsonSchema(schema: z.ZodType, io: "input" | "output") {
   return z.toJSONSchema(schema, { io, unrepresentable: "any" });
