@@ -77,9 +77,22 @@ export const agent = z.object({
   callsToday: z.number(),
   totalCalls: z.number(),
   lastCallAt: isoDateTime.nullable(),
+  /** All the agent's calls: minutes (seconds / 60), ElevenLabs credits, and success ÷ (success + failure). */
+  minutes: z.number(),
+  credits: z.number(),
+  successRate: z.number().nullable(),
   sync: z.object({ status: z.string(), lastSyncedAt: isoDateTime.nullable(), error: z.string().nullable() }),
 });
 export type Agent = z.infer<typeof agent>;
+/** GET /api/agents/available: the agents the organization's key can see in ElevenLabs (DESIGN §14). */
+export const availableAgentsQuery = z.object({
+  search: z.string().trim().max(200).optional(),
+  cursor: z.string().max(500).optional(),
+});
+export const availableAgent = z.object({ elevenLabsAgentId: z.string(), name: z.string(), registered: z.boolean() });
+export type AvailableAgent = z.infer<typeof availableAgent>;
+export const availableAgentsPage = z.object({ data: z.array(availableAgent), nextCursor: z.string().nullable() });
+export type AvailableAgentsPage = z.infer<typeof availableAgentsPage>;
 
 // ---- calls
 const dateOrDateTime = z
@@ -255,10 +268,22 @@ export type TeamMembers = z.infer<typeof teamMembers>;
 export const createInvitationInput = z.object({ email, role });
 export const updateMemberInput = z.object({ role });
 export const invitationCreated = z.object({ inviteUrl: z.string(), invitation });
+/** POST /api/auth/invitations/preview: the token in the body (never in a logged URL). */
+export const invitationPreviewInput = z.object({ token: z.string().min(1).max(200) });
+export const invitationPreview = z.object({ email: z.string(), role, organizationName: z.string(), expiresAt: isoDateTime });
+export type InvitationPreview = z.infer<typeof invitationPreview>;
 export type InvitationCreated = z.infer<typeof invitationCreated>;
 export const auditLogQuery = z.object({
   limit: intFromQuery(1, 100).default(50),
   cursor: z.string().max(200).optional(),
+  /** An action ("agent.created") or a kind of action ("agent": every agent.* entry). */
+  action: z
+    .string()
+    .max(60)
+    .regex(/^[a-z_]+(\.[a-z_]+)*$/, "Use an action such as agent or agent.created")
+    .optional(),
+  /** Entries by this member only. */
+  actorUserId: uuid.optional(),
 });
 export const auditLogEntry = z.object({
   id: z.string(),

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { agent, createAgentInput, idParam, updateAgentInput, validateAgentInput } from "@shared/schemas";
+import { agent, availableAgentsPage, availableAgentsQuery, createAgentInput, idParam, updateAgentInput, validateAgentInput } from "@shared/schemas";
 import type { ApiRouter } from "./api-router";
+import { listAvailableAgents } from "../services/agents/available-agents";
 import { createAgent, deleteAgent, getAgent, listAgents, renameAgent, requestAgentSync, validateAgent } from "../services/agents/agent-service";
 
 const agentParams = idParam;
@@ -17,6 +18,10 @@ export function agentRoutes(api: ApiRouter) {
   api.define(
     { method: "get", path: "/agents", summary: "Registered agents with call counts and sync state", access: "user", permission: "agents:read", response: z.object({ data: z.array(agent) }) },
     async ({ ctx }) => ({ data: await listAgents(ctx) }),
+  );
+  api.define(
+    { method: "get", path: "/agents/available", summary: "Agents the organization's ElevenLabs key can see, marked when registered", access: "user", permission: "agents:manage", query: availableAgentsQuery, response: availableAgentsPage },
+    ({ ctx, query }) => listAvailableAgents(ctx, query),
   );
   api.define(
     { method: "get", path: "/agents/:id", summary: "One agent", access: "user", permission: "agents:read", params: agentParams, response: agent },

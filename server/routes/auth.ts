@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { authProviders, loginInput, registerInput, user } from "@shared/schemas";
+import { authProviders, invitationPreview, invitationPreviewInput, loginInput, registerInput, user } from "@shared/schemas";
 import { z } from "zod";
 import type { ApiRouter } from "./api-router";
 import type { AppDeps } from "../deps";
@@ -7,6 +7,7 @@ import { AppError } from "../lib/errors";
 import { signIn, signOut, sessionCookieName } from "../auth/session";
 import { verifyPassword } from "../auth/password";
 import { registerUser } from "../services/auth/register";
+import { previewInvitation } from "../services/team/invitation-lookup";
 import { createOrganization, findUserByEmail, getUserView, touchLogin } from "../services/auth/users";
 import { recordAudit } from "../services/audit/record-audit";
 import { users } from "../db/schema";
@@ -24,6 +25,11 @@ export function authRoutes(api: ApiRouter, deps: AppDeps) {
       await signIn(req, userId);
       return getUserView(deps, userId);
     },
+  );
+
+  api.define(
+    { method: "post", path: "/auth/invitations/preview", summary: "Who an invite link is for (pre-fills the accept page)", access: "public", body: invitationPreviewInput, response: invitationPreview },
+    ({ body }) => previewInvitation(deps, body.token),
   );
 
   api.define(

@@ -89,4 +89,16 @@ test("the dashboard says 'new' or the difference instead of a huge percentage, n
     await expect(page.getByRole("figure")).toHaveCount(0);
     await inspectPage(page, "billing-empty");
   });
+
+  await test.step("team: the audit log filters by kind of action", async () => {
+    await page.goto("/team");
+    const log = page.getByRole("table", { name: "Audit log" });
+    await expect(log).toContainText("Integration key changed");
+    await page.getByLabel("What").click();
+    await page.getByRole("option", { name: "Agents" }).click();
+    await expect(log.getByRole("row")).toHaveCount(2);
+    await expect(log).toContainText("Agent created");
+    await expect(log).not.toContainText("Integration key changed");
+    await inspectPage(page, "team-audit-filtered");
+  });
 });

@@ -81,6 +81,7 @@ test("a new organization connects ElevenLabs, adds an agent and sees its calls",
     await inspectPage(page, "agents-empty");
     await page.getByRole("button", { name: "Add agent" }).first().click();
     const dialog = page.getByRole("dialog", { name: "Add an agent" });
+    await dialog.getByRole("tab", { name: "Paste an id" }).click();
     await dialog.getByLabel("ElevenLabs agent id").fill("agent_does_not_exist");
     await dialog.getByRole("button", { name: "Validate" }).click();
     await expect(dialog.getByText(/no agent with this id exists/i)).toBeVisible();
@@ -90,7 +91,7 @@ test("a new organization connects ElevenLabs, adds an agent and sees its calls",
     await expect(dialog.getByText(`Found “${FAKE_AGENT_NAME}”`)).toBeVisible();
     await dialog.getByRole("button", { name: "Add agent" }).click();
     await expect(dialog).toBeHidden();
-    await expect(page.getByRole("cell", { name: FAKE_AGENT_NAME, exact: true })).toBeVisible();
+    await expect(page.getByRole("table", { name: "Agents" }).getByRole("link", { name: FAKE_AGENT_NAME, exact: true })).toBeVisible();
   });
 
   await test.step("history: the backfill brings the agent's past calls", async () => {
@@ -119,14 +120,14 @@ test("a new organization connects ElevenLabs, adds an agent and sees its calls",
     await goTo(page, "Agents");
     const row = page.getByRole("table", { name: "Agents" }).getByRole("row").filter({ hasText: FAKE_AGENT_ID });
     await expect(row).toContainText("Synced");
-    await expect(row.getByRole("cell").nth(3)).toHaveText(String(BACKFILL_CONVERSATIONS + 1));
+    await expect(row.getByRole("cell").nth(2)).toHaveText(String(BACKFILL_CONVERSATIONS + 1));
     await inspectPage(page, "agents");
 
     await row.getByRole("button", { name: `Rename ${FAKE_AGENT_NAME}` }).click();
     const rename = page.getByRole("dialog", { name: "Rename agent" });
     await rename.getByLabel("Name").fill("Support Desk EU");
     await rename.getByRole("button", { name: "Save" }).click();
-    await expect(row.getByRole("cell").first()).toHaveText("Support Desk EU");
+    await expect(row.getByRole("link").first()).toHaveText("Support Desk EU");
     await expect(page.getByText("Agent renamed", { exact: true })).toBeVisible();
 
     await row.getByRole("button", { name: /sync now/i }).click();
@@ -137,7 +138,7 @@ test("a new organization connects ElevenLabs, adds an agent and sees its calls",
     await row.getByRole("button", { name: "Rename Support Desk EU" }).click();
     await rename.getByLabel("Name").fill(FAKE_AGENT_NAME);
     await rename.getByRole("button", { name: "Save" }).click();
-    await expect(row.getByRole("cell").first()).toHaveText(FAKE_AGENT_NAME);
+    await expect(row.getByRole("link").first()).toHaveText(FAKE_AGENT_NAME);
     await goTo(page, "History");
   });
 

@@ -10,7 +10,12 @@ test("a viewer invited by link joins the organization read-only", async ({ page,
   await page.getByRole("button", { name: "Invite" }).click();
   const dialog = page.getByRole("dialog", { name: "Invite a colleague" });
   const viewer = newAccount("viewer");
+  // A mistyped address is pointed out, and the message goes as soon as the address is fixed.
+  await dialog.getByLabel("Email").fill("viewer-at-e2e.example");
+  await dialog.getByRole("button", { name: "Create invite link" }).click();
+  await expect(dialog.getByText("Enter a valid email address")).toBeVisible();
   await dialog.getByLabel("Email").fill(viewer.email);
+  await expect(dialog.getByText("Enter a valid email address")).toHaveCount(0);
   await dialog.getByLabel("Role").click();
   await page.getByRole("option", { name: "Viewer" }).click();
   await dialog.getByRole("button", { name: "Create invite link" }).click();
@@ -26,12 +31,19 @@ test("a viewer invited by link joins the organization read-only", async ({ page,
     await viewerPage.goto(invitePath);
     await expect(viewerPage.getByRole("heading", { name: "Accept your invitation" })).toBeVisible();
     await expect(viewerPage.getByLabel("Organization name")).toHaveCount(0);
+    // The invited address is filled in, and the page says which organization it is.
+    await expect(viewerPage.getByLabel("Email")).toHaveValue(viewer.email);
+    await expect(viewerPage.getByText(`You're joining ${owner.organization}`)).toBeVisible();
+    await inspectPage(viewerPage, "invitation-accept");
     await signUp(viewerPage, viewer, invitePath);
 
     await viewerPage.goto("/integrations");
     await expect(viewerPage.getByText("Only owners and admins can change the key.")).toBeVisible();
     await expect(viewerPage.getByRole("button", { name: "Save key" })).toHaveCount(0);
     await expect(viewerPage.getByRole("textbox", { name: "Webhook URL" })).toBeVisible();
+    // Nothing to save below for a viewer: the steps say who saves the secret instead.
+    await expect(viewerPage.getByText(/save it below/)).toHaveCount(0);
+    await expect(viewerPage.getByText(/give it to an owner or admin/)).toBeVisible();
 
     await viewerPage.goto("/agents");
     await expect(viewerPage.getByText("An admin of your organization can add agents.")).toBeVisible();

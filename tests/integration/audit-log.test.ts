@@ -43,3 +43,39 @@ describe("audit log of key and agent changes", () => {
     expect(everything).not.toContain("whsec_audit");
   });
 });
+
+describe("audit log filters", () => {
+  it("filters by kind of action, by exact action and by member, keeping keyset paging", async () => {
+    const { agent: owner, user } = await signUp(t.app);
+    await owner.post("/api/integrations").send({ provider: "elevenlabs", apiKey: KEY }).expect(200);
+    const created = await owner.post("/api/agents").send({ elevenLabsAgentId: "agent_audit" }).expect(201);
+    for (const name of ["One", "Two", "Three"]) await owner.patch(`/api/agents/${created.body.id}`).send({ name }).expect(200);
+
+    const agents = (await owner.get("/api/team/audit-log").query({ action: "agent" }).expect(200)).body;
+    expect(agents.data.map((e: { action: string }) => e.action)).toEqual(["agent.renamed", "agent.renamed", "agent.renamed", "agent.created"]);
+    const first = (await owner.get("/api/team/audit-log").query({ action: "agent.renamed", limit: 2 }).expect(200)).body;
+    expect(first.data).toHaveLength(2);
+    const second = (await owner.get("/api/team/audit-log").query({ action: "agent.renamed", limit: 2, cursor: first.nextCursor }).expect(200)).body;
+    expect(second.data.map((e: { action: string }) => e.action)).toEqual(["agent.renamed"]);
+    expect(second.nextCursor).toBeNull();
+    // "agent" must not match "agents.x" or "agent_x": only the kind and its dotted actions.
+    const byMember = (await owner.get("/api/team/audit-log").query({ actorUserId: user.id, action: "integration" }).expect(200)).body;
+    expect(byMember.data.map((e: { action: string }) => e.action)).toEqual(["integration.key_changed"]);
+    const nobody = (await owner.get("/api/team/audit-log").query({ actorUserId: "00000000-0000-4000-8000-000000000000" }).expect(200)).body;
+    expect(nobody.data).toEqual([]);
+  });
+
+  it("rejects malformed filters with 400", async () => {
+    const { agent: owner } = await signUp(t.app);
+    expect((await owner.get("/api/team/audit-log").query({ action: "agent%" }).expect(400)).body.error.fields.action).toBeDefined();
+    expect((await owner.get("/api/team/audit-log").query({ actorUserId: "me" }).expect(400)).body.error.fields.actorUserId).toBeDefined();
+  });
+
+  it("never shows another organization's entries, whatever the filter", async () => {
+    const a = await signUp(t.app);
+    const b = await signUp(t.app);
+    await a.agent.post("/api/integrations").send({ provider: "elevenlabs", apiKey: KEY }).expect(200);
+    const seen = (await b.agent.get("/api/team/audit-log").query({ actorUserId: a.user.id }).expect(200)).body;
+    expect(seen.data).toEqual([]);
+  });
+});

@@ -13,6 +13,8 @@ export const queryKeys = {
   org,
   organization: (orgId: string) => [...org(orgId), "organization"] as const,
   agents: (orgId: string) => [...org(orgId), "agents"] as const,
+  availableAgents: (orgId: string, search?: string) =>
+    search === undefined ? ([...org(orgId), "agents-available"] as const) : ([...org(orgId), "agents-available", search] as const),
   callLogs: (orgId: string) => [...org(orgId), "calls"] as const,
   callLogList: (orgId: string, filters: QueryFilters) => [...org(orgId), "calls", "list", filters] as const,
   callLog: (orgId: string, id: string) => [...org(orgId), "calls", "detail", id] as const,

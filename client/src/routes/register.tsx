@@ -1,6 +1,8 @@
 import { UsersIcon } from "lucide-react";
 import { Link, useLocation, useSearch } from "wouter";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
+import { Skeleton } from "@/components/ui/skeleton";
+import { useInvitationPreview } from "@/features/auth/api";
 import { AuthLayout } from "@/features/auth/components/auth-layout";
 import { RegisterForm } from "@/features/auth/components/register-form";
 
@@ -10,6 +12,8 @@ export default function RegisterPage() {
   const query = new URLSearchParams(search);
   // The invite link carries ?token=…; ?invite=… is accepted too.
   const inviteToken = (query.get("token") ?? query.get("invite"))?.trim() || undefined;
+  const preview = useInvitationPreview(inviteToken);
+  const invitation = preview.data;
 
   return (
     <AuthLayout
@@ -21,11 +25,31 @@ export default function RegisterPage() {
       {inviteToken && (
         <Alert role="status">
           <UsersIcon aria-hidden="true" />
-          <AlertTitle>You&apos;re joining an organization</AlertTitle>
-          <AlertDescription>Use the email address the invitation was sent to.</AlertDescription>
+          <AlertTitle>{invitation ? `You're joining ${invitation.organizationName}` : "You're joining an organization"}</AlertTitle>
+          <AlertDescription>
+            {preview.isError
+              ? "This invitation is invalid, used or expired. Ask for a new link."
+              : invitation
+                ? `The invitation was sent to ${invitation.email}: sign up with that address.`
+                : "Use the email address the invitation was sent to."}
+          </AlertDescription>
         </Alert>
       )}
-      <RegisterForm inviteToken={inviteToken} onRegistered={() => navigate("/dashboard", { replace: true })} />
+      {inviteToken && preview.isPending ? (
+        <div className="grid gap-3" aria-busy="true">
+          <Skeleton className="h-9 w-full" />
+          <Skeleton className="h-9 w-full" />
+          <Skeleton className="h-9 w-full" />
+        </div>
+      ) : (
+        // Keyed by the invited address, so the form starts with it once known.
+        <RegisterForm
+          key={invitation?.email ?? "blank"}
+          inviteToken={inviteToken}
+          invitedEmail={invitation?.email}
+          onRegistered={() => navigate("/dashboard", { replace: true })}
+        />
+      )}
       <p className="text-center text-sm text-muted-foreground">
         Already have an account?{" "}
         <Link href="/login" className="font-medium text-foreground underline underline-offset-4">

@@ -62,7 +62,7 @@ export default function TeamPage() {
             <CardDescription>Who did what, newest first.</CardDescription>
           </CardHeader>
           <CardContent className="px-0">
-            <AuditLog />
+            <AuditLog members={team.data?.data ?? []} />
           </CardContent>
         </Card>
       )}

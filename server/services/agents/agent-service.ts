@@ -9,7 +9,22 @@ import { elevenLabsClient, requireApiKey, toAppError } from "../integrations/int
 
 type AgentRow = typeof agents.$inferSelect;
 
+async function registeredAgent(ctx: Ctx, elevenLabsAgentId: string): Promise<{ id: string; name: string } | undefined> {
+  const [row] = await ctx.db
+    .select({ id: agents.id, name: agents.name })
+    .from(agents)
+    .where(and(eq(agents.organizationId, ctx.organizationId), eq(agents.elevenlabsAgentId, elevenLabsAgentId)));
+  return row;
+}
+
+/** Looks an id up in ElevenLabs; an agent the organization already monitors is refused (409), not "found". */
 export async function validateAgent(ctx: Ctx, elevenLabsAgentId: string): Promise<{ elevenLabsAgentId: string; name: string }> {
+  const existing = await registeredAgent(ctx, elevenLabsAgentId);
+  if (existing) throw new AppError("agent_exists", 409, `This agent is already added as “${existing.name}”`);
+  return lookUpAgent(ctx, elevenLabsAgentId);
+}
+
+async function lookUpAgent(ctx: Ctx, elevenLabsAgentId: string): Promise<{ elevenLabsAgentId: string; name: string }> {
   const apiKey = await requireApiKey(ctx);
   try {
     const agent = await elevenLabsClient(ctx, apiKey).getAgent(elevenLabsAgentId);
@@ -25,18 +40,44 @@ function agentQuery(ctx: Ctx) {
       total: sql<number>`count(*)`.as("total"),
       today: sql<number>`count(*) filter (where ${callLogs.startedAt} >= date_trunc('day', now() at time zone 'UTC') at time zone 'UTC')`.as("today"),
       last: sql<Date | null>`max(${callLogs.startedAt})`.as("last"),
+      seconds: sql<string>`coalesce(sum(${callLogs.durationSeconds}), 0)`.as("seconds"),
+      credits: sql<string>`coalesce(sum(${callLogs.costCredits}), 0)`.as("credits"),
+      success: sql<number>`count(*) filter (where ${callLogs.callSuccessful} = 'success')`.as("success"),
+      failure: sql<number>`count(*) filter (where ${callLogs.callSuccessful} = 'failure')`.as("failure"),
     })
     .from(callLogs)
     .where(and(eq(callLogs.organizationId, ctx.organizationId), eq(callLogs.agentId, agents.id)))
     .as("stats");
   return ctx.db
-    .select({ agent: agents, total: stats.total, today: stats.today, last: stats.last })
+    .select({
+      agent: agents,
+      total: stats.total,
+      today: stats.today,
+      last: stats.last,
+      seconds: stats.seconds,
+      credits: stats.credits,
+      success: stats.success,
+      failure: stats.failure,
+    })
     .from(agents)
     .leftJoinLateral(stats, sql`true`);
 }
 
-function toView(row: { agent: AgentRow; total: number | null; today: number | null; last: Date | string | null }): Agent {
+type AgentStatsRow = {
+  agent: AgentRow;
+  total: number | null;
+  today: number | null;
+  last: Date | string | null;
+  seconds: string | number | null;
+  credits: string | number | null;
+  success: number | null;
+  failure: number | null;
+};
+
+function toView(row: AgentStatsRow): Agent {
   const a = row.agent;
+  const success = Number(row.success ?? 0);
+  const judged = success + Number(row.failure ?? 0);
   return {
     id: a.id,
     elevenLabsAgentId: a.elevenlabsAgentId,
@@ -45,6 +86,9 @@ function toView(row: { agent: AgentRow; total: number | null; today: number | nu
     callsToday: Number(row.today ?? 0),
     totalCalls: Number(row.total ?? 0),
     lastCallAt: row.last ? new Date(row.last).toISOString() : null,
+    minutes: Math.round((Number(row.seconds ?? 0) / 60) * 100) / 100,
+    credits: Math.round(Number(row.credits ?? 0) * 100) / 100,
+    successRate: judged === 0 ? null : success / judged,
     sync: { status: a.syncStatus, lastSyncedAt: a.lastSyncedAt?.toISOString() ?? null, error: a.syncError },
   };
 }
@@ -61,11 +105,6 @@ export async function getAgent(ctx: Ctx, id: string): Promise<Agent> {
 }
 
 export async function createAgent(ctx: Ctx, input: { elevenLabsAgentId: string; name?: string }, ip?: string): Promise<Agent> {
-  const [existing] = await ctx.db
-    .select({ id: agents.id })
-    .from(agents)
-    .where(and(eq(agents.organizationId, ctx.organizationId), eq(agents.elevenlabsAgentId, input.elevenLabsAgentId)));
-  if (existing) throw new AppError("agent_exists", 409, "This agent is already registered");
   const validated = await validateAgent(ctx, input.elevenLabsAgentId);
   const id = await ctx.db.transaction(async (tx) => {
     const [row] = await tx

@@ -1,5 +1,5 @@
 /** The organization's audit trail, newest first, keyset-paginated on (created_at, id). */
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, like, or, sql } from "drizzle-orm";
 import type { AuditLogPage } from "@shared/schemas";
 import type { Ctx } from "../context";
 import { auditLog, users } from "../../db/schema";
@@ -21,7 +21,7 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
   return { createdAt, id };
 }
 
-export async function listAuditLog(ctx: Ctx, input: { limit: number; cursor?: string }): Promise<AuditLogPage> {
+export async function listAuditLog(ctx: Ctx, input: { limit: number; cursor?: string; action?: string; actorUserId?: string }): Promise<AuditLogPage> {
   const after = input.cursor ? decodeCursor(input.cursor) : null;
   const exactCreatedAt = sql<string>`to_char(${auditLog.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
   const rows = await ctx.db
@@ -40,6 +40,9 @@ export async function listAuditLog(ctx: Ctx, input: { limit: number; cursor?: st
     .where(
       and(
         eq(auditLog.organizationId, ctx.organizationId),
+        // A kind ("agent") matches its actions ("agent.created"); "_" is escaped, the only LIKE wildcard the validated value can hold.
+        input.action ? or(eq(auditLog.action, input.action), like(auditLog.action, `${input.action.replaceAll("_", "\\_")}.%`)) : undefined,
+        input.actorUserId ? eq(auditLog.actorUserId, input.actorUserId) : undefined,
         after
           ? sql`(${auditLog.createdAt}, ${auditLog.id}) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`
           : undefined,

@@ -46,6 +46,11 @@ export function elevenLabsClient(ctx: Ctx, apiKey: string): ElevenLabsClient {
   return ctx.elevenlabs(apiKey);
 }
 
+/** "code: sentence" (as stored in last_error) -> "sentence". */
+function sentenceOf(summary: string | null): string {
+  return (summary ?? "").replace(/^[a-z_]+: /, "");
+}
+
 /** Tests a key against ElevenLabs; returns the status columns to store. */
 async function checkKey(ctx: Ctx, apiKey: string, previous: IntegrationRow["status"] | null) {
   const now = ctx.now();
@@ -67,7 +72,15 @@ export async function saveIntegration(ctx: Ctx, input: { apiKey?: string; webhoo
   const { encryptor } = ctx;
   const values: Partial<typeof integrations.$inferInsert> = { updatedAt: ctx.now() };
   if (input.apiKey) {
-    Object.assign(values, await checkKey(ctx, input.apiKey, null), {
+    const check = await checkKey(ctx, input.apiKey, null);
+    // A working key is never swapped for one ElevenLabs refuses: the last good key stays, and nothing is saved.
+    if (check.status === "ERROR" && existing?.status === "ACTIVE" && existing.encryptedApiKey) {
+      const code = check.lastError?.startsWith("missing_permissions") ? "missing_permissions" : "invalid_api_key";
+      throw new AppError(code, 422, `${sentenceOf(check.lastError)} Your current key …${existing.keyHint ?? ""} is kept.`, {
+        apiKey: sentenceOf(check.lastError),
+      });
+    }
+    Object.assign(values, check, {
       encryptedApiKey: encryptor.encrypt(input.apiKey, ctx.organizationId, "elevenlabs_api_key"),
       keyHint: input.apiKey.slice(-4),
       syncBlockedUntil: null,

@@ -7,6 +7,8 @@ export interface ToastMessage {
   title: string;
   description?: string;
   variant?: ToastVariant;
+  /** Toasts about the same thing: a new one closes the older ones (a success clears a stale error). */
+  group?: string;
   open: boolean;
 }
 
@@ -28,12 +30,14 @@ export function dismissToast(id: number): void {
 
 export function toast(message: Omit<ToastMessage, "id" | "open">): number {
   const id = nextId++;
+  const stale = message.group ? toasts.filter((t) => t.group === message.group && t.open).map((t) => t.id) : [];
   emit([{ ...message, id, open: true }, ...toasts].slice(0, LIMIT));
+  for (const staleId of stale) dismissToast(staleId);
   return id;
 }
 
-export const toastSuccess = (title: string, description?: string) => toast({ title, description, variant: "success" });
-export const toastError = (title: string, description?: string) => toast({ title, description, variant: "destructive" });
+export const toastSuccess = (title: string, description?: string, group?: string) => toast({ title, description, variant: "success", group });
+export const toastError = (title: string, description?: string, group?: string) => toast({ title, description, variant: "destructive", group });
 
 function subscribe(listener: () => void) {
   listeners.add(listener);

@@ -1,7 +1,7 @@
 /** Agent queries and mutations. Changes to agents also touch calls and analytics (names, links). */
-import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
-import type { Agent } from "@shared/schemas";
-import { apiDelete, apiGet, apiPatch, apiPost } from "@/lib/api";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import type { Agent, AvailableAgentsPage } from "@shared/schemas";
+import { apiDelete, apiGet, apiPatch, apiPost, withQuery } from "@/lib/api";
 import { useOrgId } from "@/lib/auth";
 import { queryKeys } from "@/lib/query-keys";
 
@@ -29,6 +29,7 @@ export function useAgents() {
 function invalidateAgentData(queryClient: QueryClient, orgId: string) {
   return Promise.all([
     queryClient.invalidateQueries({ queryKey: queryKeys.agents(orgId) }),
+    queryClient.invalidateQueries({ queryKey: queryKeys.availableAgents(orgId) }),
     queryClient.invalidateQueries({ queryKey: queryKeys.callLogs(orgId) }),
     queryClient.invalidateQueries({ queryKey: queryKeys.analytics(orgId) }),
     queryClient.invalidateQueries({ queryKey: queryKeys.billing(orgId) }),
@@ -95,5 +96,41 @@ export function useSyncAgent() {
       updateAgentInList(queryClient, orgId, id, (agent) => ({ ...agent, sync: { ...agent.sync, status: "queued", error: null } }));
       void queryClient.invalidateQueries({ queryKey: queryKeys.agents(orgId) });
     },
+  });
+}
+
+/** The agents the organization's ElevenLabs key can see, page by page (the Add agent picker). */
+export function useAvailableAgents(search: string, enabled: boolean) {
+  const orgId = useOrgId();
+  return useInfiniteQuery({
+    queryKey: queryKeys.availableAgents(orgId, search),
+    queryFn: ({ signal, pageParam }) =>
+      apiGet<AvailableAgentsPage>(withQuery("/api/agents/available", { search: search || undefined, cursor: pageParam }), signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    enabled,
+    staleTime: 30_000,
+  });
+}
+
+/** Adds several agents one after another (each is validated by the server), reporting progress. */
+export function useAddAgents() {
+  const orgId = useOrgId();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ ids, onProgress }: { ids: string[]; onProgress: (done: number) => void }) => {
+      const added: Agent[] = [];
+      const failed: Array<{ id: string; error: unknown }> = [];
+      for (const [index, elevenLabsAgentId] of ids.entries()) {
+        try {
+          added.push(await apiPost<Agent>("/api/agents", { elevenLabsAgentId }));
+        } catch (error) {
+          failed.push({ id: elevenLabsAgentId, error });
+        }
+        onProgress(index + 1);
+      }
+      return { added, failed };
+    },
+    onSettled: () => invalidateAgentData(queryClient, orgId),
   });
 }

@@ -2,7 +2,7 @@
 import { useEffect } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocation } from "wouter";
-import type { AuthProviders, LoginInput, RegisterInput, User } from "@shared/schemas";
+import type { AuthProviders, InvitationPreview, LoginInput, RegisterInput, User } from "@shared/schemas";
 import { apiGet, apiPost } from "@/lib/api";
 import { queryKeys } from "@/lib/query-keys";
 
@@ -61,4 +61,15 @@ export function useRedirectWhenSignedIn(target: string) {
   useEffect(() => {
     if (signedIn) navigate(target, { replace: true });
   }, [signedIn, target, navigate]);
+}
+
+/** Who an invite link is for; the token goes in a POST body, so it stays out of request logs. */
+export function useInvitationPreview(token: string | undefined) {
+  return useQuery({
+    queryKey: ["auth", "invitation", token],
+    queryFn: () => apiPost<InvitationPreview>("/api/auth/invitations/preview", { token }),
+    enabled: !!token,
+    retry: false,
+    staleTime: Infinity,
+  });
 }

@@ -59,12 +59,19 @@ export function useRemoveMember() {
   return useTeamMutation((id: string) => apiDelete(`/api/team/members/${encodeURIComponent(id)}`));
 }
 
-export function useAuditLog() {
+export interface AuditLogFilters {
+  /** A kind of action ("agent") or one action ("agent.created"). */
+  action?: string;
+  actorUserId?: string;
+}
+
+export function useAuditLog(filters: AuditLogFilters = {}) {
   const orgId = useOrgId();
   return useInfiniteQuery({
-    queryKey: queryKeys.audit(orgId),
+    queryKey: [...queryKeys.audit(orgId), filters],
     queryFn: ({ signal, pageParam }) =>
-      apiGet<AuditLogPage>(withQuery("/api/team/audit-log", { limit: 25, cursor: pageParam }), signal),
+      apiGet<AuditLogPage>(withQuery("/api/team/audit-log", { limit: 25, cursor: pageParam, ...filters }), signal),
+    placeholderData: (previous) => previous,
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });

@@ -1,20 +1,36 @@
 import { useState } from "react";
-import { PencilIcon, RefreshCwIcon, Trash2Icon } from "lucide-react";
+import { Link } from "wouter";
 import type { Agent } from "@shared/schemas";
-import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow, TableSkeletonRows } from "@/components/ui/table";
 import { toastError, toastSuccess } from "@/components/ui/use-toast";
 import { errorMessage } from "@/lib/api";
 import { useCan } from "@/lib/auth";
-import { formatNumber, formatRelative, formatDateTime } from "@/lib/format";
-import { isSyncing, useDeleteAgent, useRenameAgent, useSyncAgent } from "@/features/agents/api";
+import { formatDateTime, formatMinutes, formatNumber, formatPercent, formatRelative } from "@/lib/format";
+import { useDeleteAgent, useRenameAgent, useSyncAgent } from "@/features/agents/api";
+import { AgentActions, type AgentActionHandlers } from "@/features/agents/components/agent-actions";
+import { AgentSyncState } from "@/features/agents/components/agent-sync-cell";
 import { DeleteAgentDialog } from "@/features/agents/components/delete-agent-dialog";
 import { RenameAgentDialog } from "@/features/agents/components/rename-agent-dialog";
-import { SyncStatusBadge } from "@/features/agents/components/sync-status-badge";
 
 type Pending = { kind: "rename" | "delete"; agent: Agent } | null;
 
-export function AgentsTable({ agents, loading }: { agents: Agent[]; loading: boolean }) {
+const callsOf = (agent: Agent) => `/history?agent=${encodeURIComponent(agent.id)}`;
+
+function LastCall({ agent }: { agent: Agent }) {
+  return agent.lastCallAt ? (
+    <time dateTime={agent.lastCallAt} title={formatDateTime(agent.lastCallAt)}>
+      {formatRelative(agent.lastCallAt)}
+    </time>
+  ) : (
+    <>Never</>
+  );
+}
+
+/**
+ * Registered agents: a table from tablet width up, a list of rows with the essentials on phones. Each
+ * name opens that agent's calls. `keyConnected` false turns Sync now off (the page explains why).
+ */
+export function AgentsTable({ agents, loading, keyConnected, syncBlockedHint }: { agents: Agent[]; loading: boolean; keyConnected: boolean; syncBlockedHint?: string }) {
   const canManage = useCan("agents:manage");
   const canSync = useCan("agents:sync");
   const [pending, setPending] = useState<Pending>(null);
@@ -24,89 +40,99 @@ export function AgentsTable({ agents, loading }: { agents: Agent[]; loading: boo
   const sync = useSyncAgent();
   const showActions = canManage || canSync;
 
-  function syncNow(agent: Agent) {
-    sync.mutate(agent.id, {
-      onSuccess: () => toastSuccess("Sync started", `Fetching the latest calls of ${agent.name}.`),
-      onError: (error) => toastError("Could not start the sync", errorMessage(error)),
-    });
-  }
+  const handlers: AgentActionHandlers = {
+    canManage,
+    canSync,
+    keyConnected,
+    syncBlockedHint,
+    syncPendingFor: sync.isPending ? (sync.variables ?? null) : null,
+    onSync: (agent) =>
+      sync.mutate(agent.id, {
+        onSuccess: () => toastSuccess("Sync started", `Fetching the latest calls of ${agent.name}.`),
+        onError: (error) => toastError("Could not start the sync", errorMessage(error)),
+      }),
+    onRename: (agent) => setPending({ kind: "rename", agent }),
+    onDelete: (agent) => setPending({ kind: "delete", agent }),
+  };
 
   return (
     <>
-      <Table label="Agents">
-        <TableHeader>
-          <TableRow>
-            <TableHead>Name</TableHead>
-            <TableHead>ElevenLabs id</TableHead>
-            <TableHead className="text-right">Calls today</TableHead>
-            <TableHead className="text-right">Total calls</TableHead>
-            <TableHead>Last call</TableHead>
-            <TableHead>Sync</TableHead>
-            {showActions && (
-              <TableHead className="text-right">
-                <span className="sr-only">Actions</span>
-              </TableHead>
-            )}
-          </TableRow>
-        </TableHeader>
-        <TableBody>
-          {loading && <TableSkeletonRows columns={showActions ? 7 : 6} rows={3} />}
-          {agents.map((agent) => (
-            <TableRow key={agent.id}>
-              <TableCell className="font-medium">{agent.name}</TableCell>
-              <TableCell>
-                <code className="rounded bg-muted px-1.5 py-0.5 text-xs break-all">{agent.elevenLabsAgentId}</code>
-              </TableCell>
-              <TableCell className="text-right tabular-nums">{formatNumber(agent.callsToday)}</TableCell>
-              <TableCell className="text-right tabular-nums">{formatNumber(agent.totalCalls)}</TableCell>
-              <TableCell className="whitespace-nowrap">
-                {agent.lastCallAt ? <time dateTime={agent.lastCallAt} title={formatDateTime(agent.lastCallAt)}>{formatRelative(agent.lastCallAt)}</time> : "Never"}
-              </TableCell>
-              <TableCell>
-                <SyncStatusBadge sync={agent.sync} />
-              </TableCell>
+      <div className="hidden md:block">
+        <Table label="Agents">
+          <TableHeader>
+            <TableRow>
+              <TableHead>Name</TableHead>
+              <TableHead className="text-right">Calls today</TableHead>
+              <TableHead className="text-right">Total calls</TableHead>
+              <TableHead className="text-right">Success rate</TableHead>
+              <TableHead className="text-right">Minutes</TableHead>
+              <TableHead className="text-right">Credits</TableHead>
+              <TableHead>Last call</TableHead>
+              <TableHead>Sync</TableHead>
               {showActions && (
-                <TableCell>
-                  <div className="flex justify-end gap-1">
-                    {canSync && (
-                      <Button
-                        variant="outline"
-                        size="sm"
-                        onClick={() => syncNow(agent)}
-                        disabled={isSyncing(agent) || (sync.isPending && sync.variables === agent.id)}
-                        aria-label={`Sync now: ${agent.name}`}
-                      >
-                        <RefreshCwIcon aria-hidden="true" className={isSyncing(agent) ? "animate-spin" : undefined} />
-                        <span className="hidden lg:inline">Sync now</span>
-                      </Button>
-                    )}
-                    {canManage && (
-                      <>
-                        <Button
-                          variant="ghost"
-                          size="icon"
-                          aria-label={`Rename ${agent.name}`}
-                          onClick={() => setPending({ kind: "rename", agent })}
-                        >
-                          <PencilIcon aria-hidden="true" />
-                        </Button>
-                        <Button
-                          variant="ghost"
-                          size="icon"
-                          aria-label={`Remove ${agent.name}`}
-                          onClick={() => setPending({ kind: "delete", agent })}
-                        >
-                          <Trash2Icon aria-hidden="true" />
-                        </Button>
-                      </>
-                    )}
-                  </div>
-                </TableCell>
+                <TableHead className="text-right">
+                  <span className="sr-only">Actions</span>
+                </TableHead>
               )}
             </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+          </TableHeader>
+          <TableBody>
+            {loading && <TableSkeletonRows columns={showActions ? 9 : 8} rows={3} />}
+            {agents.map((agent) => (
+              <TableRow key={agent.id}>
+                <TableCell className="min-w-44">
+                  <Link href={callsOf(agent)} className="font-medium underline-offset-4 hover:underline">
+                    {agent.name}
+                  </Link>
+                  <code className="mt-0.5 block text-xs break-all text-muted-foreground">{agent.elevenLabsAgentId}</code>
+                </TableCell>
+                <TableCell className="text-right">{formatNumber(agent.callsToday)}</TableCell>
+                <TableCell className="text-right">{formatNumber(agent.totalCalls)}</TableCell>
+                <TableCell className="text-right">{formatPercent(agent.successRate)}</TableCell>
+                <TableCell className="text-right whitespace-nowrap">{formatMinutes(agent.minutes)}</TableCell>
+                <TableCell className="text-right">{formatNumber(agent.credits)}</TableCell>
+                <TableCell className="whitespace-nowrap">
+                  <LastCall agent={agent} />
+                </TableCell>
+                <TableCell>
+                  <AgentSyncState agent={agent} />
+                </TableCell>
+                {showActions && (
+                  <TableCell>
+                    <AgentActions agent={agent} handlers={handlers} />
+                  </TableCell>
+                )}
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </div>
+      <ul aria-label="Agents" aria-busy={loading} className="divide-y md:hidden">
+        {agents.map((agent) => (
+          <li key={agent.id} className="grid gap-2 px-4 py-3">
+            <div className="flex items-start justify-between gap-2">
+              <div className="min-w-0">
+                <Link href={callsOf(agent)} className="font-medium underline underline-offset-4">
+                  {agent.name}
+                </Link>
+                <p className="text-xs text-muted-foreground">
+                  <span className="figure">{formatNumber(agent.totalCalls)}</span> calls · <span className="figure">{formatPercent(agent.successRate)}</span> success ·{" "}
+                  <span className="figure">{formatMinutes(agent.minutes)}</span> ·{" "}
+                  {agent.lastCallAt ? (
+                    <>
+                      last <LastCall agent={agent} />
+                    </>
+                  ) : (
+                    "no calls yet"
+                  )}
+                </p>
+              </div>
+              <AgentSyncState agent={agent} />
+            </div>
+            {showActions && <AgentActions agent={agent} handlers={handlers} compact />}
+          </li>
+        ))}
+      </ul>
       {pending?.kind === "rename" && (
         <RenameAgentDialog
           agent={pending.agent}

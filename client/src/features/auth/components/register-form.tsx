@@ -33,11 +33,12 @@ function optional(value: string): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
-export function RegisterForm({ inviteToken, onRegistered }: { inviteToken?: string; onRegistered: () => void }) {
+/** `invitedEmail`: the address an invitation was sent to, filled in (it must match). */
+export function RegisterForm({ inviteToken, invitedEmail, onRegistered }: { inviteToken?: string; invitedEmail?: string; onRegistered: () => void }) {
   const register = useRegister();
   const form = useForm<RegisterValues>({
     resolver,
-    defaultValues: { email: "", password: "", name: "", organizationName: "" },
+    defaultValues: { email: invitedEmail ?? "", password: "", name: "", organizationName: "" },
   });
 
   const onSubmit = form.handleSubmit((values) => {

@@ -18,23 +18,26 @@ import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle }
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { toastError, toastSuccess } from "@/components/ui/use-toast";
-import { errorMessage } from "@/lib/api";
+import { errorMessage, isApiError } from "@/lib/api";
+import { sentenceOf } from "@/lib/error-words";
 import { formatDateTime } from "@/lib/format";
 import { useRemoveIntegration, useSaveIntegration, useTestIntegration } from "@/features/integrations/api";
 import { explainIntegrationError, IntegrationStatusBadge } from "@/features/integrations/components/integration-status";
 
+/** Toasts about the key share one group: a success closes an error still on screen. */
+const KEY_TOASTS = "elevenlabs-key";
+
 function toastForStatus(integration: Integration, success: string) {
-  if (integration.status === "ACTIVE") toastSuccess(success, "ElevenLabs accepted the key.");
-  else if (integration.status === "ERROR") toastError("ElevenLabs did not accept the key", integration.lastError ?? undefined);
+  if (integration.status === "ACTIVE") toastSuccess(success, "ElevenLabs accepted the key.", KEY_TOASTS);
+  else if (integration.status === "ERROR")
+    toastError("ElevenLabs did not accept the key", integration.lastError ? sentenceOf(integration.lastError) : undefined, KEY_TOASTS);
 }
 
 function LastError({ lastError }: { lastError: string }) {
-  const { code, message, advice } = explainIntegrationError(lastError);
+  const { message, advice } = explainIntegrationError(lastError);
   return (
     <Alert variant="destructive">
-      <AlertTitle>
-        {message || "The last check failed"} <code className="text-xs font-normal">({code})</code>
-      </AlertTitle>
+      <AlertTitle>{message || "The last check failed"}</AlertTitle>
       {advice && <AlertDescription>{advice}</AlertDescription>}
     </Alert>
   );
@@ -60,7 +63,12 @@ export function ApiKeyCard({ integration, canManage }: { integration: Integratio
           setApiKey("");
           toastForStatus(result, "API key saved");
         },
-        onError: (error) => toastError("Could not save the key", errorMessage(error)),
+        // A refused key is not saved when a working one is there: the server says so, and the old key stays.
+        onError: (error) => {
+          const refused = isApiError(error, "invalid_api_key") || isApiError(error, "missing_permissions");
+          if (refused) setApiKey("");
+          toastError(refused ? "ElevenLabs did not accept the new key" : "Could not save the key", errorMessage(error), KEY_TOASTS);
+        },
       },
     );
   }
@@ -110,8 +118,14 @@ export function ApiKeyCard({ integration, canManage }: { integration: Integratio
               </Button>
             </div>
             <p id={hintId} className="text-sm text-muted-foreground">
-              Find it in ElevenLabs under Profile &gt; API keys. Saving tests it at once.
+              Find it in ElevenLabs under Profile &gt; API keys. Saving tests it at once; a key ElevenLabs refuses never replaces one that works.
             </p>
+            {save.isError && !apiKey && (isApiError(save.error, "invalid_api_key") || isApiError(save.error, "missing_permissions")) && (
+              <Alert variant="destructive">
+                <AlertTitle>The new key was not saved</AlertTitle>
+                <AlertDescription>{errorMessage(save.error)}</AlertDescription>
+              </Alert>
+            )}
           </form>
         ) : (
           <p className="text-sm text-muted-foreground">Only owners and admins can change the key.</p>
@@ -125,7 +139,7 @@ export function ApiKeyCard({ integration, canManage }: { integration: Integratio
             onClick={() =>
               test.mutate(undefined, {
                 onSuccess: (result) => toastForStatus(result, "Connection works"),
-                onError: (error) => toastError("Could not test the key", errorMessage(error)),
+                onError: (error) => toastError("Could not test the key", errorMessage(error), KEY_TOASTS),
               })
             }
           >

@@ -70,7 +70,11 @@ export function WebhookCard({ integration, canManage }: { integration: Integrati
           <ol className="list-decimal space-y-1 pl-5 text-sm text-muted-foreground">
             <li>In ElevenLabs, open Conversational AI &gt; Settings &gt; Post-call webhook and create a webhook with this URL.</li>
             <li>Enable transcription (and audio, to keep recordings) events for your agents.</li>
-            <li>Copy the HMAC secret ElevenLabs shows once, and save it below.</li>
+            <li>
+              {canManage
+                ? "Copy the HMAC secret ElevenLabs shows once, and save it below."
+                : "Copy the HMAC secret ElevenLabs shows once, and give it to an owner or admin of your organization to save here."}
+            </li>
           </ol>
         </div>
         {canManage && (

@@ -1,10 +1,13 @@
+import { useState } from "react";
 import { ScrollTextIcon } from "lucide-react";
+import type { TeamMembers } from "@shared/schemas";
 import { ErrorState } from "@/components/error-state";
 import { EmptyState } from "@/components/empty-state";
 import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow, TableSkeletonRows } from "@/components/ui/table";
 import { formatDateTime } from "@/lib/format";
-import { useAuditLog } from "@/features/team/api";
+import { useAuditLog, type AuditLogFilters } from "@/features/team/api";
+import { AuditLogFiltersBar } from "@/features/team/components/audit-log-filters";
 
 /** "agent.created" -> "Agent created". */
 function describeAction(action: string): string {
@@ -12,41 +15,51 @@ function describeAction(action: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-export function AuditLog() {
-  const audit = useAuditLog();
+/** Newest first, 25 at a time ("Load more" pages on by keyset), filtered by kind of action and by member. */
+export function AuditLog({ members }: { members: TeamMembers["data"] }) {
+  const [filters, setFilters] = useState<AuditLogFilters>({});
+  const audit = useAuditLog(filters);
   const entries = audit.data?.pages.flatMap((page) => page.data) ?? [];
+  const filtered = Boolean(filters.action || filters.actorUserId);
 
   if (audit.isError) return <ErrorState title="Could not load the audit log" error={audit.error} onRetry={() => void audit.refetch()} />;
-  if (!audit.isPending && entries.length === 0) {
-    return <EmptyState icon={<ScrollTextIcon aria-hidden="true" />} title="Nothing recorded yet" description="Sign-ins, key changes, agent and team changes are recorded here." />;
-  }
   return (
     <div className="grid gap-3">
-      <Table label="Audit log">
-        <TableHeader>
-          <TableRow>
-            <TableHead>When</TableHead>
-            <TableHead>Who</TableHead>
-            <TableHead>What</TableHead>
-            <TableHead>Target</TableHead>
-            <TableHead>IP address</TableHead>
-          </TableRow>
-        </TableHeader>
-        <TableBody>
-          {audit.isPending && <TableSkeletonRows columns={5} rows={4} />}
-          {entries.map((entry) => (
-            <TableRow key={entry.id}>
-              <TableCell className="whitespace-nowrap">
-                <time dateTime={entry.createdAt}>{formatDateTime(entry.createdAt)}</time>
-              </TableCell>
-              <TableCell>{entry.actorEmail || (entry.actorUserId ? "A former member" : "System")}</TableCell>
-              <TableCell>{describeAction(entry.action)}</TableCell>
-              <TableCell className="max-w-64 truncate text-muted-foreground">{entry.target ?? "—"}</TableCell>
-              <TableCell className="font-mono text-xs text-muted-foreground">{entry.ip ?? "—"}</TableCell>
+      <AuditLogFiltersBar filters={filters} members={members} onChange={setFilters} />
+      {!audit.isPending && entries.length === 0 ? (
+        <EmptyState
+          className="mx-5"
+          icon={<ScrollTextIcon aria-hidden="true" />}
+          title={filtered ? "Nothing matches these filters" : "Nothing recorded yet"}
+          description={filtered ? "Choose Everything and Anyone to see the whole log." : "Sign-ins, key changes, agent and team changes are recorded here."}
+        />
+      ) : (
+        <Table label="Audit log" aria-busy={audit.isFetching && !audit.isFetchingNextPage}>
+          <TableHeader>
+            <TableRow>
+              <TableHead>When</TableHead>
+              <TableHead>Who</TableHead>
+              <TableHead>What</TableHead>
+              <TableHead>Target</TableHead>
+              <TableHead>IP address</TableHead>
             </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+          </TableHeader>
+          <TableBody>
+            {audit.isPending && <TableSkeletonRows columns={5} rows={4} />}
+            {entries.map((entry) => (
+              <TableRow key={entry.id}>
+                <TableCell className="whitespace-nowrap">
+                  <time dateTime={entry.createdAt}>{formatDateTime(entry.createdAt)}</time>
+                </TableCell>
+                <TableCell>{entry.actorEmail || (entry.actorUserId ? "A former member" : "System")}</TableCell>
+                <TableCell>{describeAction(entry.action)}</TableCell>
+                <TableCell className="max-w-64 truncate text-muted-foreground">{entry.target ?? "—"}</TableCell>
+                <TableCell className="font-mono text-xs text-muted-foreground">{entry.ip ?? "—"}</TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
       {audit.hasNextPage && (
         <Button variant="outline" className="justify-self-center" disabled={audit.isFetchingNextPage} onClick={() => void audit.fetchNextPage()}>
           {audit.isFetchingNextPage ? "Loading…" : "Load more"}

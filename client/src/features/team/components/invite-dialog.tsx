@@ -93,7 +93,12 @@ export function InviteDialog() {
                 value={email}
                 aria-invalid={!!emailError}
                 aria-describedby={emailError ? ids.emailError : undefined}
-                onChange={(event) => setEmail(event.target.value)}
+                onChange={(event) => {
+                  setEmail(event.target.value);
+                  // An error about the address goes away as soon as the address is fixed (re-checked as typed).
+                  if (emailError && emailSchema.safeParse(event.target.value).success) setEmailError(null);
+                  if (invite.isError) invite.reset();
+                }}
               />
               {emailError && (
                 <p id={ids.emailError} className="text-sm text-destructive">
