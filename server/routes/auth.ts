@@ -7,7 +7,7 @@ import { AppError } from "../lib/errors";
 import { signIn, signOut, sessionCookieName } from "../auth/session";
 import { verifyPassword } from "../auth/password";
 import { registerUser } from "../services/auth/register";
-import { previewInvitation } from "../services/team/invitation-lookup";
+import { previewInvitation } from "../services/auth/invitation-preview";
 import { createOrganization, findUserByEmail, getUserView, touchLogin } from "../services/auth/users";
 import { recordAudit } from "../services/audit/record-audit";
 import { users } from "../db/schema";
