@@ -30,6 +30,7 @@ const envSchema = z.object({
   PLATFORM_ADMIN_EMAILS: z.string().default(""),
   SMTP_URL: optionalUrl.optional(),
   SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
+  RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -49,6 +50,8 @@ export type Env = {
   /** Mail server for invitation emails; may carry credentials, so never log it. */
   smtpUrl: string | undefined;
   syncIntervalSeconds: number;
+  /** How often the retention job runs (DESIGN.md §11); 0 disables it. */
+  retentionIntervalSeconds: number;
   logLevel: string;
   warnings: string[];
 };
@@ -121,6 +124,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
       .filter(Boolean),
     smtpUrl: e.SMTP_URL,
     syncIntervalSeconds: e.SYNC_INTERVAL_SECONDS,
+    retentionIntervalSeconds: e.RETENTION_INTERVAL_SECONDS,
     logLevel: e.LOG_LEVEL,
     warnings,
   };

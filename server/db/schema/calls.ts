@@ -139,6 +139,10 @@ export const webhookEvents = pgTable(
     error: text(),
     payload: jsonb(),
   },
-  (t) => [index("webhook_events_org_received_idx").on(t.organizationId, t.receivedAt.desc())],
+  (t) => [
+    index("webhook_events_org_received_idx").on(t.organizationId, t.receivedAt.desc()),
+    // Deleting a call deletes its raw events (DESIGN.md §11).
+    index("webhook_events_org_conversation_idx").on(t.organizationId, t.conversationId),
+  ],
 );
 

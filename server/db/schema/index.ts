@@ -1,3 +1,4 @@
 export * from "./organizations";
 export * from "./integrations";
 export * from "./calls";
+export * from "./governance";

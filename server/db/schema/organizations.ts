@@ -1,5 +1,8 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, json, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, json, jsonb, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+
+/** What the last retention run deleted for an organization (shown on the Settings page). */
+export type RetentionRunCounts = { calls: number; audio: number; rawEvents: number };
 
 export const organizations = pgTable("organizations", {
   id: uuid().primaryKey().defaultRandom(),
@@ -8,6 +11,19 @@ export const organizations = pgTable("organizations", {
   pricePerMinuteUsd: numeric({ precision: 12, scale: 4 }).notNull().default("0.10"),
   webhookToken: text().notNull().unique(),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  // Data governance (DESIGN.md §11, docs/decisions/012). Retention days: null = keep forever.
+  timeZone: text().notNull().default("UTC"),
+  retentionCallsDays: integer(),
+  retentionAudioDays: integer(),
+  retentionRawEventsDays: integer().default(30),
+  redactionEnabled: boolean().notNull().default(false),
+  redactionKinds: text().array().notNull().default(sql`'{email,phone,card,ssn,iban}'::text[]`),
+  storeAudio: boolean().notNull().default(true),
+  maskPhoneNumbers: boolean().notNull().default(true),
+  /** null = the default: on when SMTP_URL is set. */
+  weeklyDigest: boolean(),
+  retentionLastRunAt: timestamp({ withTimezone: true }),
+  retentionLastCounts: jsonb().$type<RetentionRunCounts>(),
 });
 
 export const users = pgTable(
