@@ -5,13 +5,14 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client";
-import { agents, callAudio, callLogs } from "../../db/schema";
+import { agents, callAudio, callLogs, callTombstones } from "../../db/schema";
 import { STATUS_RANK, type CallFields } from "./normalize";
 
 type CallRow = typeof callLogs.$inferSelect;
 type Contribution = Pick<CallRow, "elevenlabsAgentId" | "startedAt" | "durationSeconds" | "callSuccessful" | "costCredits">;
 
-export type UpsertResult = { id: string; inserted: boolean };
+/** `deleted`: the conversation was deleted (retention or a person) and stays deleted; nothing was written. */
+export type UpsertResult = { id: string; inserted: boolean; deleted?: false } | { id: null; inserted: false; deleted: true };
 
 function hourOf(date: Date): Date {
   return new Date(Math.floor(date.getTime() / 3_600_000) * 3_600_000);
@@ -118,6 +119,12 @@ function registeredAgent(organizationId: string, elevenlabsAgentId: string) {
  * unique key or the row lock, and each merges into what the other committed.
  */
 export async function upsertCall(tx: Tx, organizationId: string, fields: CallFields, source: "webhook" | "sync"): Promise<UpsertResult> {
+  // A deleted call never comes back, whichever path brings it (DESIGN.md §11).
+  const [tombstone] = await tx
+    .select({ conversationId: callTombstones.conversationId })
+    .from(callTombstones)
+    .where(and(eq(callTombstones.organizationId, organizationId), eq(callTombstones.conversationId, fields.conversationId)));
+  if (tombstone) return { id: null, inserted: false, deleted: true };
   const fresh = merge(fields, null);
   for (let attempt = 0; attempt < 3; attempt++) {
     const [inserted] = await tx

@@ -13,6 +13,8 @@ import { conversationDetail, webhookEnvelope, type WebhookEnvelope } from "../..
 import { verifySignature } from "../../elevenlabs/webhook-signature";
 import { fromDetail, fromInitiationFailure, type CallFields } from "./normalize";
 import { storeAudio, upsertCall } from "./upsert-call";
+import { deletedConversations, ingestionPolicy } from "../redaction/ingestion-policy";
+import { redactWebhookEvent } from "../redaction/redact-conversation";
 
 export type WebhookDelivery = { webhookToken?: string; rawBody: Buffer; signature: string | undefined };
 export type WebhookOutcome = { received: true; conversationId: string | null; callLogId: string | null };
@@ -172,6 +174,10 @@ export async function receiveWebhook(deps: AppDeps, delivery: WebhookDelivery): 
     throw error;
   }
 
+  // Redaction happens here, before anything of the delivery is stored or indexed (DESIGN.md §11).
+  const policy = await ingestionPolicy(db, organizationId, deps.env);
+  event = redactWebhookEvent(event, policy.kinds);
+
   let interpreted: ReturnType<typeof interpret>;
   try {
     interpreted = interpret(event);
@@ -183,6 +189,15 @@ export async function receiveWebhook(deps: AppDeps, delivery: WebhookDelivery): 
   }
 
   const conversationId = interpreted?.fields.conversationId ?? null;
+  if (conversationId && (await deletedConversations(db, organizationId, [conversationId])).has(conversationId)) {
+    // A retried delivery of a deleted call: acknowledged, and nothing of it kept.
+    await db.insert(webhookEvents).values({ ...eventRow(organizationId, null, { conversationId, error: "ignored: call deleted" }), type: event.type.slice(0, 64) });
+    return { received: true as const, conversationId, callLogId: null };
+  }
+  if (interpreted && !policy.storeAudio) {
+    // Recordings are not kept for this organization: the bytes are dropped, and the call offers none.
+    interpreted = { fields: { ...interpreted.fields, hasAudio: false } };
+  }
   return db.transaction(async (tx) => {
     // The event first: upsertCall ends with the hourly rollup row, which every delivery of the same agent and hour
     // updates, so its lock is taken as late as possible and held only until commit (npm run bench, ingestion).
@@ -191,7 +206,7 @@ export async function receiveWebhook(deps: AppDeps, delivery: WebhookDelivery): 
     if (interpreted) {
       const result = await upsertCall(tx, organizationId, interpreted.fields, "webhook");
       callLogId = result.id;
-      if (interpreted.audio) await storeAudio(tx, organizationId, result.id, interpreted.audio);
+      if (interpreted.audio && result.id) await storeAudio(tx, organizationId, result.id, interpreted.audio);
     }
     return { received: true as const, conversationId, callLogId };
   });

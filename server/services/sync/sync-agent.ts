@@ -12,6 +12,9 @@ import type { SyncJob } from "../../jobs/types";
 import { elevenLabsClient, markKeyRejected } from "../integrations/integration-service";
 import { fromDetail, fromListItem } from "../ingestion/normalize";
 import { upsertCall } from "../ingestion/upsert-call";
+import { deletedConversations, ingestionPolicy, type IngestionPolicy } from "../redaction/ingestion-policy";
+import { redactConversation } from "../redaction/redact-conversation";
+import type { ConversationDetail } from "../../elevenlabs/types";
 
 /** Incremental syncs look back this far, for calls that finished processing after the last run. */
 const OVERLAP_SECONDS = 60 * 60;
@@ -65,12 +68,23 @@ async function alreadyFinal(ctx: Ctx, ids: string[]): Promise<Set<string>> {
   return new Set(rows.map((r) => r.conversationId));
 }
 
-async function storeConversation(ctx: Ctx, client: ElevenLabsClient, item: ConversationListItem): Promise<boolean> {
-  let fields = fromListItem(item);
+/** What ElevenLabs sent, redacted as the organization asks before anything of it is stored (DESIGN.md §11). */
+function redacted<T>(payload: T, policy: IngestionPolicy): T {
+  return redactConversation(payload, policy.kinds) as T;
+}
+
+/** The call's fields from a detail; without audio storage the call offers no recording. */
+function fieldsOfDetail(detail: ConversationDetail, policy: IngestionPolicy) {
+  const fields = fromDetail(redacted(detail, policy));
+  return policy.storeAudio ? fields : { ...fields, hasAudio: false };
+}
+
+async function storeConversation(ctx: Ctx, client: ElevenLabsClient, item: ConversationListItem, policy: IngestionPolicy): Promise<boolean> {
+  let fields = fromListItem(redacted(item, policy));
   let fetched = false;
   if (!item.status || FINAL.includes(item.status)) {
     try {
-      fields = { ...fields, ...stripNulls(fromDetail(await client.getConversation(item.conversation_id))) };
+      fields = { ...fields, ...stripNulls(fieldsOfDetail(await client.getConversation(item.conversation_id), policy)) };
       fetched = true;
     } catch (err) {
       if (!(err instanceof ElevenLabsError) || (err.code !== "not_found" && err.code !== "bad_response")) throw err;
@@ -85,7 +99,7 @@ function stripNulls<T extends object>(o: T): Partial<T> {
 }
 
 /** Re-fetches calls we hold in a non-final state (still processing when last seen). */
-async function refreshUnfinished(ctx: Ctx, client: ElevenLabsClient, elevenlabsAgentId: string): Promise<number> {
+async function refreshUnfinished(ctx: Ctx, client: ElevenLabsClient, elevenlabsAgentId: string, policy: IngestionPolicy): Promise<number> {
   const rows = await ctx.db
     .select({ conversationId: callLogs.conversationId })
     .from(callLogs)
@@ -102,7 +116,7 @@ async function refreshUnfinished(ctx: Ctx, client: ElevenLabsClient, elevenlabsA
   await mapLimit(rows, DETAIL_CONCURRENCY, async ({ conversationId }) => {
     try {
       const detail = await client.getConversation(conversationId);
-      await ctx.db.transaction((tx) => upsertCall(tx, ctx.organizationId, stripNulls(fromDetail(detail)) as ReturnType<typeof fromDetail>, "sync"));
+      await ctx.db.transaction((tx) => upsertCall(tx, ctx.organizationId, stripNulls(fieldsOfDetail(detail, policy)) as ReturnType<typeof fromDetail>, "sync"));
       n++;
     } catch (err) {
       if (!(err instanceof ElevenLabsError) || err.code !== "not_found") throw err;
@@ -135,6 +149,7 @@ export async function syncAgent(deps: AppDeps, job: SyncJob & { agentId: string 
   if (integration.syncBlockedUntil && integration.syncBlockedUntil > now)
     throw new SyncRetryLater("rate limited", Math.ceil((integration.syncBlockedUntil.getTime() - now.getTime()) / 1000));
 
+  const policy = await ingestionPolicy(ctx.db, ctx.organizationId, deps.env);
   const apiKey = deps.encryptor.decrypt(integration.encryptedApiKey, ctx.organizationId, "elevenlabs_api_key");
   const client = elevenLabsClient(ctx, apiKey);
   const incremental = job.mode === "incremental" && agent.syncWatermark !== null && agent.syncCursor === null;
@@ -152,10 +167,12 @@ export async function syncAgent(deps: AppDeps, job: SyncJob & { agentId: string 
     }
     for (;;) {
       const page = await client.listConversations({ agentId: agent.elevenlabsAgentId, cursor, pageSize: PAGE_SIZE, callStartAfterUnix: after });
-      const have = await alreadyFinal(ctx, page.conversations.map((c) => c.conversation_id));
-      const todo = page.conversations.filter((c) => !have.has(c.conversation_id) && c.agent_id === agent.elevenlabsAgentId);
+      const ids = page.conversations.map((c) => c.conversation_id);
+      const [have, deleted] = await Promise.all([alreadyFinal(ctx, ids), deletedConversations(ctx.db, ctx.organizationId, ids)]);
+      // Deleted calls are not fetched again, let alone stored.
+      const todo = page.conversations.filter((c) => !have.has(c.conversation_id) && !deleted.has(c.conversation_id) && c.agent_id === agent.elevenlabsAgentId);
       await mapLimit(todo, DETAIL_CONCURRENCY, async (item) => {
-        if (await storeConversation(ctx, client, item)) fetched++;
+        if (await storeConversation(ctx, client, item, policy)) fetched++;
       });
       conversations += page.conversations.length;
       for (const c of page.conversations) {
@@ -167,7 +184,7 @@ export async function syncAgent(deps: AppDeps, job: SyncJob & { agentId: string 
       await setAgentSync(ctx, agent.id, { syncCursor: incremental ? null : cursor, syncWatermark: incremental ? agent.syncWatermark : watermark });
       if (!cursor) break;
     }
-    fetched += await refreshUnfinished(ctx, client, agent.elevenlabsAgentId);
+    fetched += await refreshUnfinished(ctx, client, agent.elevenlabsAgentId, policy);
     await setAgentSync(ctx, agent.id, { syncStatus: "idle", syncError: null, lastSyncedAt: deps.now(), syncCursor: null, syncWatermark: watermark });
     return { status: "done", conversations, fetched };
   } catch (err) {
