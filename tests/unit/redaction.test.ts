@@ -92,15 +92,25 @@ describe("redaction corpus (precision and recall per kind)", () => {
       for (const k of REDACTION_KINDS) {
         if (k === kind) {
           if (counts[k] >= 1) stats[k].tp += 1;
-          else (stats[k].fn += 1), misses.push(`missed ${k}: ${text}`);
+          else {
+            stats[k].fn += 1;
+            misses.push(`missed ${k}: ${text}`);
+          }
           stats[k].fp += Math.max(0, counts[k] - 1);
-        } else if (counts[k] > 0) (stats[k].fp += counts[k]), misses.push(`wrong ${k}: ${text}`);
+        } else if (counts[k] > 0) {
+          stats[k].fp += counts[k];
+          misses.push(`wrong ${k}: ${text}`);
+        }
       }
     }
     for (const text of NEGATIVES) {
       const redacted = redactText(text, ALL);
       const counts = countMarkers(redacted);
-      for (const k of REDACTION_KINDS) if (counts[k] > 0) (stats[k].fp += counts[k]), misses.push(`false ${k}: ${text} -> ${redacted}`);
+      for (const k of REDACTION_KINDS) {
+        if (counts[k] === 0) continue;
+        stats[k].fp += counts[k];
+        misses.push(`false ${k}: ${text} -> ${redacted}`);
+      }
     }
     const report = REDACTION_KINDS.map((k) => {
       const { tp, fp, fn } = stats[k];
