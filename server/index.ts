@@ -65,7 +65,7 @@ async function main() {
     embedded = await startEmbeddedPostgres(env.dataDir, (m) => log.debug({ pg: m }));
     databaseUrl = embedded.url;
   }
-  const pool = createPool(databaseUrl, 20);
+  const pool = createPool(databaseUrl, 20, (err) => log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, "database connection lost"));
   const db = createDb(pool);
   await runMigrations(db);
   log.info("migrations applied");

@@ -8,10 +8,23 @@ export type Db = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 // Return bigint (count(*)) and numeric as JS numbers: every sum here fits in a double exactly enough.
 pg.types.setTypeParser(20, (v) => Number(v));
 
-export function createPool(url: string, max = 10): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
-  // A dropped connection must not crash the process (database restarts are survivable).
-  pool.on("error", () => {});
+export type ConnectionErrorListener = (err: Error) => void;
+
+/**
+ * A pool whose every connection has an error listener for its whole life. node-postgres emits `error` on a client
+ * whose connection is lost ("terminating connection due to administrator command", a reset socket); pg-pool
+ * listens only while the client is idle, so a client checked out for a transaction at that moment would raise an
+ * unhandled `error` event and end the process. The query that was running fails on its own (and is answered 503
+ * by the app); the broken client is discarded when it is released (pg-pool drops clients that are no longer
+ * queryable), so the pool reconnects as soon as the database is back.
+ */
+export function createPool(url: string, max = 10, onConnectionError: ConnectionErrorListener = () => {}): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000, keepAlive: true });
+  pool.on("connect", (client) => {
+    client.on("error", onConnectionError);
+  });
+  // Idle clients report through the pool as well (pg-pool removes them itself).
+  pool.on("error", onConnectionError);
   return pool;
 }
 

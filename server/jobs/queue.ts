@@ -1,6 +1,7 @@
 /** Background work on pg-boss (the queue lives in the same PostgreSQL, so any number of app instances share it). */
 import PgBoss from "pg-boss";
 import type { AppDeps } from "../lib/context";
+import { ADVISORY_LOCKS, withAdvisoryLock } from "../db/migrate";
 import { agentsOfOrganization, agentsToSync, syncAgent, SyncRetryLater } from "../services/sync/sync-agent";
 import type { Jobs, SyncJob } from "./types";
 
@@ -21,10 +22,14 @@ export function cronFor(intervalSeconds: number): string {
 export async function startJobs(deps: Omit<AppDeps, "jobs"> & { databaseUrl: string }): Promise<RunningJobs> {
   const boss = new PgBoss({ connectionString: deps.databaseUrl, schema: "pgboss", max: 4 });
   boss.on("error", (err) => deps.log.error({ err }, "job queue error"));
-  await boss.start();
-  // "stately": at most one queued and one running sync per agent, however often it is requested.
-  await boss.createQueue(SYNC_QUEUE, { name: SYNC_QUEUE, policy: "stately", retryLimit: 8, retryDelay: 30, retryBackoff: true, expireInMinutes: 60 });
-  await boss.createQueue(TICK_QUEUE, { name: TICK_QUEUE, policy: "singleton", retryLimit: 0 });
+  // pg-boss installs its schema at start and creating a queue is not safe to race: instances started together take
+  // turns (the same lock as the migrations).
+  await withAdvisoryLock(deps.db.$client, ADVISORY_LOCKS.startup, async () => {
+    await boss.start();
+    // "stately": at most one queued and one running sync per agent, however often it is requested.
+    await boss.createQueue(SYNC_QUEUE, { name: SYNC_QUEUE, policy: "stately", retryLimit: 8, retryDelay: 30, retryBackoff: true, expireInMinutes: 60 });
+    await boss.createQueue(TICK_QUEUE, { name: TICK_QUEUE, policy: "singleton", retryLimit: 0 });
+  });
 
   const enqueueOne = async (job: SyncJob & { agentId: string }, startAfterSeconds?: number) => {
     await boss.send(SYNC_QUEUE, job, { singletonKey: job.agentId, ...(startAfterSeconds ? { startAfter: startAfterSeconds } : {}) });

@@ -25,13 +25,23 @@ export function validationError(error: ZodError): AppError {
   return new AppError("invalid_input", 400, "Some fields are invalid", fields);
 }
 
-/** True for errors meaning the database cannot be reached right now. */
+/** Socket-level codes of a connection that could not be made or was lost. */
+const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ECONNABORTED", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "ENOTFOUND"]);
+/**
+ * SQLSTATEs of a server going away or not taking connections: admin_shutdown, crash_shutdown, cannot_connect_now,
+ * connection_exception and its subclasses, too_many_connections.
+ */
+const UNAVAILABLE_SQLSTATES = new Set(["57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006", "08P01", "53300"]);
+/** The messages node-postgres and pg-pool use for a lost or unobtainable connection (they carry no code). */
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Client has encountered a connection error and is not queryable|Client was closed and is not queryable|Cannot use a pool after calling end on the pool|Query read timeout|Connection is closed/i;
+
+/** True for errors meaning the database cannot be reached right now (every form node-postgres reports it in). */
 export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   const e = err as { code?: string; message?: string; cause?: unknown; errors?: unknown[] } | null;
-  if (!e || depth > 5) return false;
-  if (e.code && ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "57P01", "57P02", "57P03", "08006", "08001", "08003"].includes(e.code))
-    return true;
-  if (/Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(e.message ?? "")) return true;
+  if (!e || typeof e !== "object" || depth > 5) return false;
+  if (typeof e.code === "string" && (UNAVAILABLE_CODES.has(e.code) || UNAVAILABLE_SQLSTATES.has(e.code))) return true;
+  if (UNAVAILABLE_MESSAGES.test(e.message ?? "")) return true;
   // Drizzle wraps driver errors (cause); net wraps per-address failures (AggregateError).
   if (e.cause && isDatabaseUnavailable(e.cause, depth + 1)) return true;
   return Array.isArray(e.errors) && e.errors.some((x) => isDatabaseUnavailable(x, depth + 1));

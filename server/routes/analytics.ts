@@ -6,9 +6,11 @@ import {
   organizationSettings,
   updateOrganizationInput,
 } from "@shared/schemas";
+import { qualityAnalytics } from "@shared/quality-schemas";
 import type { AppDeps } from "../lib/context";
 import type { ApiRouter } from "../lib/http";
 import { getOrganizationAnalytics } from "../services/analytics/organization-analytics";
+import { getQualityAnalytics } from "../services/quality/quality-analytics";
 import { getBillingUsage } from "../services/billing/billing-usage";
 import { getOrganizationSettings, updateOrganizationSettings } from "../services/billing/organization-settings";
 
@@ -24,6 +26,18 @@ export function analyticsRoutes(api: ApiRouter, _deps: AppDeps) {
       response: analytics,
     },
     ({ ctx, query }) => getOrganizationAnalytics(ctx, query),
+  );
+  api.define(
+    {
+      method: "get",
+      path: "/analytics/quality",
+      summary: "Latency percentiles, evaluation pass rates, termination reasons, durations, tools, versions and agents (in `tz`)",
+      access: "user",
+      permission: "calls:read",
+      query: analyticsQuery,
+      response: qualityAnalytics,
+    },
+    ({ ctx, query }) => getQualityAnalytics(ctx, query),
   );
   api.define(
     {

@@ -2,7 +2,6 @@
  * `npm run seed:demo`: a demo organization with three months of calls of two agents, so every page has
  * something to show without an ElevenLabs account. Idempotent: a second run only prints the sign-in.
  */
-import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { parseEnv } from "../env";
 import { createDb, createPool } from "../db/client";
@@ -16,18 +15,13 @@ import { noJobs } from "../jobs/types";
 import type { AppDeps } from "../lib/context";
 import { registerUser } from "../services/auth/register";
 import { upsertCall } from "../services/ingestion/upsert-call";
+import { fromDetail } from "../services/ingestion/normalize";
+import { conversationDetail } from "../elevenlabs/types";
+import { demoConversation, seededRandom } from "./demo-conversations";
 
 const EMAIL = "demo@voiceai.example";
 const PASSWORD = "demo password 2026";
 const DAYS = 90;
-
-const TOPICS = [
-  { title: "Order status", summary: "The caller asked where their order is; the agent gave the delivery date.", lines: ["Where is my order A-1042?", "It shipped yesterday and arrives Friday."] },
-  { title: "Change of address", summary: "The caller moved and updated the delivery address.", lines: ["I moved, can you update my address?", "Done, the new address is saved."] },
-  { title: "Refund request", summary: "The caller wanted a refund for a damaged item; a refund was issued.", lines: ["The vase arrived broken.", "I am sorry. I have issued a full refund."] },
-  { title: "Booking", summary: "The caller booked a table for four on Saturday evening.", lines: ["A table for four on Saturday?", "Booked for 7 pm, see you then."] },
-  { title: "Opening hours", summary: "The caller asked about opening hours on public holidays.", lines: ["Are you open on Monday?", "Yes, from 10 am to 4 pm."] },
-];
 
 const env = parseEnv();
 const embedded = env.databaseUrl ? null : await startEmbeddedPostgres(env.dataDir);
@@ -48,38 +42,25 @@ try {
     ];
     await tenant.insert(agents).values(demoAgents.map((a) => ({ ...a, organizationId: orgId, syncStatus: "idle", lastSyncedAt: new Date() })));
     const now = Date.now();
+    const random = seededRandom(2026);
     let n = 0;
     for (let day = DAYS; day >= 0; day--) {
-      const perDay = 8 + Math.round(6 * Math.sin(day / 5) + Math.random() * 6);
+      const perDay = 8 + Math.round(6 * Math.sin(day / 5) + random() * 6);
       for (let i = 0; i < perDay; i++) {
-        const topic = TOPICS[Math.floor(Math.random() * TOPICS.length)];
-        const agent = demoAgents[topic.title === "Booking" || topic.title === "Opening hours" ? 1 : 0];
-        const startedAt = new Date(now - day * 86_400_000 - Math.floor(Math.random() * 86_400_000));
-        if (startedAt.getTime() > now) continue;
-        const duration = 30 + Math.floor(Math.random() * 420);
-        const outcome = Math.random() < 0.82 ? "success" : Math.random() < 0.7 ? "failure" : "unknown";
-        await tenant.transaction((tx) =>
-          upsertCall(
-            tx,
-            orgId,
-            {
-              elevenlabsAgentId: agent.elevenlabsAgentId,
-              conversationId: `conv_demo_${randomBytes(6).toString("hex")}`,
-              status: "done",
-              startedAt,
-              durationSeconds: duration,
-              callSuccessful: outcome,
-              terminationReason: "end_call tool was called",
-              summaryTitle: topic.title,
-              summary: topic.summary,
-              transcript: topic.lines.map((message, k) => ({ role: k % 2 ? "agent" : "user", message, time_in_call_secs: Math.floor((duration * k) / topic.lines.length) })),
-              analysis: { evaluation_criteria_results: { resolved: { criteria_id: "resolved", result: outcome, rationale: topic.summary } }, data_collection_results: {} },
-              metadata: { phone_call: { direction: "inbound" } },
-              costCredits: (duration * 5).toFixed(2),
-            },
-            "sync",
-          ),
-        );
+        const agent = demoAgents[random() < 0.6 ? 0 : 1];
+        const startedAt = now - day * 86_400_000 - Math.floor(random() * 86_400_000);
+        if (startedAt > now) continue;
+        // Newer versions roll out over the quarter, so the Quality page's version comparison has a story.
+        const version = day > 60 ? 0 : day > 25 ? (random() < 0.7 ? 1 : 0) : random() < 0.8 ? 2 : 1;
+        const detail = demoConversation(random, {
+          agentId: agent.elevenlabsAgentId,
+          conversationId: `conv_demo_${day}_${i}_${Math.floor(random() * 1e9).toString(36)}`,
+          startUnix: Math.floor(startedAt / 1000),
+          version,
+        });
+        // Through the normalizer, as a webhook or sync would: every field of the full call record is filled.
+        const fields = fromDetail(conversationDetail.parse(detail));
+        await tenant.transaction((tx) => upsertCall(tx, orgId, fields, i % 4 === 0 ? "sync" : "webhook"));
         n++;
       }
     }

@@ -21,7 +21,44 @@ import { organizations } from "./organizations";
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 const bytea = customType<{ data: Buffer }>({ dataType: () => "bytea" });
 
-export type TranscriptTurnRow = { role: string; message: string | null; time_in_call_secs: number | null };
+/** ElevenLabs' per-turn latency metrics, converted from seconds to integer milliseconds. */
+export type TurnMetricsRow = {
+  llm_ttfb_ms: number | null;
+  llm_ttf_sentence_ms: number | null;
+  tts_ttfb_ms: number | null;
+  asr_latency_ms: number | null;
+};
+export type ToolCallRow = { request_id: string | null; name: string; params: unknown };
+export type ToolResultRow = { request_id: string | null; name: string; result: string | null; is_error: boolean; latency_ms: number | null };
+/**
+ * One turn as stored (snake_case, like ElevenLabs). The fields after time_in_call_secs came with issue 17: rows
+ * written before it lack them (read as null) until `npm run calls:reproject` rebuilds them from the raw events.
+ */
+export type TranscriptTurnRow = {
+  role: string;
+  message: string | null;
+  time_in_call_secs: number | null;
+  interrupted?: boolean | null;
+  tool_calls?: ToolCallRow[];
+  tool_results?: ToolResultRow[];
+  metrics?: TurnMetricsRow | null;
+  llm_usage?: unknown;
+  feedback?: unknown;
+};
+
+/** One contribution of a call to the quality rollups (server/services/quality/quality-facts.ts). */
+export type QualityFact = { k: string; x: string; b: number; n: number; t?: number };
+
+/** What a call knows beyond its columns (kept as one jsonb: read on the detail page, never filtered). */
+export type CallDetailsRow = {
+  feedback_comment?: string | null;
+  feedback_likes?: number | null;
+  feedback_dislikes?: number | null;
+  llm_price?: number | null;
+  user_id?: string | null;
+  call_sid?: string | null;
+  phone_type?: string | null;
+};
 
 export const callLogs = pgTable(
   "call_logs",
@@ -45,6 +82,23 @@ export const callLogs = pgTable(
     metadata: jsonb(),
     costCredits: numeric({ precision: 14, scale: 2 }),
     hasAudio: boolean().notNull().default(false),
+    // Issue 17: the full call record. Columns for what History filters on or analytics aggregate; `details` for the rest.
+    direction: text({ enum: ["inbound", "outbound"] }),
+    agentNumber: text(),
+    externalNumber: text(),
+    language: text(),
+    rating: smallint(),
+    versionId: text(),
+    branchId: text(),
+    callCredits: numeric({ precision: 14, scale: 2 }),
+    llmCredits: numeric({ precision: 14, scale: 2 }),
+    hasToolError: boolean(),
+    criteriaPassed: smallint(),
+    criteriaFailed: smallint(),
+    criteriaTotal: smallint(),
+    details: jsonb().$type<CallDetailsRow>(),
+    /** This call's share of call_quality_rollups, so a merge can take back exactly what it added. */
+    qualityFacts: jsonb().$type<QualityFact[]>(),
     source: text({ enum: ["webhook", "sync"] }).notNull(),
     search: tsvector().generatedAlwaysAs(
       (): SQL =>
@@ -66,6 +120,11 @@ export const callLogs = pgTable(
     index("call_logs_org_success_started_idx").on(t.organizationId, t.callSuccessful, t.startedAt.desc(), t.id.desc()),
     index("call_logs_org_duration_idx").on(t.organizationId, t.durationSeconds),
     index("call_logs_search_idx").using("gin", t.search),
+    // History's phone filter ("calls from this number") and "calls with a tool error", in keyset order.
+    index("call_logs_org_external_number_idx").on(t.organizationId, t.externalNumber, t.startedAt.desc(), t.id.desc()),
+    index("call_logs_org_tool_error_idx")
+      .on(t.organizationId, t.startedAt.desc(), t.id.desc())
+      .where(sql`has_tool_error`),
   ],
 );
 
@@ -146,3 +205,28 @@ export const webhookEvents = pgTable(
   ],
 );
 
+
+/**
+ * Quality pre-aggregates (issue 17): per organization, agent and UTC hour, counts of one kind of fact: a latency
+ * histogram bucket (LLM TTFB per version, TTS TTFB, tool latency per tool), tool calls and errors, evaluation results,
+ * termination reasons, call durations, calls and credits per version. `k` kind, `x` key, `b` bucket, `n` count,
+ * `t` a sum (credits). Kept by the same merge as call_hourly_rollups, split over the same shards, rebuilt by
+ * rollups:rebuild from call_logs.quality_facts (docs/decisions/010).
+ */
+export const callQualityRollups = pgTable(
+  "call_quality_rollups",
+  {
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    hour: timestamp({ withTimezone: true }).notNull(),
+    elevenlabsAgentId: text().notNull(),
+    kind: text().notNull(),
+    key: text().notNull(),
+    bucket: smallint().notNull(),
+    shard: smallint().notNull().default(0),
+    n: bigint({ mode: "number" }).notNull().default(0),
+    total: numeric({ precision: 18, scale: 2 }).notNull().default("0"),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.hour, t.elevenlabsAgentId, t.kind, t.key, t.bucket, t.shard] })],
+);

@@ -1,7 +1,8 @@
 /**
  * call_hourly_rollups recomputed from call_logs. Ingestion keeps the rollups current call by call; this rebuild
  * is the repair path (CLI, tests) and the definition they must agree with: one row per organization,
- * ElevenLabs agent and UTC hour of started_at; calls without a start time are not counted.
+ * ElevenLabs agent and UTC hour of started_at; calls without a start time are not counted. call_quality_rollups
+ * likewise, from each call's stored quality facts.
  */
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
@@ -32,5 +33,16 @@ export async function rebuildRollups(db: Db, organizationId?: string): Promise<v
         failure_calls = excluded.failure_calls,
         duration_calls = excluded.duration_calls,
         cost_credits = excluded.cost_credits`);
+    // The quality rollups: each call's stored facts (server/services/quality/quality-facts.ts), summed per bucket.
+    await tx.execute(sql`lock table call_quality_rollups in share row exclusive mode`);
+    await tx.execute(sql`delete from call_quality_rollups where ${scope}`);
+    await tx.execute(sql`
+      insert into call_quality_rollups (organization_id, hour, elevenlabs_agent_id, kind, key, bucket, n, total)
+      select organization_id, date_trunc('hour', started_at, 'UTC'), elevenlabs_agent_id, f.k, f.x, f.b,
+             sum(f.n), coalesce(sum(f.t), 0)
+      from call_logs
+      cross join lateral jsonb_to_recordset(quality_facts) as f(k text, x text, b smallint, n bigint, t numeric)
+      where started_at is not null and quality_facts is not null and ${scope}
+      group by 1, 2, 3, 4, 5, 6`);
   });
 }

@@ -6,7 +6,9 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client";
 import { agents, callAudio, callLogs, callTombstones } from "../../db/schema";
-import { STATUS_RANK, type CallFields } from "./normalize";
+import type { QualityFact } from "../../db/schema/calls";
+import { CALL_FIELD_COLUMNS, STATUS_RANK, type CallFields } from "./normalize";
+import { qualityFacts, sameFacts } from "../quality/quality-facts";
 
 type CallRow = typeof callLogs.$inferSelect;
 type Contribution = Pick<CallRow, "elevenlabsAgentId" | "startedAt" | "durationSeconds" | "callSuccessful" | "costCredits">;
@@ -28,26 +30,59 @@ const ROLLUP_SHARDS = 16;
  * as many rows as it has concurrent writers, instead of queueing every delivery on one row lock held until commit
  * (npm run bench, ingestion). Only when all shards are held does a writer wait. Readers sum the shards.
  */
+function bucketKey(organizationId: string, hour: Date, elevenlabsAgentId: string): string {
+  return `${organizationId}:${hour.toISOString()}:${elevenlabsAgentId}`;
+}
+
+/** The lowest shard of a bucket no other open transaction holds (this one's own locks are re-entrant). */
+function shardOf(key: string) {
+  return sql`coalesce(
+        (select s from generate_series(0, ${ROLLUP_SHARDS - 1}) as s where pg_try_advisory_xact_lock(hashtext(${key}), s) limit 1),
+        floor(random() * ${ROLLUP_SHARDS})::int
+      )`;
+}
+
 async function adjustRollup(tx: Tx, organizationId: string, call: Contribution, sign: 1 | -1): Promise<void> {
   if (!call.startedAt) return;
   const hour = hourOf(call.startedAt);
-  const key = `${organizationId}:${hour.toISOString()}:${call.elevenlabsAgentId}`;
+  const key = bucketKey(organizationId, hour, call.elevenlabsAgentId);
   const credits = (sign * Number(call.costCredits ?? 0)).toFixed(2);
   await tx.execute(sql`
     insert into call_hourly_rollups as r
       (organization_id, elevenlabs_agent_id, hour, shard, calls, duration_seconds, duration_calls, success_calls, failure_calls, cost_credits)
     values (
       ${organizationId}::uuid, ${call.elevenlabsAgentId}::text, ${hour}::timestamptz,
-      coalesce(
-        (select s from generate_series(0, ${ROLLUP_SHARDS - 1}) as s where pg_try_advisory_xact_lock(hashtext(${key}), s) limit 1),
-        floor(random() * ${ROLLUP_SHARDS})::int
-      ),
+      ${shardOf(key)},
       ${sign}::int, ${sign * (call.durationSeconds ?? 0)}::bigint, ${call.durationSeconds === null ? 0 : sign}::int,
       ${call.callSuccessful === "success" ? sign : 0}::int, ${call.callSuccessful === "failure" ? sign : 0}::int, ${credits}::numeric)
     on conflict (organization_id, hour, elevenlabs_agent_id, shard) do update set
       calls = r.calls + excluded.calls, duration_seconds = r.duration_seconds + excluded.duration_seconds,
       duration_calls = r.duration_calls + excluded.duration_calls, success_calls = r.success_calls + excluded.success_calls,
       failure_calls = r.failure_calls + excluded.failure_calls, cost_credits = r.cost_credits + excluded.cost_credits`);
+}
+
+/**
+ * Adds (sign 1) or takes back (sign -1) a call's quality facts in its hour's bucket of call_quality_rollups, on the
+ * shard its call_hourly_rollups row uses (same bucket key, so the same advisory lock). One statement.
+ */
+async function adjustQuality(
+  tx: Tx,
+  organizationId: string,
+  call: { startedAt: Date | null; elevenlabsAgentId: string },
+  facts: QualityFact[] | null,
+  sign: 1 | -1,
+): Promise<void> {
+  if (!call.startedAt || !facts || facts.length === 0) return;
+  const hour = hourOf(call.startedAt);
+  const key = bucketKey(organizationId, hour, call.elevenlabsAgentId);
+  await tx.execute(sql`
+    insert into call_quality_rollups as r (organization_id, hour, elevenlabs_agent_id, kind, key, bucket, shard, n, total)
+    select ${organizationId}::uuid, ${hour}::timestamptz, ${call.elevenlabsAgentId}::text, f.k, f.x, f.b, s.shard,
+           ${sign} * f.n, ${sign} * coalesce(f.t, 0)
+    from jsonb_to_recordset(${JSON.stringify(facts)}::jsonb) as f(k text, x text, b smallint, n bigint, t numeric),
+         (select ${shardOf(key)} as shard) s
+    on conflict (organization_id, hour, elevenlabs_agent_id, kind, key, bucket, shard) do update set
+      n = r.n + excluded.n, total = r.total + excluded.total`);
 }
 
 function pick<T>(incoming: T | null | undefined, existing: T | null): T | null {
@@ -70,42 +105,31 @@ function sameContribution(a: Contribution, b: Contribution): boolean {
   );
 }
 
-/** The columns a merge reads back (not the tsvector). */
+type FieldColumn = (typeof CALL_FIELD_COLUMNS)[number];
+
+/** The columns a merge reads back (not the tsvector): every normalized field, plus what the merge derives. */
 const mergeColumns = {
   id: callLogs.id,
   agentId: callLogs.agentId,
   elevenlabsAgentId: callLogs.elevenlabsAgentId,
-  status: callLogs.status,
-  startedAt: callLogs.startedAt,
-  durationSeconds: callLogs.durationSeconds,
-  callSuccessful: callLogs.callSuccessful,
-  terminationReason: callLogs.terminationReason,
-  summaryTitle: callLogs.summaryTitle,
-  summary: callLogs.summary,
-  transcript: callLogs.transcript,
-  analysis: callLogs.analysis,
-  metadata: callLogs.metadata,
-  costCredits: callLogs.costCredits,
-  hasAudio: callLogs.hasAudio,
+  qualityFacts: callLogs.qualityFacts,
+  ...(Object.fromEntries(CALL_FIELD_COLUMNS.map((c) => [c, callLogs[c]])) as { [K in FieldColumn]: (typeof callLogs)[K] }),
 };
 type Existing = { [K in keyof typeof mergeColumns]: CallRow[K] };
+type Merged = { [K in FieldColumn]: CallRow[K] } & { elevenlabsAgentId: string; qualityFacts: QualityFact[] };
 
-function merge(fields: CallFields, existing: Existing | null) {
-  return {
-    elevenlabsAgentId: fields.elevenlabsAgentId || existing?.elevenlabsAgentId || "",
-    status: mergeStatus(fields.status, existing?.status ?? null),
-    startedAt: pick(fields.startedAt, existing?.startedAt ?? null),
-    durationSeconds: pick(fields.durationSeconds, existing?.durationSeconds ?? null),
-    callSuccessful: pick(fields.callSuccessful, existing?.callSuccessful ?? null),
-    terminationReason: pick(fields.terminationReason, existing?.terminationReason ?? null),
-    summaryTitle: pick(fields.summaryTitle, existing?.summaryTitle ?? null),
-    summary: pick(fields.summary, existing?.summary ?? null),
-    transcript: fields.transcript && fields.transcript.length > 0 ? fields.transcript : (existing?.transcript ?? fields.transcript ?? null),
-    analysis: pick(fields.analysis, (existing?.analysis as Record<string, unknown> | null) ?? null),
-    metadata: pick(fields.metadata, (existing?.metadata as Record<string, unknown> | null) ?? null),
-    costCredits: pick(fields.costCredits, existing?.costCredits ?? null),
-    hasAudio: Boolean(fields.hasAudio) || Boolean(existing?.hasAudio),
-  };
+/** Field by field: what the incoming event knows wins, what it lacks is kept (DESIGN.md §8: a missing field never erases). */
+function merge(fields: CallFields, existing: Existing | null): Merged {
+  const merged = {} as Record<FieldColumn, unknown>;
+  for (const column of CALL_FIELD_COLUMNS) merged[column] = pick(fields[column] as unknown, existing?.[column] ?? null);
+  merged.status = mergeStatus(fields.status, existing?.status ?? null);
+  merged.transcript =
+    fields.transcript && fields.transcript.length > 0 ? fields.transcript : (existing?.transcript ?? fields.transcript ?? null);
+  merged.hasAudio = Boolean(fields.hasAudio) || Boolean(existing?.hasAudio);
+  const result = merged as Merged;
+  result.elevenlabsAgentId = fields.elevenlabsAgentId || existing?.elevenlabsAgentId || "";
+  result.qualityFacts = qualityFacts(result);
+  return result;
 }
 
 /** The registered agent's id, looked up inside the write (calls of agents registered later keep a null). */
@@ -119,14 +143,14 @@ function registeredAgent(organizationId: string, elevenlabsAgentId: string) {
  * unique key or the row lock, and each merges into what the other committed.
  */
 export async function upsertCall(tx: Tx, organizationId: string, fields: CallFields, source: "webhook" | "sync"): Promise<UpsertResult> {
-  // A deleted call never comes back, whichever path brings it (DESIGN.md §11).
-  const [tombstone] = await tx
-    .select({ conversationId: callTombstones.conversationId })
-    .from(callTombstones)
-    .where(and(eq(callTombstones.organizationId, organizationId), eq(callTombstones.conversationId, fields.conversationId)));
-  if (tombstone) return { id: null, inserted: false, deleted: true };
   const fresh = merge(fields, null);
   for (let attempt = 0; attempt < 3; attempt++) {
+    // A deleted call never comes back, whichever path brings it (DESIGN.md §11).
+    const [tombstone] = await tx
+      .select({ conversationId: callTombstones.conversationId })
+      .from(callTombstones)
+      .where(and(eq(callTombstones.organizationId, organizationId), eq(callTombstones.conversationId, fields.conversationId)));
+    if (tombstone) return { id: null, inserted: false, deleted: true };
     const [inserted] = await tx
       .insert(callLogs)
       .values({
@@ -140,6 +164,7 @@ export async function upsertCall(tx: Tx, organizationId: string, fields: CallFie
       .returning({ id: callLogs.id });
     if (inserted) {
       await adjustRollup(tx, organizationId, fresh, 1);
+      await adjustQuality(tx, organizationId, fresh, fresh.qualityFacts, 1);
       return { id: inserted.id, inserted: true };
     }
 
@@ -161,6 +186,12 @@ export async function upsertCall(tx: Tx, organizationId: string, fields: CallFie
     if (!sameContribution(existing, merged)) {
       await adjustRollup(tx, organizationId, existing, -1);
       await adjustRollup(tx, organizationId, merged, 1);
+    }
+    const sameBucket =
+      existing.elevenlabsAgentId === merged.elevenlabsAgentId && existing.startedAt?.getTime() === merged.startedAt?.getTime();
+    if (!sameBucket || !sameFacts(existing.qualityFacts, merged.qualityFacts)) {
+      await adjustQuality(tx, organizationId, existing, existing.qualityFacts, -1);
+      await adjustQuality(tx, organizationId, merged, merged.qualityFacts, 1);
     }
     return { id: existing.id, inserted: false };
   }

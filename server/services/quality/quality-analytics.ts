@@ -1,0 +1,231 @@
+/** The Quality page's numbers (DESIGN.md §9 GET /api/analytics/quality), from the quality pre-aggregates. */
+import { sql } from "drizzle-orm";
+import type { z } from "zod";
+import type { analyticsQuery } from "@shared/schemas";
+import { MIN_VERSION_SAMPLE, type QualityAnalytics } from "@shared/quality-schemas";
+import type { Ctx } from "../../lib/context";
+import { parseBound, parseTimeZone } from "../calls/time-range";
+import { defaultBounds, resolveUsageRange } from "../analytics/usage-range";
+import { agentScopeOf, registeredAgents } from "../analytics/usage";
+import { withoutJit } from "../analytics/without-jit";
+import { addDays } from "../calls/time-range";
+import { FACT } from "./quality-facts";
+import { bucketValue, DURATION_EDGES, histogramPercentile } from "./latency-buckets";
+import { qualityParts } from "./quality-parts";
+
+type Row = { part: string; day: string | null; agent: string | null; kind: string; key: string; bucket: number; n: number; t: number };
+type DailyP90 = { day: string; kind: string; blo: number; bhi: number; frac: number };
+
+function round1(v: number | null): number | null {
+  return v === null ? null : Math.round(v * 10) / 10;
+}
+
+function histogram(rows: Row[]): Map<number, number> {
+  const h = new Map<number, number>();
+  for (const r of rows) h.set(r.bucket, (h.get(r.bucket) ?? 0) + r.n);
+  return h;
+}
+
+function percentiles(rows: Row[]) {
+  const h = histogram(rows);
+  let turns = 0;
+  for (const n of h.values()) turns += n;
+  const p = (q: number) => round1(histogramPercentile(h, q));
+  return { p50: p(0.5), p90: p(0.9), p95: p(0.95), turns };
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = m.get(k);
+    if (list) list.push(item);
+    else m.set(k, [item]);
+  }
+  return m;
+}
+
+const ALL_KINDS = Object.values(FACT);
+
+export async function getQualityAnalytics(ctx: Ctx, query: z.infer<typeof analyticsQuery>): Promise<QualityAnalytics> {
+  const tz = parseTimeZone(query.tz);
+  const bounds = defaultBounds(parseBound(query.from, "from"), parseBound(query.to, "to"), ctx.deps.now(), tz);
+  const range = await resolveUsageRange(ctx, bounds.from, bounds.to, tz);
+  const scope = await agentScopeOf(ctx, query.agentId);
+  const days: string[] = [];
+  for (let d = range.firstDay; d <= range.lastDay; d = addDays(d, 1)) days.push(d);
+  const base = {
+    range: { from: range.firstDay, to: range.lastDay, tz, fromAt: range.fromAt, toAt: range.toAt },
+  };
+  const known = await registeredAgents(ctx);
+  if (scope === null) return assemble(base, days, [], [], known);
+
+  // One scan of the parts, summed four ways: overall per (kind, key, bucket); per agent for latency and calls; per
+  // day for evaluation results; and each day's LLM/TTS p90 located in SQL (a year of daily histograms stays there).
+  const query_ = sql`
+    with ${qualityParts(ctx, range, scope, ALL_KINDS)},
+    lat as (
+      select day, kind, bucket, sum(n) as n from parts where kind in (${FACT.llmTtfb}, ${FACT.ttsTtfb}) group by 1, 2, 3
+    ),
+    cum as (
+      select day, kind, bucket, sum(n) over (partition by day, kind order by bucket) as c, sum(n) over (partition by day, kind) as total
+      from lat
+    ),
+    daily_p90 as (
+      select to_char(day, 'YYYY-MM-DD') as day, kind,
+             min(bucket) filter (where c > floor(0.9 * (total - 1))) as blo,
+             min(bucket) filter (where c > ceil(0.9 * (total - 1))) as bhi,
+             0.9 * (max(total) - 1) - floor(0.9 * (max(total) - 1)) as frac
+      from cum group by day, kind
+    )
+    select 'all' as part, null as day, null as agent, kind, key, bucket, sum(n)::bigint as n, sum(t)::float8 as t
+      from parts group by kind, key, bucket
+    union all
+    select 'agent', null, agent, kind, '', bucket, sum(n)::bigint, 0
+      from parts where kind in (${FACT.llmTtfb}, ${FACT.ttsTtfb}) or (kind = ${FACT.version} and bucket = 0)
+      group by agent, kind, bucket
+    union all
+    select 'day', to_char(day, 'YYYY-MM-DD'), null, kind, key, bucket, sum(n)::bigint, 0
+      from parts where kind = ${FACT.criterion} group by day, kind, key, bucket
+    union all
+    select 'p90', day, null, kind, '', blo, bhi, frac::float8 from daily_p90`;
+  const raw = await withoutJit(ctx.db, query_);
+  const rows: Row[] = [];
+  const dailyP90: DailyP90[] = [];
+  for (const r of raw) {
+    if (r.part === "p90")
+      dailyP90.push({ day: String(r.day), kind: String(r.kind), blo: Number(r.bucket), bhi: Number(r.n), frac: Number(r.t) });
+    else
+      rows.push({
+        part: String(r.part),
+        day: r.day === null ? null : String(r.day),
+        agent: r.agent === null ? null : String(r.agent),
+        kind: String(r.kind),
+        key: String(r.key),
+        bucket: Number(r.bucket),
+        n: Number(r.n),
+        t: Number(r.t),
+      });
+  }
+  return assemble(base, days, rows, dailyP90, known);
+}
+
+function assemble(
+  base: Pick<QualityAnalytics, "range">,
+  days: string[],
+  rows: Row[],
+  dailyP90: DailyP90[],
+  known: Array<{ id: string; elevenlabsAgentId: string; name: string }>,
+): QualityAnalytics {
+  const all = rows.filter((r) => r.part === "all");
+  const ofKind = (kind: string) => all.filter((r) => r.kind === kind);
+  const latency = {
+    llmTtfbMs: percentiles(ofKind(FACT.llmTtfb)),
+    ttsTtfbMs: percentiles(ofKind(FACT.ttsTtfb)),
+    toolLatencyMs: percentiles(ofKind(FACT.toolLatency)),
+  };
+
+  const p90At = new Map(
+    dailyP90.map((d) => [`${d.day}|${d.kind}`, round1(bucketValue(d.blo) + d.frac * (bucketValue(d.bhi) - bucketValue(d.blo)))]),
+  );
+  const latencyDaily = days.map((date) => ({
+    date,
+    llmTtfbP90Ms: p90At.get(`${date}|${FACT.llmTtfb}`) ?? null,
+    ttsTtfbP90Ms: p90At.get(`${date}|${FACT.ttsTtfb}`) ?? null,
+  }));
+
+  const critDaily = groupBy(
+    rows.filter((r) => r.part === "day"),
+    (r) => r.key,
+  );
+  const criteria = [...groupBy(ofKind(FACT.criterion), (r) => r.key)].map(([criterionId, list]) => {
+    const count = (b: number) => list.filter((r) => r.bucket === b).reduce((s, r) => s + r.n, 0);
+    const passed = count(0);
+    const failed = count(1);
+    const byDay = groupBy(critDaily.get(criterionId) ?? [], (r) => r.day ?? "");
+    return {
+      criterionId,
+      passed,
+      failed,
+      unknown: count(2),
+      passRate: passed + failed === 0 ? null : passed / (passed + failed),
+      daily: days.map((date) => {
+        const d = byDay.get(date) ?? [];
+        return {
+          date,
+          passed: d.filter((r) => r.bucket === 0).reduce((s, r) => s + r.n, 0),
+          failed: d.filter((r) => r.bucket === 1).reduce((s, r) => s + r.n, 0),
+        };
+      }),
+    };
+  });
+  criteria.sort((a, b) => a.criterionId.localeCompare(b.criterionId));
+
+  const terminationReasons = ofKind(FACT.termination)
+    .map((r) => ({ reason: r.key === "" ? null : r.key, calls: r.n }))
+    .filter((r) => r.calls > 0)
+    .sort((a, b) => b.calls - a.calls || (a.reason ?? "").localeCompare(b.reason ?? ""));
+
+  const durations = ofKind(FACT.duration);
+  const durationHistogram = DURATION_EDGES.map((from, i) => ({
+    fromSeconds: from,
+    toSeconds: i + 1 < DURATION_EDGES.length ? DURATION_EDGES[i + 1] : null,
+    calls: durations.filter((r) => r.bucket === i).reduce((s, r) => s + r.n, 0),
+  }));
+
+  const latencyByTool = groupBy(ofKind(FACT.toolLatency), (r) => r.key);
+  const tools = [...groupBy(ofKind(FACT.toolCalls), (r) => r.key)]
+    .map(([name, list]) => {
+      const calls = list.filter((r) => r.bucket === 0).reduce((s, r) => s + r.n, 0);
+      const errors = list.filter((r) => r.bucket === 1).reduce((s, r) => s + r.n, 0);
+      return {
+        name,
+        calls,
+        errors,
+        errorRate: calls === 0 ? null : errors / calls,
+        p90LatencyMs: percentiles(latencyByTool.get(name) ?? []).p90,
+      };
+    })
+    .filter((t) => t.calls > 0 || t.errors > 0)
+    .sort((a, b) => b.calls - a.calls || a.name.localeCompare(b.name));
+
+  const llmByVersion = groupBy(ofKind(FACT.llmTtfb), (r) => r.key);
+  const byVersion = [...groupBy(ofKind(FACT.version), (r) => r.key)]
+    .map(([key, list]) => {
+      const at = (b: number) => list.filter((r) => r.bucket === b);
+      const calls = at(0).reduce((s, r) => s + r.n, 0);
+      const credits = Math.round(at(0).reduce((s, r) => s + r.t * 100, 0)) / 100;
+      const successes = at(1).reduce((s, r) => s + r.n, 0);
+      const failures = at(2).reduce((s, r) => s + r.n, 0);
+      return {
+        versionId: key === "" ? null : key,
+        calls,
+        successRate: successes + failures === 0 ? null : successes / (successes + failures),
+        llmTtfbP90Ms: percentiles(llmByVersion.get(key) ?? []).p90,
+        credits,
+        creditsPerSuccessfulCall: successes === 0 ? null : Math.round((credits / successes) * 100) / 100,
+        insufficientSample: calls < MIN_VERSION_SAMPLE,
+      };
+    })
+    .filter((v) => v.calls > 0)
+    .sort((a, b) => b.calls - a.calls || (a.versionId ?? "").localeCompare(b.versionId ?? ""));
+
+  const agentRows = groupBy(
+    rows.filter((r) => r.part === "agent"),
+    (r) => r.agent ?? "",
+  );
+  const names = new Map(known.map((a) => [a.elevenlabsAgentId, a]));
+  const byAgent = [...agentRows]
+    .map(([elevenLabsAgentId, list]) => ({
+      agentId: names.get(elevenLabsAgentId)?.id ?? null,
+      elevenLabsAgentId,
+      name: names.get(elevenLabsAgentId)?.name ?? null,
+      calls: list.filter((r) => r.kind === FACT.version).reduce((s, r) => s + r.n, 0),
+      llmTtfbP90Ms: percentiles(list.filter((r) => r.kind === FACT.llmTtfb)).p90,
+      ttsTtfbP90Ms: percentiles(list.filter((r) => r.kind === FACT.ttsTtfb)).p90,
+    }))
+    .filter((a) => a.calls > 0)
+    .sort((a, b) => b.calls - a.calls || a.elevenLabsAgentId.localeCompare(b.elevenLabsAgentId));
+
+  return { ...base, latency, latencyDaily, criteria, terminationReasons, durationHistogram, tools, byVersion, byAgent };
+}
