@@ -11,6 +11,8 @@ import { rateLimit, signInThrottle } from "./lib/rate-limit";
 import { buildOpenApi, docsPage } from "./lib/openapi";
 import { createSessionMiddleware } from "./auth/session";
 import { loadContext } from "./auth/guards";
+import { apiTokenAuth, unlessBearer, type TokenRateLimit } from "./auth/api-token-auth";
+import { governanceRoutes } from "./routes/governance";
 import { authRoutes } from "./routes/auth";
 import { integrationRoutes } from "./routes/integrations";
 import { agentRoutes } from "./routes/agents";
@@ -27,6 +29,8 @@ export type CreateAppOptions = {
   rateLimits?: boolean;
   /** How the sign-in slow-down waits (tests record the delays instead of sleeping). */
   signInSleep?: (ms: number) => Promise<void>;
+  /** Requests per API token and window (default 600 a minute). */
+  tokenRateLimit?: TokenRateLimit;
   /** Mounts the client (static files or Vite middleware) after the API. */
   serveClient?: (app: Express) => void | Promise<void>;
 };
@@ -164,13 +168,15 @@ export async function createApp(deps: AppDeps, options: CreateAppOptions = {}): 
     }
   });
 
-  app.use("/api", csrfGuard(deps));
+  app.use("/api", unlessBearer(csrfGuard(deps)));
   // Webhooks are verified on their raw bytes; body-parser then skips the JSON parser for them.
   const limits = options.rateLimits ?? deps.env.nodeEnv !== "test";
   if (limits) app.use("/api/webhooks", webhookRateLimit());
   app.use("/api/webhooks", express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }));
   app.use("/api", express.json({ limit: "256kb" }));
-  app.use("/api", createSessionMiddleware(deps));
+  // Bearer-token requests carry no session: no cookie is read or set for them (DESIGN.md §11).
+  app.use("/api", unlessBearer(createSessionMiddleware(deps)));
+  app.use("/api", apiTokenAuth(deps, options.tokenRateLimit));
   app.use("/api", loadContext(deps));
   if (limits) applyRateLimits(app, options);
 
@@ -185,6 +191,7 @@ export async function createApp(deps: AppDeps, options: CreateAppOptions = {}): 
   teamRoutes(api, deps);
   oidcRoutes(api, deps);
   webhookRoutes(api, deps);
+  governanceRoutes(api, deps);
   app.use("/api", api.router);
 
   const openapi = buildOpenApi(api.routes);

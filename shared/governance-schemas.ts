@@ -67,6 +67,13 @@ export type RetentionStatus = z.infer<typeof retentionStatus>;
 
 // ---- API tokens
 export const API_TOKEN_PREFIX = "vad_";
+
+/** Paths under /api that a token may GET (DESIGN.md §11); every other route or method is 403 for a token. */
+const TOKEN_ROUTES = [/^\/agents\/?$/, /^\/call-logs(?:\/.*)?$/, /^\/analytics\/.+$/, /^\/billing\/usage\/?$/, /^\/export\/.+$/];
+
+export function tokenMayRead(method: string, path: string): boolean {
+  return method.toUpperCase() === "GET" && TOKEN_ROUTES.some((r) => r.test(path));
+}
 export const apiToken = z.object({
   id: z.string(),
   name: z.string(),

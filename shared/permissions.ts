@@ -14,6 +14,8 @@ export const PERMISSIONS = {
   "audit:read": ["owner", "admin"],
   "billing:read": ["owner", "admin", "member", "viewer"],
   "organization:manage": ["owner", "admin"],
+  "calls:delete": ["owner", "admin"],
+  "tokens:manage": ["owner", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
