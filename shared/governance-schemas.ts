@@ -1,7 +1,8 @@
 /** Data governance and API access (DESIGN.md §11): organization settings, retention status, API tokens. */
 import { z } from "zod";
+import { REDACTION_KINDS } from "./constants";
 
-export const REDACTION_KINDS = ["email", "phone", "card", "ssn", "iban"] as const;
+export { REDACTION_KINDS };
 export type RedactionKind = (typeof REDACTION_KINDS)[number];
 export const redactionKind = z.enum(REDACTION_KINDS);
 

@@ -3,12 +3,15 @@ import PgBoss from "pg-boss";
 import type { AppDeps } from "../lib/context";
 import { ADVISORY_LOCKS, withAdvisoryLock } from "../db/migrate";
 import { agentsOfOrganization, agentsToSync, syncAgent, SyncRetryLater } from "../services/sync/sync-agent";
+import { runRetention } from "../services/retention/run-retention";
 import type { Jobs, SyncJob } from "./types";
 
 export type RunningJobs = Jobs & { stop(): Promise<void> };
 
 const SYNC_QUEUE = "sync-agent";
 const TICK_QUEUE = "sync-tick";
+/** Data retention (DESIGN.md §11): one run at a time across all instances. */
+const RETENTION_QUEUE = "retention";
 const WORKERS = 2;
 
 /** Cron for "every N seconds", at minute granularity (pg-boss schedules by cron). */
@@ -29,6 +32,7 @@ export async function startJobs(deps: Omit<AppDeps, "jobs"> & { databaseUrl: str
     // "stately": at most one queued and one running sync per agent, however often it is requested.
     await boss.createQueue(SYNC_QUEUE, { name: SYNC_QUEUE, policy: "stately", retryLimit: 8, retryDelay: 30, retryBackoff: true, expireInMinutes: 60 });
     await boss.createQueue(TICK_QUEUE, { name: TICK_QUEUE, policy: "singleton", retryLimit: 0 });
+    await boss.createQueue(RETENTION_QUEUE, { name: RETENTION_QUEUE, policy: "singleton", retryLimit: 1, expireInMinutes: 60 });
   });
 
   const enqueueOne = async (job: SyncJob & { agentId: string }, startAfterSeconds?: number) => {
@@ -58,6 +62,13 @@ export async function startJobs(deps: Omit<AppDeps, "jobs"> & { databaseUrl: str
   });
   if (deps.env.syncIntervalSeconds > 0) await boss.schedule(TICK_QUEUE, cronFor(deps.env.syncIntervalSeconds));
   else await boss.unschedule(TICK_QUEUE).catch(() => {});
+
+  await boss.work(RETENTION_QUEUE, async () => {
+    const deleted = await runRetention(deps);
+    deps.log.info(deleted, "retention finished");
+  });
+  if (deps.env.retentionIntervalSeconds > 0) await boss.schedule(RETENTION_QUEUE, cronFor(deps.env.retentionIntervalSeconds));
+  else await boss.unschedule(RETENTION_QUEUE).catch(() => {});
 
   return {
     ...jobs,

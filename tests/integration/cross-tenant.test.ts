@@ -23,7 +23,7 @@ const EL_AGENT_B = "agent_tenant_b_3k2m";
 const AGENT_NAME_A = "Zebra Confidential Agent";
 const ORG_NAME_A = "Aardvark Holdings Secret";
 
-type Ids = { agent: string; call: string; member: string; invitation: string };
+type Ids = { agent: string; call: string; member: string; invitation: string; token: string };
 
 /**
  * What A id each path parameter stands for, by route path. A route with a parameter missing here fails
@@ -37,6 +37,7 @@ const PARAMS: Record<string, Record<string, (ids: Ids) => string | { own: string
   "/call-logs/:id/audio": { id: (ids) => ids.call },
   "/team/members/:id": { id: (ids) => ids.member },
   "/team/invitations/:id": { id: (ids) => ids.invitation },
+  "/tokens/:id": { id: (ids) => ids.token },
   "/integrations/:provider": { provider: () => ({ own: "elevenlabs" }) },
 };
 
@@ -50,6 +51,7 @@ const BODIES: Record<string, unknown> = {
   "patch /organization": { name: "B renamed", pricePerMinuteUsd: 1 },
   "post /team/invitations": { email: "b-invitee@example.com", role: "viewer" },
   "patch /team/members/:id": { role: "viewer" },
+  "post /tokens": { name: "B's token" },
 };
 
 let t: TestApp;
@@ -108,7 +110,14 @@ beforeAll(async () => {
 
   const member = await joinAs(t.app, ownerA.agent, "member");
   const pending = await invite(ownerA.agent, "admin", "pending-tenant-a@example.com");
-  ids = { agent: agent.body.id as string, call: allCalls.find((c) => c.hasAudio)!.id, member: member.user.id, invitation: pending.invitationId };
+  const token = (await ownerA.agent.post("/api/tokens").send({ name: "A's token" }).expect(201)).body as { id: string; token: string; prefix: string };
+  ids = {
+    agent: agent.body.id as string,
+    call: allCalls.find((c) => c.hasAudio)!.id,
+    member: member.user.id,
+    invitation: pending.invitationId,
+    token: token.id,
+  };
 
   secrets = [
     orgA,
@@ -120,6 +129,9 @@ beforeAll(async () => {
     pending.email,
     pending.invitationId,
     pending.token,
+    token.id,
+    token.token,
+    token.prefix,
     agent.body.id as string,
     EL_AGENT_A,
     AGENT_NAME_A,

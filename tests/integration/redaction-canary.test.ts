@@ -152,8 +152,9 @@ describe("redaction canary", () => {
       expect(detail.body.summary).toMatch(/^Caller \[email\] \(\[phone\]\) paid with \[card\] zebra/);
     }
     bodies.push((await redacted.agent.get("/api/call-logs/export.csv").expect(200)).text);
-    const exported = await redacted.agent.get("/api/export/calls.ndjson");
-    if (exported.status === 200) bodies.push(exported.text);
+    const exported = await redacted.agent.get("/api/export/calls.ndjson").expect(200);
+    expect(exported.text.trim().split("\n")).toHaveLength(2);
+    bodies.push(exported.text);
     for (const c of [byWebhook, bySync]) {
       for (const needle of [c.email, c.phoneDigits, c.card, "canary", "646"]) {
         const search = await redacted.agent.get("/api/call-logs").query({ q: needle }).expect(200);

@@ -12,6 +12,8 @@ export const queryKeys = {
 
   org,
   organization: (orgId: string) => [...org(orgId), "organization"] as const,
+  retention: (orgId: string) => [...org(orgId), "organization", "retention"] as const,
+  apiTokens: (orgId: string) => [...org(orgId), "tokens"] as const,
   agents: (orgId: string) => [...org(orgId), "agents"] as const,
   callLogs: (orgId: string) => [...org(orgId), "calls"] as const,
   callLogList: (orgId: string, filters: QueryFilters) => [...org(orgId), "calls", "list", filters] as const,

@@ -1,4 +1,4 @@
-import { BotIcon, CreditCardIcon, HistoryIcon, LayoutDashboardIcon, PlugIcon, ShieldCheckIcon, UsersIcon, type LucideIcon } from "lucide-react";
+import { BotIcon, CreditCardIcon, HistoryIcon, LayoutDashboardIcon, PlugIcon, SettingsIcon, ShieldCheckIcon, UsersIcon, type LucideIcon } from "lucide-react";
 
 export interface NavItem {
   href: string;
@@ -14,5 +14,6 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/integrations", label: "Integrations", icon: PlugIcon },
   { href: "/billing", label: "Billing", icon: CreditCardIcon },
   { href: "/team", label: "Team", icon: UsersIcon },
+  { href: "/settings", label: "Settings", icon: SettingsIcon },
   { href: "/admin", label: "Admin", icon: ShieldCheckIcon, platformAdminOnly: true },
 ];

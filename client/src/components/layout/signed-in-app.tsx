@@ -13,6 +13,7 @@ const IntegrationsPage = lazy(() => import("@/routes/integrations"));
 const BillingPage = lazy(() => import("@/routes/billing"));
 const TeamPage = lazy(() => import("@/routes/team"));
 const AdminPage = lazy(() => import("@/routes/admin"));
+const SettingsPage = lazy(() => import("@/routes/settings"));
 const NotFoundPage = lazy(() => import("@/routes/not-found"));
 
 export default function SignedInApp() {
@@ -29,6 +30,7 @@ export default function SignedInApp() {
               <Route path="/billing" component={BillingPage} />
               <Route path="/team" component={TeamPage} />
               <Route path="/admin" component={AdminPage} />
+              <Route path="/settings" component={SettingsPage} />
               <Route>
                 <NotFoundPage embedded />
               </Route>
