@@ -7,7 +7,8 @@ import { sql } from "drizzle-orm";
 import type { AppDeps } from "./lib/context";
 import { AppError, isDatabaseUnavailable, isUnstorableText } from "./lib/errors";
 import { ApiRouter } from "./lib/http";
-import { rateLimit, signInThrottle } from "./lib/rate-limit";
+import { BatchedLimiter, clientAddress, rateLimit, SharedLimiter } from "./lib/rate-limit";
+import { signInThrottle } from "./auth/sign-in-throttle";
 import { buildOpenApi, docsPage } from "./lib/openapi";
 import { createSessionMiddleware } from "./auth/session";
 import { loadContext } from "./auth/guards";
@@ -35,20 +36,31 @@ export type CreateAppOptions = {
   serveClient?: (app: Express) => void | Promise<void>;
 };
 
-/** Unsafe requests whose Origin is neither this host nor APP_URL are cross-site: refuse them. */
+/** scheme://host:port of a URL, with the default port spelled out, or null when it is not an http(s) URL. */
+function originOf(url: string): string | null {
+  try {
+    const u = new URL(url);
+    if (u.protocol !== "http:" && u.protocol !== "https:") return null;
+    return `${u.protocol}//${u.hostname}:${u.port || (u.protocol === "https:" ? "443" : "80")}`;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Unsafe requests whose Origin is neither this server nor APP_URL are cross-site: refuse them. Scheme, host and port
+ * are compared (https://host is another origin than http://host). "This server" is the Host header with the scheme
+ * the request arrived over (`req.protocol`, which believes X-Forwarded-Proto only through TRUST_PROXY).
+ */
 function csrfGuard(deps: AppDeps): RequestHandler {
-  const appOrigin = new URL(deps.env.appUrl).host;
+  const appOrigin = originOf(deps.env.appUrl);
   return (req, _res, next) => {
     if (["GET", "HEAD", "OPTIONS"].includes(req.method)) return next();
     const origin = req.get("origin");
     if (!origin) return next();
-    let host: string;
-    try {
-      host = new URL(origin).host;
-    } catch {
-      return next(new AppError("csrf", 403, "Cross-site request refused"));
-    }
-    if (host === req.get("host") || host === appOrigin) return next();
+    const claimed = originOf(origin);
+    const own = originOf(`${req.protocol}://${req.get("host") ?? ""}`);
+    if (claimed !== null && (claimed === own || claimed === appOrigin)) return next();
     next(new AppError("csrf", 403, "Cross-site request refused"));
   };
 }
@@ -107,27 +119,27 @@ function securityHeaders(deps: AppDeps): RequestHandler {
   });
 }
 
-const MINUTE = 60_000;
+const byIp = (req: Request) => clientAddress(req);
 
-const byIp = (req: Request) => req.ip ?? "unknown";
-
-/** Before the body is read. ElevenLabs delivers every customer's webhooks from a few addresses: the per-IP budget is wide, the per-URL one tighter. */
-function webhookRateLimit(): RequestHandler {
+/** Before the body is read. ElevenLabs delivers every customer's webhooks from a few addresses: the per-IP budget is wide, the per-URL one tighter. Counted in memory, shared each second. */
+function webhookRateLimit(deps: AppDeps): RequestHandler {
+  const pool = deps.db.$client;
   return rateLimit([
-    { name: "webhook-ip", max: 20_000, windowMs: MINUTE, key: byIp },
-    { name: "webhook-url", max: 6_000, windowMs: MINUTE, key: (req) => req.path },
+    { limiter: new BatchedLimiter(pool, { name: "webhook-ip", points: 20_000, durationSeconds: 60 }), key: byIp },
+    { limiter: new BatchedLimiter(pool, { name: "webhook-url", points: 6_000, durationSeconds: 60 }), key: (req) => req.path },
   ]);
 }
 
-function applyRateLimits(app: Express, options: CreateAppOptions) {
+function applyRateLimits(app: Express, deps: AppDeps, options: CreateAppOptions) {
+  const pool = deps.db.$client;
   const byOrganization = (req: Request) => req.ctx?.organizationId ?? null;
-  app.post("/api/auth/login/password", rateLimit([{ name: "login-ip", max: 30, windowMs: MINUTE, key: byIp }]), signInThrottle({ sleep: options.signInSleep }));
-  app.post("/api/auth/register", rateLimit([{ name: "register-ip", max: 10, windowMs: 60 * MINUTE, key: byIp }]));
+  app.post("/api/auth/login/password", signInThrottle(pool, { sleep: options.signInSleep }));
+  app.post("/api/auth/register", rateLimit([{ limiter: new SharedLimiter(pool, { name: "register-ip", points: 10, durationSeconds: 3600 }), key: byIp }]));
   app.post(
     ["/api/integrations", "/api/integrations/test", "/api/agents/validate"],
     rateLimit([
-      { name: "key-test-ip", max: 30, windowMs: MINUTE, key: byIp },
-      { name: "key-test-org", max: 20, windowMs: MINUTE, key: byOrganization },
+      { limiter: new SharedLimiter(pool, { name: "key-test-ip", points: 30, durationSeconds: 60 }), key: byIp },
+      { limiter: new SharedLimiter(pool, { name: "key-test-org", points: 20, durationSeconds: 60 }), key: byOrganization },
     ]),
   );
 }
@@ -135,7 +147,8 @@ function applyRateLimits(app: Express, options: CreateAppOptions) {
 export async function createApp(deps: AppDeps, options: CreateAppOptions = {}): Promise<Express> {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", deps.env.nodeEnv === "production" ? 1 : false);
+  // Only as many proxy hops as TRUST_PROXY says: without a proxy, X-Forwarded-For is the client's own claim.
+  app.set("trust proxy", deps.env.trustProxyHops > 0 ? deps.env.trustProxyHops : false);
   app.set("query parser", "simple");
 
   app.use(
@@ -171,14 +184,14 @@ export async function createApp(deps: AppDeps, options: CreateAppOptions = {}): 
   app.use("/api", unlessBearer(csrfGuard(deps)));
   // Webhooks are verified on their raw bytes; body-parser then skips the JSON parser for them.
   const limits = options.rateLimits ?? deps.env.nodeEnv !== "test";
-  if (limits) app.use("/api/webhooks", webhookRateLimit());
+  if (limits) app.use("/api/webhooks", webhookRateLimit(deps));
   app.use("/api/webhooks", express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }));
   app.use("/api", express.json({ limit: "256kb" }));
   // Bearer-token requests carry no session: no cookie is read or set for them (DESIGN.md §11).
   app.use("/api", unlessBearer(createSessionMiddleware(deps)));
   app.use("/api", apiTokenAuth(deps, options.tokenRateLimit));
   app.use("/api", loadContext(deps));
-  if (limits) applyRateLimits(app, options);
+  if (limits) applyRateLimits(app, deps, options);
 
   const api = new ApiRouter(express.Router());
   authRoutes(api, deps);

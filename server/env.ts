@@ -29,6 +29,14 @@ const envSchema = z.object({
   APP_URL: optionalUrl.optional(),
   PLATFORM_ADMIN_EMAILS: z.string().default(""),
   SMTP_URL: optionalUrl.optional(),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .default("false")
+    .refine((v) => v === "" || v === "false" || /^\d{1,2}$/.test(v), {
+      message: "TRUST_PROXY must be the number of reverse-proxy hops in front of the app (e.g. 1), or false",
+    }),
   SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
   RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -52,6 +60,8 @@ export type Env = {
   syncIntervalSeconds: number;
   /** How often the retention job runs (DESIGN.md §11); 0 disables it. */
   retentionIntervalSeconds: number;
+  /** Reverse-proxy hops whose X-Forwarded-For is believed; 0 = the socket address (no proxy). */
+  trustProxyHops: number;
   logLevel: string;
   warnings: string[];
 };
@@ -125,6 +135,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     smtpUrl: e.SMTP_URL,
     syncIntervalSeconds: e.SYNC_INTERVAL_SECONDS,
     retentionIntervalSeconds: e.RETENTION_INTERVAL_SECONDS,
+    trustProxyHops: e.TRUST_PROXY === "" || e.TRUST_PROXY === "false" ? 0 : Number(e.TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
     warnings,
   };

@@ -1,10 +1,13 @@
 import type { Ctx } from "./lib/context";
+import type { SignInAttempt } from "./auth/sign-in-throttle";
 
 declare global {
   namespace Express {
     interface Request {
       ctx?: Ctx;
       id: string | number | object;
+      /** Set by the sign-in throttle when rate limits are on; the route reports a right password to it. */
+      signInAttempt?: SignInAttempt;
     }
   }
 }

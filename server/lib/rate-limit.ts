@@ -1,87 +1,219 @@
 /**
- * Fixed-window rate limits and a sign-in slow-down, kept in process memory.
- * Each app instance counts on its own: with N instances an attacker gets N times the budget, which is still
- * a small, bounded number; the limits exist to stop brute force and floods, not to meter usage.
+ * Shared rate limits: every counter lives in PostgreSQL (table `rate_limits`), so any number of app instances on one
+ * database spend one budget, not one each (DESIGN §13). Decision 009.
+ *
+ * API
+ * - `new SharedLimiter(pool, { name, points, durationSeconds })`: a fixed window of `durationSeconds` per key,
+ *   counted by rate-limiter-flexible's PostgreSQL store (one atomic upsert per hit).
+ *   - `consume(key, points?)` counts FIRST and then answers `{ allowed, count, retryAfterSeconds }`: concurrent
+ *     requests each see their own count, so a parallel burst cannot all pass one check.
+ *   - `peek(key)` (count so far, no change), `refund(key, points?)`, `reset(key)`.
+ *   Keys are hashed before they are stored (emails and addresses are personal data).
+ * - `BatchedLimiter`: the same table for high-volume limits (webhook floods): hits are counted in memory and added
+ *   to the shared row once a second; a key is refused once the shared total plus this instance's unflushed hits
+ *   exceed the budget. Costs no round trip per request; instances may overshoot by about one second of traffic.
+ * - `rateLimit(rules)`: Express middleware answering 429 `rate_limited` with Retry-After when any rule is spent.
+ * - `tooManyRequests(result, code?)`: the AppError to throw (and sets nothing): for limits checked in services.
+ * - `clientAddress(req)`: the caller's address as limits and the audit log use it (no `::ffff:` prefix).
+ *
+ * Build limiters once per createApp (never module globals), from `deps.db.$client`.
  */
-import type { Request, RequestHandler } from "express";
+import { createHash } from "node:crypto";
+import type { Request, RequestHandler, Response } from "express";
+import type pg from "pg";
+import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { AppError } from "./errors";
 
-type Window = { count: number; resetAt: number };
+export const RATE_LIMIT_TABLE = "rate_limits";
 
-export class FixedWindowCounter {
-  private readonly windows = new Map<string, Window>();
+export type LimitSpec = {
+  /** Unique per limit; part of every stored key. */
+  name: string;
+  /** Budget per window. */
+  points: number;
+  durationSeconds: number;
+};
+
+export type LimitResult = {
+  allowed: boolean;
+  /** Hits in the current window, this one included. */
+  count: number;
+  /** Seconds until the window resets (at least 1). */
+  retryAfterSeconds: number;
+};
+
+/** Short, fixed-length, not reversible by reading the table. */
+function hashKey(key: string): string {
+  return createHash("sha256").update(key).digest("base64url").slice(0, 32);
+}
+
+function toResult(res: RateLimiterRes, points: number): LimitResult {
+  return {
+    allowed: res.consumedPoints <= points,
+    count: res.consumedPoints,
+    retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)),
+  };
+}
+
+export class SharedLimiter {
+  private readonly limiter: RateLimiterPostgres;
+
   constructor(
-    readonly windowMs: number,
+    pool: pg.Pool,
+    readonly spec: LimitSpec,
+  ) {
+    this.limiter = new RateLimiterPostgres({
+      storeClient: pool,
+      storeType: "pool",
+      tableName: RATE_LIMIT_TABLE,
+      tableCreated: true, // by the migration: no DDL at request time
+      keyPrefix: spec.name,
+      points: spec.points,
+      duration: spec.durationSeconds,
+    });
+  }
+
+  async consume(key: string, points = 1): Promise<LimitResult> {
+    try {
+      return toResult(await this.limiter.consume(hashKey(key), points), this.spec.points);
+    } catch (err) {
+      // The library rejects with its result object when the budget is spent, with an Error when the store failed.
+      if (err instanceof RateLimiterRes) return toResult(err, this.spec.points);
+      throw err;
+    }
+  }
+
+  async peek(key: string): Promise<number> {
+    const res = await this.limiter.get(hashKey(key));
+    return res?.consumedPoints ?? 0;
+  }
+
+  async refund(key: string, points = 1): Promise<void> {
+    await this.limiter.reward(hashKey(key), points);
+  }
+
+  async reset(key: string): Promise<void> {
+    await this.limiter.delete(hashKey(key));
+  }
+}
+
+type Pending = { points: number; windowEnd: number };
+type Shared = { points: number; expire: number };
+
+export class BatchedLimiter {
+  private pending = new Map<string, Pending>();
+  private readonly shared = new Map<string, Shared>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    readonly spec: LimitSpec,
+    private readonly flushEveryMs = 1_000,
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Counts one hit; returns the count in the current window and when it resets. */
-  hit(key: string): Window {
+  /** Counts one hit in memory; synchronous (no round trip). */
+  hit(key: string): LimitResult {
+    const stored = `${this.spec.name}:${hashKey(key)}`;
     const t = this.now();
-    let w = this.windows.get(key);
-    if (!w || w.resetAt <= t) {
-      w = { count: 0, resetAt: t + this.windowMs };
-      this.windows.set(key, w);
-      if (this.windows.size > 50_000) this.sweep(t);
+    let shared = this.shared.get(stored);
+    if (shared && shared.expire <= t) {
+      this.shared.delete(stored);
+      shared = undefined;
     }
-    w.count += 1;
-    return w;
+    let p = this.pending.get(stored);
+    if (!p) {
+      p = { points: 0, windowEnd: shared?.expire ?? t + this.spec.durationSeconds * 1000 };
+      this.pending.set(stored, p);
+    }
+    p.points += 1;
+    this.schedule();
+    const count = (shared?.points ?? 0) + p.points;
+    const resetAt = shared?.expire ?? p.windowEnd;
+    return { allowed: count <= this.spec.points, count, retryAfterSeconds: Math.max(1, Math.ceil((resetAt - t) / 1000)) };
   }
 
-  peek(key: string): number {
-    const w = this.windows.get(key);
-    return w && w.resetAt > this.now() ? w.count : 0;
+  private schedule() {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.flush().catch(() => {
+        // The database is away: the hits stay counted locally until the next flush succeeds.
+      });
+    }, this.flushEveryMs);
+    this.timer.unref();
   }
 
-  reset(key: string): void {
-    this.windows.delete(key);
-  }
-
-  private sweep(t: number) {
-    for (const [k, w] of this.windows) if (w.resetAt <= t) this.windows.delete(k);
-  }
-}
-
-export type LimitRule = { name: string; max: number; windowMs: number; key: (req: Request) => string | null };
-
-/** Answers 429 rate_limited (with Retry-After) once any rule's budget is spent. */
-export function rateLimit(rules: LimitRule[]): RequestHandler {
-  const counters = rules.map((r) => ({ rule: r, counter: new FixedWindowCounter(r.windowMs) }));
-  return (req, res, next) => {
-    for (const { rule, counter } of counters) {
-      const key = rule.key(req);
-      if (key === null) continue;
-      const w = counter.hit(`${rule.name}:${key}`);
-      if (w.count > rule.max) {
-        const retryAfter = Math.max(1, Math.ceil((w.resetAt - Date.now()) / 1000));
-        res.setHeader("Retry-After", String(retryAfter));
-        return next(new AppError("rate_limited", 429, `Too many requests; try again in ${retryAfter} s`));
+  /** Adds this instance's hits to the shared rows and learns every instance's totals. */
+  async flush(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const batch = this.pending;
+    this.pending = new Map();
+    const keys = [...batch.keys()];
+    const t = this.now();
+    try {
+      const { rows } = await this.pool.query<{ key: string; points: number; expire: string }>(
+        `insert into ${RATE_LIMIT_TABLE} as r (key, points, expire)
+           select * from unnest($1::varchar[], $2::int[], $3::bigint[])
+         on conflict (key) do update set
+           points = case when r.expire <= $4 then excluded.points else r.points + excluded.points end,
+           expire = case when r.expire <= $4 then excluded.expire else r.expire end
+         returning key, points, expire`,
+        [keys, keys.map((k) => batch.get(k)!.points), keys.map((k) => batch.get(k)!.windowEnd), t],
+      );
+      for (const row of rows) this.shared.set(row.key, { points: row.points, expire: Number(row.expire) });
+      if (this.shared.size > 50_000) for (const [k, v] of this.shared) if (v.expire <= t) this.shared.delete(k);
+    } catch (err) {
+      for (const [k, v] of batch) {
+        const p = this.pending.get(k);
+        this.pending.set(k, p ? { points: p.points + v.points, windowEnd: p.windowEnd } : v);
       }
+      this.schedule();
+      throw err;
     }
-    next();
+  }
+}
+
+export function tooManyRequests(result: LimitResult, code = "rate_limited", message?: string): AppError {
+  return new AppError(code, 429, message ?? `Too many requests; try again in ${result.retryAfterSeconds} s`);
+}
+
+function refuse(res: Response, result: LimitResult, code = "rate_limited", message?: string): AppError {
+  res.setHeader("Retry-After", String(result.retryAfterSeconds));
+  return tooManyRequests(result, code, message);
+}
+
+export type LimitRule = {
+  limiter: SharedLimiter | BatchedLimiter;
+  /** null: the rule does not apply to this request. */
+  key: (req: Request) => string | null;
+};
+
+/** Answers 429 rate_limited (with Retry-After) once any rule's budget is spent. Every rule counts the request. */
+export function rateLimit(rules: LimitRule[]): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      for (const rule of rules) {
+        const key = rule.key(req);
+        if (key === null) continue;
+        const result = rule.limiter instanceof BatchedLimiter ? rule.limiter.hit(key) : await rule.limiter.consume(key);
+        if (!result.allowed) return next(refuse(res, result));
+      }
+      next();
+    } catch (err) {
+      next(err);
+    }
   };
 }
 
-/**
- * Sign-in slow-down: failed attempts for an email (from any IP) and from an IP are counted for 15 minutes.
- * After 5 failures each further attempt waits longer (up to 5 s); after 20 the attempt is refused outright.
- */
-export function signInThrottle(options: { sleep?: (ms: number) => Promise<void> } = {}): RequestHandler {
-  const failures = new FixedWindowCounter(15 * 60 * 1000);
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  return async (req, res, next) => {
-    const email = typeof req.body?.email === "string" ? req.body.email.trim().toLowerCase().slice(0, 254) : "";
-    const keys = [`ip:${req.ip}`, ...(email ? [`email:${email}`] : [])];
-    const worst = Math.max(...keys.map((k) => failures.peek(k)));
-    if (worst >= 20) {
-      res.setHeader("Retry-After", "900");
-      return next(new AppError("too_many_attempts", 429, "Too many failed sign-ins; try again in 15 minutes"));
-    }
-    res.on("finish", () => {
-      if (res.statusCode === 401) for (const k of keys) failures.hit(k);
-      else if (res.statusCode < 300 && email) failures.reset(`email:${email}`);
-    });
-    if (worst >= 5) await sleep(Math.min(5_000, 250 * 2 ** (worst - 5)));
-    next();
-  };
+/** The caller's address (Express' `req.ip`, which honours TRUST_PROXY), IPv4 without the `::ffff:` mapping. */
+export function clientAddress(req: Pick<Request, "ip" | "socket">): string {
+  return normalizeAddress(req.ip ?? req.socket?.remoteAddress) ?? "unknown";
 }
+
+export function normalizeAddress(address: string | null | undefined): string | null {
+  if (!address) return null;
+  return /^::ffff:\d{1,3}(\.\d{1,3}){3}$/i.test(address) ? address.slice(7) : address;
+}
+
+export { refuse as refuseWith };

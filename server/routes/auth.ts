@@ -35,6 +35,7 @@ export function authRoutes(api: ApiRouter, deps: AppDeps) {
         if (row) await recordAudit(deps.db, { organizationId: row.organizationId, actorUserId: row.id, action: "auth.sign_in_failed", target: row.email, ip: req.ip });
         throw new AppError("invalid_credentials", 401, "Email or password is incorrect");
       }
+      await req.signInAttempt?.succeeded();
       await signIn(req, row.id);
       await touchLogin(deps.db, row.id);
       await recordAudit(deps.db, { organizationId: row.organizationId, actorUserId: row.id, action: "auth.sign_in", target: "password", ip: req.ip });

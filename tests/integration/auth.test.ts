@@ -79,6 +79,20 @@ describe("http basics", () => {
     await request(t.app).post("/api/auth/register").set("Origin", "http://app.test").send(body).expect(201);
   });
 
+  it("compares the Origin's scheme, host and port, not the host alone", async () => {
+    const attempt = (origin: string) =>
+      request(t.app).post("/api/auth/logout").set("Host", "app.test").set("Origin", origin);
+    // APP_URL is http://app.test: its https twin and other ports are other origins.
+    for (const origin of ["https://app.test", "http://app.test:8080", "https://app.test:80", "null", "app.test"])
+      expect((await attempt(origin)).body.error?.code, origin).toBe("csrf");
+    await attempt("http://app.test").expect(204);
+    await attempt("http://app.test:80").expect(204);
+    // The request's own host, over the scheme it arrived with.
+    await request(t.app).post("/api/auth/logout").set("Host", "127.0.0.1:5123").set("Origin", "http://127.0.0.1:5123").expect(204);
+    const other = await request(t.app).post("/api/auth/logout").set("Host", "127.0.0.1:5123").set("Origin", "https://127.0.0.1:5123");
+    expect(other.body.error.code).toBe("csrf");
+  });
+
   it("answers unknown API routes with a JSON 404", async () => {
     const res = await request(t.app).get("/api/nope").expect(404);
     expect(res.body.error.code).toBe("not_found");

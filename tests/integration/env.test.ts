@@ -39,6 +39,14 @@ describe("parseEnv", () => {
     expect(fs.statSync(path.join(dir, "encryption-key")).mode & 0o777).toBe(0o600);
   });
 
+  it("trusts no proxy unless TRUST_PROXY gives the hops", () => {
+    expect(parseEnv({ DATA_DIR: os.tmpdir() }).trustProxyHops).toBe(0);
+    expect(parseEnv({ DATA_DIR: os.tmpdir(), NODE_ENV: "test", TRUST_PROXY: "false" }).trustProxyHops).toBe(0);
+    expect(parseEnv({ DATA_DIR: os.tmpdir(), TRUST_PROXY: "2" }).trustProxyHops).toBe(2);
+    expect(() => parseEnv({ DATA_DIR: os.tmpdir(), TRUST_PROXY: "true" })).toThrow(/TRUST_PROXY/);
+    expect(() => parseEnv({ DATA_DIR: os.tmpdir(), TRUST_PROXY: "10.0.0.0/8" })).toThrow(/TRUST_PROXY/);
+  });
+
   it("parses platform admins and the sync interval", () => {
     const env = parseEnv({ DATA_DIR: os.tmpdir(), PLATFORM_ADMIN_EMAILS: " A@x.com, b@y.com ", SYNC_INTERVAL_SECONDS: "0" });
     expect(env.platformAdminEmails).toEqual(["a@x.com", "b@y.com"]);

@@ -39,7 +39,14 @@ export const users = pgTable(
     oidcIssuer: text(),
     oidcSubject: text(),
     role: text({ enum: ["owner", "admin", "member", "viewer"] }).notNull(),
+    /** Granted by `npm run admin:grant` (or the development login); PLATFORM_ADMIN_EMAILS is read at run time. */
     isPlatformAdmin: boolean().notNull().default(false),
+    /** `npm run admin:revoke`: holds over PLATFORM_ADMIN_EMAILS until the next grant. */
+    platformAdminRevokedAt: timestamp({ withTimezone: true }),
+    platformAdminGrantedAt: timestamp({ withTimezone: true }),
+    /** When and how the current email was verified: null = not verified (a password sign-up before confirming). */
+    emailVerifiedAt: timestamp({ withTimezone: true }),
+    emailVerifiedVia: text({ enum: ["oidc", "link"] }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lastLoginAt: timestamp({ withTimezone: true }),
   },

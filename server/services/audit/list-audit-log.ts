@@ -4,6 +4,7 @@ import type { AuditLogPage } from "@shared/schemas";
 import type { Ctx } from "../../lib/context";
 import { auditLog, users } from "../../db/schema";
 import { AppError } from "../../lib/errors";
+import { normalizeAddress } from "../../lib/rate-limit";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
@@ -55,7 +56,7 @@ export async function listAuditLog(ctx: Ctx, input: { limit: number; cursor?: st
       actorEmail: r.actorEmail,
       action: r.action,
       target: r.target,
-      ip: r.ip,
+      ip: normalizeAddress(r.ip),
       createdAt: r.createdAt.toISOString(),
     })),
     nextCursor: rows.length > input.limit && last ? encodeCursor(last.exactCreatedAt, last.id) : null,

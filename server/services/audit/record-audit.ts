@@ -1,5 +1,6 @@
 import type { Db, Tx } from "../../db/client";
 import { auditLog } from "../../db/schema";
+import { normalizeAddress } from "../../lib/rate-limit";
 
 export type AuditEntry = {
   organizationId: string;
@@ -16,6 +17,7 @@ export async function recordAudit(db: Db | Tx, entry: AuditEntry): Promise<void>
     actorUserId: entry.actorUserId || null,
     action: entry.action,
     target: entry.target ?? null,
-    ip: entry.ip ?? null,
+    // "::ffff:203.0.113.5" is how Node spells an IPv4 client on a dual-stack socket; people read 203.0.113.5.
+    ip: normalizeAddress(entry.ip),
   });
 }
