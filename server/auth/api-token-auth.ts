@@ -7,7 +7,7 @@ import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { tenantDb } from "../db/tenant";
 import type { AppDeps } from "../lib/context";
 import { AppError } from "../lib/errors";
-import { FixedWindowCounter } from "../lib/rate-limit";
+import { BatchedLimiter } from "../lib/rate-limit";
 import { authenticateToken } from "../services/tokens/api-tokens";
 import { tokenMayRead } from "@shared/governance-schemas";
 
@@ -23,10 +23,12 @@ export function unlessBearer(middleware: RequestHandler): RequestHandler {
   return (req, res, next) => (bearerToken(req) === null ? middleware(req, res, next) : next());
 }
 
-export type TokenRateLimit = { max: number; windowMs: number };
+export type TokenRateLimit = { points: number; durationSeconds: number };
 
-export function apiTokenAuth(deps: AppDeps, limit: TokenRateLimit = { max: 600, windowMs: 60_000 }): RequestHandler {
-  const counter = new FixedWindowCounter(limit.windowMs);
+export function apiTokenAuth(deps: AppDeps, limit: TokenRateLimit = { points: 600, durationSeconds: 60 }): RequestHandler {
+  // Counted in memory and added to the shared PostgreSQL counters once a second (decision 009): one budget per token
+  // across instances, no round trip per request.
+  const limiter = new BatchedLimiter(deps.db.$client, { name: "api-token", ...limit });
   return async (req: Request, res: Response, next: NextFunction) => {
     const token = bearerToken(req);
     if (token === null) return next();
@@ -37,11 +39,10 @@ export function apiTokenAuth(deps: AppDeps, limit: TokenRateLimit = { max: 600, 
         throw new AppError("invalid_token", 401, "The API token is unknown, revoked or expired");
       }
       if (!tokenMayRead(req.method, req.path)) throw new AppError("forbidden", 403, "API tokens may only read calls, agents, analytics, billing usage and exports");
-      const window = counter.hit(identity.tokenId);
-      if (window.count > limit.max) {
-        const retryAfter = Math.max(1, Math.ceil((window.resetAt - Date.now()) / 1000));
-        res.setHeader("Retry-After", String(retryAfter));
-        throw new AppError("rate_limited", 429, `Too many requests for this token; try again in ${retryAfter} s`);
+      const spent = limiter.hit(identity.tokenId);
+      if (!spent.allowed) {
+        res.setHeader("Retry-After", String(spent.retryAfterSeconds));
+        throw new AppError("rate_limited", 429, `Too many requests for this token; try again in ${spent.retryAfterSeconds} s`);
       }
       req.ctx = {
         organizationId: identity.organizationId,

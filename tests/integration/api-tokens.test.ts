@@ -131,7 +131,7 @@ describe("API tokens", () => {
   });
 
   it("are rate limited per token", async () => {
-    const app = await createApp(t.deps, { tokenRateLimit: { max: 3, windowMs: 60_000 } });
+    const app = await createApp(t.deps, { tokenRateLimit: { points: 3, durationSeconds: 60 } });
     const first = await newToken();
     const second = await newToken();
     for (let i = 0; i < 3; i++) await request(app).get("/api/agents").set(bearer(first.token)).expect(200);
