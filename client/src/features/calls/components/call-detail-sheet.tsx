@@ -10,6 +10,8 @@ import { callAudioUrl, useCallLog } from "@/features/calls/api";
 import { CallAnalysis } from "@/features/calls/components/call-analysis";
 import { CallOutcomeBadge } from "@/features/calls/components/call-outcome-badge";
 import { Transcript } from "@/features/calls/components/transcript";
+import { useCan } from "@/lib/auth";
+import { DeleteCallButton } from "@/features/calls/components/delete-call-button";
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -96,6 +98,7 @@ function CallBody({ call }: { call: CallLogDetail }) {
 /** Side panel with everything about one call. `callId` comes from the URL so a call can be linked to. */
 export function CallDetailSheet({ callId, onClose }: { callId: string | undefined; onClose: () => void }) {
   const call = useCallLog(callId);
+  const canDelete = useCan("calls:delete");
   return (
     <Sheet open={!!callId} onOpenChange={(open) => !open && onClose()}>
       <SheetContent side="right" className="sm:max-w-2xl">
@@ -121,7 +124,14 @@ export function CallDetailSheet({ callId, onClose }: { callId: string | undefine
             <ErrorState title="Could not load this call" error={call.error} onRetry={() => void call.refetch()} />
           </div>
         ) : call.data ? (
-          <CallBody key={call.data.id} call={call.data} />
+          <>
+            <CallBody key={call.data.id} call={call.data} />
+            {canDelete && (
+              <div className="flex justify-end px-4 pb-4">
+                <DeleteCallButton callId={call.data.id} onDeleted={onClose} />
+              </div>
+            )}
+          </>
         ) : (
           <div className="grid gap-3 px-4" aria-busy="true">
             <Skeleton className="h-16 w-full" />
