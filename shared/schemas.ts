@@ -101,6 +101,23 @@ export const callLogFilters = z.object({
   q: z.string().trim().max(200).optional(),
   minDuration: intFromQuery(0, 10_000_000).optional(),
   maxDuration: intFromQuery(0, 10_000_000).optional(),
+  // DESIGN.md §9
+  terminationReason: z.string().trim().min(1).max(1000).optional(),
+  language: z.string().trim().min(1).max(20).optional(),
+  direction: z.enum(["inbound", "outbound"]).optional(),
+  versionId: z.string().trim().min(1).max(200).optional(),
+  toolError: z.enum(["true"]).optional(),
+  minRating: intFromQuery(1, 5).optional(),
+  criterion: z
+    .string()
+    .max(260)
+    .regex(/^[^:]{1,200}:(success|failure)$/, "Use <criterionId>:success or <criterionId>:failure")
+    .optional(),
+  /** E.164; a "+" sent unencoded arrives as a space (query-string rules), and is taken for the "+". */
+  phone: z
+    .string()
+    .regex(/^[+ ]?[1-9][0-9]{2,19}$/, "Use an E.164 number, like +441234567890")
+    .optional(),
 });
 export type CallLogFilters = z.infer<typeof callLogFilters>;
 export const listCallLogsQuery = callLogFilters.extend({
@@ -108,6 +125,7 @@ export const listCallLogsQuery = callLogFilters.extend({
   cursor: z.string().max(200).optional(),
 });
 export type ListCallLogsQuery = z.infer<typeof listCallLogsQuery>;
+export const callLogCount = z.object({ count: z.number() });
 
 export const callLogSummary = z.object({
   id: z.string(),
@@ -122,12 +140,33 @@ export const callLogSummary = z.object({
   summaryTitle: z.string().nullable(),
   costCredits: z.number().nullable(),
   hasAudio: z.boolean(),
+  terminationReason: z.string().nullable(),
+  direction: z.enum(["inbound", "outbound"]).nullable(),
+  /** Masked for viewers (DESIGN.md §9). */
+  externalNumber: z.string().nullable(),
+  /** Evaluation results; `total` counts every result, `unknown` included. Null when the call was not evaluated. */
+  criteria: z.object({ passed: z.number(), failed: z.number(), total: z.number() }).nullable(),
+  rating: z.number().nullable(),
+  hasToolError: z.boolean().nullable(),
+  /** With a search (`q`): where it matched, as text pieces, the matching words marked. Null otherwise. */
+  snippet: z.array(z.object({ text: z.string(), match: z.boolean() })).nullable(),
 });
 export type CallLogSummary = z.infer<typeof callLogSummary>;
+export const turnMetrics = z.object({
+  llmTtfbMs: z.number().nullable(),
+  llmTtfSentenceMs: z.number().nullable(),
+  ttsTtfbMs: z.number().nullable(),
+  asrLatencyMs: z.number().nullable(),
+});
 export const transcriptTurn = z.object({
   role: z.string(),
   message: z.string().nullable(),
   timeInCallSecs: z.number().nullable(),
+  interrupted: z.boolean().nullable(),
+  toolCalls: z.array(z.object({ name: z.string(), params: z.unknown() })),
+  toolResults: z.array(z.object({ name: z.string(), result: z.string().nullable(), isError: z.boolean(), latencyMs: z.number().nullable() })),
+  metrics: turnMetrics,
+  llmUsage: z.unknown().nullable(),
 });
 export type TranscriptTurn = z.infer<typeof transcriptTurn>;
 export const callLogDetail = callLogSummary.extend({
@@ -135,7 +174,15 @@ export const callLogDetail = callLogSummary.extend({
   summary: z.string().nullable(),
   analysis: z.unknown().nullable(),
   metadata: z.unknown().nullable(),
-  terminationReason: z.string().nullable(),
+  agentNumber: z.string().nullable(),
+  language: z.string().nullable(),
+  feedback: z.object({ rating: z.number().nullable(), comment: z.string().nullable() }),
+  /** ElevenLabs credits of the call: the call itself and the LLM; `llmPrice` is ElevenLabs' price of the LLM part. */
+  charging: z.object({ callCredits: z.number().nullable(), llmCredits: z.number().nullable(), llmPrice: z.number().nullable() }),
+  versionId: z.string().nullable(),
+  branchId: z.string().nullable(),
+  /** Medians over the call's turns. */
+  latency: z.object({ llmTtfbMsP50: z.number().nullable(), ttsTtfbMsP50: z.number().nullable() }),
 });
 export type CallLogDetail = z.infer<typeof callLogDetail>;
 
@@ -151,6 +198,8 @@ export const analyticsTotals = z.object({
   calls: z.number(),
   minutes: z.number(),
   estimatedCost: z.number(),
+  /** ElevenLabs credits (the calls' `metadata.cost`), summed exactly. */
+  credits: z.number(),
   successRate: z.number().nullable(),
   avgDurationSeconds: z.number().nullable(),
 });

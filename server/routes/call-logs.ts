@@ -1,9 +1,10 @@
 import { once } from "node:events";
 import { z } from "zod";
-import { callLogDetail, callLogFilters, callLogSummary, idParam, listCallLogsQuery } from "@shared/schemas";
+import { callLogCount, callLogDetail, callLogFilters, callLogSummary, idParam, listCallLogsQuery } from "@shared/schemas";
 import type { AppDeps } from "../lib/context";
 import type { ApiRouter } from "../lib/http";
 import { exportCallLogsCsv } from "../services/calls/export-call-logs";
+import { countCallLogs } from "../services/calls/count-call-logs";
 import { getCallLog } from "../services/calls/get-call-log";
 import { listCallLogs } from "../services/calls/list-call-logs";
 
@@ -20,7 +21,19 @@ export function callLogRoutes(api: ApiRouter, _deps: AppDeps) {
     },
     ({ ctx, query }) => listCallLogs(ctx, query),
   );
-  // Before /call-logs/:id, which would otherwise take "export.csv" for an id.
+  // Before /call-logs/:id, which would otherwise take "count" or "export.csv" for an id.
+  api.define(
+    {
+      method: "get",
+      path: "/call-logs/count",
+      summary: "The exact number of calls the filters match",
+      access: "user",
+      permission: "calls:read",
+      query: callLogFilters,
+      response: callLogCount,
+    },
+    ({ ctx, query }) => countCallLogs(ctx, query),
+  );
   api.define(
     {
       method: "get",

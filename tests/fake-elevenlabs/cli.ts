@@ -1,18 +1,18 @@
 /** `npm run fake:elevenlabs`: try the app without an ElevenLabs account. */
-import { FakeElevenLabs, fakeMp3, makeConversation } from "./server";
+import { FakeElevenLabs, fakeMp3, type FakeConversation } from "./server";
+import { demoConversation, seededRandom } from "../../server/scripts/demo-conversations";
 
 const port = Number(process.env.FAKE_ELEVENLABS_PORT ?? 8787);
 const key = process.env.FAKE_ELEVENLABS_KEY ?? "sk_fake_demo_key_0001";
 const fake = new FakeElevenLabs().addWorkspace(key);
 const agents = [fake.addAgent(key, "agent_support_desk", "Support Desk"), fake.addAgent(key, "agent_bookings", "Bookings")];
 const now = Math.floor(Date.now() / 1000);
-for (let i = 0; i < 60; i++) {
+const random = seededRandom(8787);
+for (let i = 0; i < 120; i++) {
   const agent = agents[i % agents.length];
-  fake.addConversation(
-    key,
-    makeConversation(agent.agent_id, { conversation_id: `conv_demo_${i}`, startUnix: now - i * 5400, durationSecs: 30 + ((i * 37) % 400), success: i % 5 === 0 ? "failure" : "success" }),
-    i % 3 === 0 ? fakeMp3() : undefined,
-  );
+  // Every field of the full call record: tool calls and errors, slow turns, phone calls both ways, languages, versions.
+  const conversation = demoConversation(random, { agentId: agent.agent_id, conversationId: `conv_demo_${i}`, startUnix: now - i * 2700 }) as FakeConversation;
+  fake.addConversation(key, conversation, conversation.has_audio ? fakeMp3() : undefined);
 }
 const url = await fake.start(port);
 console.log(`Fake ElevenLabs listening on ${url}

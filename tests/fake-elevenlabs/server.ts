@@ -6,7 +6,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type FakeTurn = { role: "agent" | "user"; message: string | null; time_in_call_secs: number };
+/** A turn; the optional fields of ELEVENLABS.md "More facts" (tool calls, metrics, ...) ride along as extra keys. */
+export type FakeTurn = { role: "agent" | "user"; message: string | null; time_in_call_secs: number } & Record<string, unknown>;
 export type FakeConversation = {
   agent_id: string;
   conversation_id: string;
@@ -18,7 +19,7 @@ export type FakeConversation = {
   has_audio: boolean;
   has_user_audio: boolean;
   has_response_audio: boolean;
-};
+} & Record<string, unknown>;
 export type FakeAgent = { agent_id: string; name: string; created_at_unix_secs: number };
 type Workspace = { agents: Map<string, FakeAgent>; conversations: Map<string, FakeConversation>; audio: Map<string, Buffer>; restricted: boolean };
 export type RecordedRequest = { method: string; path: string; query: Record<string, string>; apiKey: string | null };

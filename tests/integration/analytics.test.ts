@@ -178,6 +178,7 @@ describe("GET /api/analytics/organization", () => {
     expect(body.totals.estimatedCost).toBe(want.totals.estimatedCost);
     expect(body.totals.successRate).toBeCloseTo(want.totals.successRate!, 10);
     expect(body.totals.avgDurationSeconds).toBe(want.totals.avgDurationSeconds);
+    expect(body.totals.credits).toBe(want.credits);
     expect(body.daily).toEqual(want.daily);
     const agents = Object.fromEntries(
       body.byAgent.map((x: { elevenLabsAgentId: string; calls: number; minutes: number }) => [x.elevenLabsAgentId, x]),
@@ -253,6 +254,7 @@ describe("GET /api/analytics/organization", () => {
       calls: 0,
       minutes: 0,
       estimatedCost: 0,
+      credits: 0,
       successRate: null,
       avgDurationSeconds: null,
     });
@@ -286,7 +288,7 @@ describe("GET /api/analytics/organization", () => {
     const body = await getAnalytics(agent, {});
     expect(body.daily).toHaveLength(30);
     expect(body.daily.at(-1).date).toBe(localDay(now, "UTC"));
-    expect(body.totals).toEqual({ calls: 2, minutes: 2, estimatedCost: 0.2, successRate: 0.5, avgDurationSeconds: 60 });
+    expect(body.totals).toEqual({ calls: 2, minutes: 2, estimatedCost: 0.2, credits: 0, successRate: 0.5, avgDurationSeconds: 60 });
     expect(body.previous.calls).toBe(1);
   });
 
@@ -301,6 +303,7 @@ describe("GET /api/analytics/organization", () => {
       calls: 1,
       minutes: 0,
       estimatedCost: 0,
+      credits: 0,
       successRate: null,
       avgDurationSeconds: null,
     });

@@ -153,6 +153,14 @@ describe("GET /api/call-logs", () => {
       summaryTitle: null,
       costCredits: null,
       hasAudio: false,
+      // DESIGN.md §9: present, null when unknown.
+      terminationReason: null,
+      direction: null,
+      externalNumber: null,
+      criteria: null,
+      rating: null,
+      hasToolError: null,
+      snippet: null,
     });
     const c5 = res.body.data.find((c: { id: string }) => c.id === byKey("c5").id);
     expect(c5).toMatchObject({ agentId: null, agentName: null, elevenLabsAgentId: "agent_not_registered" });

@@ -17,13 +17,16 @@ export function StatCard({
   className?: string;
 }) {
   return (
-    <Card className={cn("gap-2", className)}>
-      <CardHeader className="flex-row items-center justify-between gap-2">
+    <Card className={cn("min-w-0 gap-2 py-4 sm:py-5", className)}>
+      <CardHeader className="flex-row items-center justify-between gap-2 px-4 sm:px-5">
         <p className="text-sm font-medium text-muted-foreground">{label}</p>
         {icon && <span className="text-muted-foreground [&_svg]:size-4">{icon}</span>}
       </CardHeader>
-      <CardContent className="grid gap-1">
-        <p className="text-2xl font-semibold tabular-nums">{value}</p>
+      <CardContent className="grid gap-1 px-4 sm:px-5">
+        {/* Never wrapped inside a figure: "1,379.12 min" stays on one line (the unit is joined by a no-break space). */}
+        <p data-slot="stat-value" className="figure text-xl font-semibold whitespace-nowrap sm:text-2xl">
+          {value}
+        </p>
         {footer && <div className="text-xs text-muted-foreground">{footer}</div>}
       </CardContent>
     </Card>

@@ -1,5 +1,5 @@
 /** Date ranges for pages that filter by day: presets (last 7/30/90 days) or custom, read from and written to the URL. */
-import { addDays, daysBetween, isIsoDay, toIsoDay } from "@/lib/format";
+import { addDays, isIsoDay, toIsoDay } from "@/lib/format";
 
 export const RANGE_PRESETS = ["7", "30", "90"] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number];
@@ -26,12 +26,6 @@ export function readDayRange(params: URLSearchParams, fallback: RangePreset = "3
   }
   if ((RANGE_PRESETS as readonly string[]).includes(range ?? "")) return presetRange(range as RangePreset);
   return presetRange(fallback);
-}
-
-/** The range of the same length just before `range`, for "change vs previous period". */
-export function previousRange(range: DayRange): DayRange {
-  const length = daysBetween(range.from, range.to);
-  return { preset: "custom", from: addDays(range.from, -length), to: addDays(range.from, -1) };
 }
 
 /** Relative change, or null when there is nothing to compare with. */

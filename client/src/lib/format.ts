@@ -1,4 +1,8 @@
-/** Formatting in the user's locale and time zone (Intl picks both up from the browser). */
+/**
+ * Every number, amount, duration and date the UI shows is formatted here, in the user's locale and time
+ * zone (Intl picks both up from the browser). A unit is joined to its number by a no-break space, so
+ * "1,379.12 min" never wraps; the pages show figures with tabular digits (the `figure` class in index.css).
+ */
 
 const numberFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 const decimalFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
@@ -16,6 +20,8 @@ const monthFormat = new Intl.DateTimeFormat(undefined, { month: "long", year: "n
 const relativeFormat = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
 
 export const EMPTY = "—";
+/** No-break space between a number and its unit. */
+const NBSP = "\u00a0";
 
 export function browserTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
@@ -30,11 +36,30 @@ export function formatDecimal(value: number | null | undefined): string {
 }
 
 export function formatMinutes(value: number | null | undefined): string {
-  return value == null ? EMPTY : `${decimalFormat.format(value)} min`;
+  return value == null ? EMPTY : `${decimalFormat.format(value)}${NBSP}min`;
 }
 
 export function formatCredits(value: number | null | undefined): string {
-  return value == null ? EMPTY : `${numberFormat.format(value)} credits`;
+  return value == null ? EMPTY : `${numberFormat.format(value)}${NBSP}credits`;
+}
+
+/** A signed count: 12 -> "+12", -3 -> "−3", 0 -> "0" (with the unit, if any: "+12 calls"). */
+export function formatSignedNumber(value: number, unit = "", format: (n: number) => string = (n) => numberFormat.format(n)): string {
+  const sign = value > 0 ? "+" : value < 0 ? "\u2212" : "";
+  return `${sign}${format(Math.abs(value))}${unit ? `${NBSP}${unit}` : ""}`;
+}
+
+/** A change in percentage points, e.g. 0.034 -> "+3.4 pts". */
+export function formatPointsChange(fractionDelta: number): string {
+  return formatSignedNumber(Math.round(fractionDelta * 1000) / 10, "pts", (n) => decimalFormat.format(n));
+}
+
+/** The user's time zone by name, e.g. "Europe/Berlin (CET)" or just "UTC". */
+export function timeZoneLabel(timeZone: string = browserTimeZone(), at: Date = new Date()): string {
+  const short = new Intl.DateTimeFormat(undefined, { timeZone, timeZoneName: "short" })
+    .formatToParts(at)
+    .find((part) => part.type === "timeZoneName")?.value;
+  return short && short !== timeZone ? `${timeZone.replaceAll("_", " ")} (${short})` : timeZone.replaceAll("_", " ");
 }
 
 export function formatCurrency(value: number | null | undefined, precise = false): string {
@@ -53,8 +78,8 @@ export function formatDuration(totalSeconds: number | null | undefined): string 
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   const s = seconds % 60;
-  if (h > 0) return `${h}h ${m}m ${s}s`;
-  if (m > 0) return `${m}m ${s}s`;
+  if (h > 0) return `${h}h${NBSP}${m}m${NBSP}${s}s`;
+  if (m > 0) return `${m}m${NBSP}${s}s`;
   return `${s}s`;
 }
 

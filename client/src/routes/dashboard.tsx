@@ -11,8 +11,8 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { Skeleton } from "@/components/ui/skeleton";
 import { useAgentOptions } from "@/lib/agent-options";
 import { useCan } from "@/lib/auth";
-import { previousRange, readDayRange } from "@/lib/date-range";
-import { formatDate } from "@/lib/format";
+import { readDayRange } from "@/lib/date-range";
+import { formatDate, timeZoneLabel } from "@/lib/format";
 import { useUrlParams } from "@/lib/url-state";
 import { useAnalytics } from "@/features/analytics/api";
 import { AgentBreakdownTable } from "@/features/analytics/components/agent-breakdown-table";
@@ -52,8 +52,6 @@ export default function DashboardPage() {
   const agentId = params.get("agent") ?? undefined;
   const agents = useAgentOptions();
   const current = useAnalytics({ from: range.from, to: range.to, agentId });
-  const previous = previousRange(range);
-  const before = useAnalytics({ from: previous.from, to: previous.to, agentId }, { live: false });
 
   const noAgents = agents.data?.length === 0;
 
@@ -86,11 +84,11 @@ export default function DashboardPage() {
         <ErrorState title="Could not load analytics" error={current.error} onRetry={() => void current.refetch()} />
       ) : (
         <>
-          <DashboardStats current={current.data?.totals} previous={before.data?.totals} />
+          <DashboardStats current={current.data?.totals} previous={current.data?.previous} />
           <Card>
             <CardHeader>
               <CardTitle>Calls and minutes per day</CardTitle>
-              <CardDescription>Days are counted in your time zone.</CardDescription>
+              <CardDescription>Days are counted in your time zone, {timeZoneLabel(current.data?.range.tz)}.</CardDescription>
             </CardHeader>
             <CardContent>
               {current.data ? <LazyDailyUsageChart data={current.data.daily} /> : <Skeleton className="h-72 w-full" />}

@@ -1,8 +1,9 @@
-import { ArrowRightIcon, AudioLinesIcon, BarChart3Icon, KeyRoundIcon, MessageSquareTextIcon, RefreshCwIcon, UsersIcon } from "lucide-react";
+import { ArrowRightIcon, BarChart3Icon, FileDownIcon, KeyRoundIcon, MessageSquareTextIcon, RefreshCwIcon, UsersIcon } from "lucide-react";
 import { Link } from "wouter";
 import { Button } from "@/components/ui/button";
 import { Brand } from "@/components/layout/brand";
 import { useDocumentTitle } from "@/components/page-header";
+import { useRedirectWhenSignedIn } from "@/features/auth/api";
 
 const FEATURES = [
   {
@@ -31,7 +32,7 @@ const FEATURES = [
     text: "Invite colleagues as admins, members or viewers. Everyone sees only their organization's data.",
   },
   {
-    icon: AudioLinesIcon,
+    icon: FileDownIcon,
     title: "Export anything",
     text: "Filter by agent, outcome, duration or words in the transcript, then export the calls to CSV.",
   },
@@ -45,6 +46,7 @@ const STEPS = [
 
 export default function LandingPage() {
   useDocumentTitle("Monitor your ElevenLabs voice agents");
+  useRedirectWhenSignedIn("/dashboard");
   return (
     <div className="flex min-h-dvh flex-col">
       <header className="border-b">
@@ -92,7 +94,7 @@ export default function LandingPage() {
             </h2>
             <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
               {FEATURES.map(({ icon: Icon, title, text }) => (
-                <li key={title} className="grid gap-2 rounded-xl border bg-card p-5 shadow-sm">
+                <li key={title} className="grid content-start gap-2 rounded-xl border bg-card p-5 shadow-sm">
                   <Icon aria-hidden="true" className="size-5 text-muted-foreground" />
                   <h3 className="font-semibold">{title}</h3>
                   <p className="text-sm text-muted-foreground">{text}</p>

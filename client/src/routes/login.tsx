@@ -4,7 +4,7 @@ import { Button } from "@/components/ui/button";
 import { Separator } from "@/components/ui/separator";
 import { Skeleton } from "@/components/ui/skeleton";
 import { safeReturnTo } from "@/lib/auth";
-import { useAuthProviders, useDevLogin } from "@/features/auth/api";
+import { useAuthProviders, useDevLogin, useRedirectWhenSignedIn } from "@/features/auth/api";
 import { AuthLayout } from "@/features/auth/components/auth-layout";
 import { LoginForm } from "@/features/auth/components/login-form";
 import { ServerError } from "@/features/auth/components/server-error";
@@ -13,6 +13,7 @@ export default function LoginPage() {
   const search = useSearch();
   const [, navigate] = useLocation();
   const returnTo = safeReturnTo(new URLSearchParams(search).get("returnTo"));
+  useRedirectWhenSignedIn(returnTo);
   const providers = useAuthProviders();
   const devLogin = useDevLogin();
   const goBack = () => navigate(returnTo, { replace: true });

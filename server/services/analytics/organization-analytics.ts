@@ -24,6 +24,7 @@ function toTotals(total: Omit<AgentUsage, "elevenlabsAgentId">, price: number): 
     calls: total.calls,
     minutes: round2(minutes),
     estimatedCost: round2(minutes * price),
+    credits: round2(total.credits),
     successRate: judged === 0 ? null : total.successCalls / judged,
     avgDurationSeconds: total.durationCalls === 0 ? null : round2(total.seconds / total.durationCalls),
   };

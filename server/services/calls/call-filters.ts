@@ -1,4 +1,4 @@
-/** The History filters of DESIGN.md §5 as one SQL condition, always scoped to the caller's organization. */
+/** The History filters of DESIGN.md §5 and §9 as one SQL condition, always scoped to the caller's organization. */
 import { and, eq, gte, isNotNull, lte, sql, type SQL } from "drizzle-orm";
 import type { CallLogFilters } from "@shared/schemas";
 import { callLogs } from "../../db/schema";
@@ -13,6 +13,8 @@ export type ResolvedCallFilters = {
   hasDateRange: boolean;
   /** Full-text search is on: see fetchCallPage for why such pages pick their ids first. */
   hasSearch: boolean;
+  /** The search text, for the result snippets. */
+  search: string | null;
 };
 
 /** Validates the filters (400 with fields on nonsense) and builds the WHERE clause. */
@@ -37,7 +39,20 @@ export function resolveCallFilters(ctx: Ctx, filters: CallLogFilters): ResolvedC
   if (filters.success) conditions.push(eq(callLogs.callSuccessful, SUCCESS_VALUE[filters.success]));
   if (filters.minDuration !== undefined) conditions.push(gte(callLogs.durationSeconds, filters.minDuration));
   if (filters.maxDuration !== undefined) conditions.push(lte(callLogs.durationSeconds, filters.maxDuration));
+  if (filters.terminationReason) conditions.push(eq(callLogs.terminationReason, filters.terminationReason));
+  if (filters.language) conditions.push(eq(callLogs.language, filters.language));
+  if (filters.direction) conditions.push(eq(callLogs.direction, filters.direction));
+  if (filters.versionId) conditions.push(eq(callLogs.versionId, filters.versionId));
+  // Spelled like the partial index's predicate, so the planner can use it.
+  if (filters.toolError === "true") conditions.push(sql`has_tool_error`);
+  if (filters.minRating !== undefined) conditions.push(gte(callLogs.rating, filters.minRating));
+  if (filters.criterion) {
+    const at = filters.criterion.lastIndexOf(":");
+    const [id, result] = [filters.criterion.slice(0, at), filters.criterion.slice(at + 1)];
+    conditions.push(sql`${callLogs.analysis} -> 'evaluation_criteria_results' -> ${id}::text ->> 'result' = ${result}::text`);
+  }
+  if (filters.phone) conditions.push(eq(callLogs.externalNumber, `+${filters.phone.replace(/^[+ ]/, "")}`));
   const q = filters.q?.trim();
   if (q) conditions.push(sql`${callLogs.search} @@ websearch_to_tsquery('english', ${q})`);
-  return { where: and(...conditions) as SQL, hasDateRange: Boolean(from || to), hasSearch: Boolean(q) };
+  return { where: and(...conditions) as SQL, hasDateRange: Boolean(from || to), hasSearch: Boolean(q), search: q || null };
 }

@@ -22,6 +22,16 @@ export const summaryColumns = {
   summaryTitle: callLogs.summaryTitle,
   costCredits: callLogs.costCredits,
   hasAudio: callLogs.hasAudio,
+  terminationReason: callLogs.terminationReason,
+  direction: callLogs.direction,
+  externalNumber: callLogs.externalNumber,
+  criteriaPassed: callLogs.criteriaPassed,
+  criteriaFailed: callLogs.criteriaFailed,
+  criteriaTotal: callLogs.criteriaTotal,
+  rating: callLogs.rating,
+  hasToolError: callLogs.hasToolError,
+  /** Replaced by a ts_headline when the page is a search (withSnippet). */
+  snippet: sql<string | null>`null::text`,
   // Full microsecond precision for the cursor: a JS Date keeps only milliseconds.
   cursorStartedAt: sql<
     string | null
@@ -34,8 +44,33 @@ export const detailColumns = {
   transcript: callLogs.transcript,
   analysis: callLogs.analysis,
   metadata: callLogs.metadata,
-  terminationReason: callLogs.terminationReason,
+  agentNumber: callLogs.agentNumber,
+  language: callLogs.language,
+  details: callLogs.details,
+  callCredits: callLogs.callCredits,
+  llmCredits: callLogs.llmCredits,
+  versionId: callLogs.versionId,
+  branchId: callLogs.branchId,
 };
+
+/** Marks around the matching words in a snippet: unlikely in a transcript, and split out before it leaves the server. */
+export const SNIPPET_START = "\u2039\u2039";
+export const SNIPPET_STOP = "\u203a\u203a";
+
+/**
+ * Summary columns with the search's best-matching fragment of summary and transcript (ts_headline, computed for the
+ * page's rows only).
+ */
+export function withSnippet(search: string | null): typeof summaryColumns {
+  if (!search) return summaryColumns;
+  const options = `StartSel=${SNIPPET_START}, StopSel=${SNIPPET_STOP}, MaxWords=24, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "`;
+  return {
+    ...summaryColumns,
+    snippet: sql<string | null>`ts_headline('english',
+      coalesce(${callLogs.summary}, '') || ' ' || coalesce((select string_agg(t ->> 'message', ' ') from jsonb_array_elements(${callLogs.transcript}) t), ''),
+      websearch_to_tsquery('english', ${search}), ${options})`,
+  };
+}
 
 type Columns = typeof summaryColumns | typeof detailColumns;
 type RowOf<C extends Columns> = C extends typeof detailColumns ? DetailRow : SummaryRow;

@@ -3,7 +3,8 @@ import type { CallLogSummary, ListCallLogsQuery } from "@shared/schemas";
 import type { Ctx } from "../../lib/context";
 import { asInputError } from "./time-range";
 import { resolveCallFilters } from "./call-filters";
-import { fetchCallPage, summaryColumns } from "./call-page";
+import { fetchCallPage, withSnippet } from "./call-page";
+import { masksPhones } from "./phone-mask";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { toCallSummary } from "./call-views";
 
@@ -14,8 +15,9 @@ export async function listCallLogs(
   const filters = resolveCallFilters(ctx, query);
   const cursor = decodeCursor(query.cursor);
   try {
-    const { rows, next } = await fetchCallPage(ctx, summaryColumns, filters, cursor, query.limit);
-    return { data: rows.map(toCallSummary), nextCursor: next ? encodeCursor(next) : null };
+    const { rows, next } = await fetchCallPage(ctx, withSnippet(filters.search), filters, cursor, query.limit);
+    const options = { maskPhones: masksPhones(ctx) };
+    return { data: rows.map((row) => toCallSummary(row, options)), nextCursor: next ? encodeCursor(next) : null };
   } catch (err) {
     throw asInputError(err);
   }

@@ -10,3 +10,9 @@ export const FAKE_AGENT_ID = "agent_support_desk";
 export const FAKE_AGENT_NAME = "Support Desk";
 export const BACKFILL_CONVERSATIONS = 12;
 export const PLATFORM_ADMIN_EMAIL = "platform-admin@e2e.example";
+/**
+ * The same app reached over IPv6 loopback. Specs of everyday use visit it this way: both addresses must
+ * work for a local user (DESIGN §5 origin check), and their sign-ups draw on their own per-address budget
+ * (10 registrations an hour), which the rest of the suite already spends from 127.0.0.1.
+ */
+export const APP_URL_IPV6 = `http://[::1]:${APP_PORT}`;

@@ -4,7 +4,7 @@
  * not move under the reader (and reduced-motion users get a still chart).
  */
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { formatDay, formatDecimal, formatNumber } from "@/lib/format";
+import { formatDay, formatDecimal, formatMinutes, formatNumber } from "@/lib/format";
 
 export interface DailyUsagePoint {
   date: string;
@@ -12,20 +12,29 @@ export interface DailyUsagePoint {
   minutes: number;
 }
 
+/** A day of the chart; days still to come have no values (drawn as nothing, not as zero). */
+type ChartPoint = { date: string; calls: number | null; minutes: number | null };
+
 const axisStyle = { fontSize: 12, fill: "var(--muted-foreground)" };
 
-export default function DailyUsageChart({ data, height = 288 }: { data: DailyUsagePoint[]; height?: number }) {
+/** `lastDay`: days after it (the rest of the current month) keep their place on the axis but show no value. */
+export default function DailyUsageChart({ data, height = 288, lastDay }: { data: DailyUsagePoint[]; height?: number; lastDay?: string }) {
+  const past = lastDay ? data.filter((point) => point.date <= lastDay) : data;
+  const points: ChartPoint[] = lastDay ? data.map((point) => (point.date <= lastDay ? point : { date: point.date, calls: null, minutes: null })) : data;
   return (
-    <div style={{ height }} className="w-full" role="figure" aria-label={describe(data)}>
+    <div style={{ height }} className="w-full" role="figure" aria-label={describe(past)}>
       <ResponsiveContainer width="100%" height="100%">
-        <ComposedChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -8 }}>
+        <ComposedChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: -8 }}>
           <CartesianGrid stroke="var(--chart-grid)" vertical={false} />
           <XAxis dataKey="date" tickFormatter={formatDay} tick={axisStyle} tickLine={false} axisLine={false} minTickGap={24} />
           <YAxis yAxisId="calls" allowDecimals={false} tick={axisStyle} tickLine={false} axisLine={false} width={40} />
           <YAxis yAxisId="minutes" orientation="right" tick={axisStyle} tickLine={false} axisLine={false} width={40} />
           <Tooltip
             labelFormatter={(label) => formatDay(String(label))}
-            formatter={(value, name) => [name === "Minutes" ? formatDecimal(Number(value)) : formatNumber(Number(value)), name]}
+            formatter={(value, name) => [
+              name === "Minutes" ? formatMinutes(Number(value)) : `${formatNumber(Number(value))} ${Number(value) === 1 ? "call" : "calls"}`,
+              name,
+            ]}
             contentStyle={{
               background: "var(--popover)",
               color: "var(--popover-foreground)",

@@ -1,5 +1,7 @@
 /** Sign-in and sign-up calls. On success the user goes straight into the query cache. */
+import { useEffect } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useLocation } from "wouter";
 import type { AuthProviders, LoginInput, RegisterInput, User } from "@shared/schemas";
 import { apiGet, apiPost } from "@/lib/api";
 import { queryKeys } from "@/lib/query-keys";
@@ -46,4 +48,17 @@ export function useDevLogin() {
       await queryClient.invalidateQueries({ queryKey: queryKeys.authUser });
     },
   });
+}
+
+/**
+ * On public pages (landing, sign-in): a visitor who is already signed in goes into the app. Asked fresh
+ * on every visit (a cached user may belong to a session that has since ended); a 401 just leaves them here.
+ */
+export function useRedirectWhenSignedIn(target: string) {
+  const [, navigate] = useLocation();
+  const user = useQuery({ queryKey: queryKeys.authUser, queryFn: ({ signal }) => apiGet<User>("/api/auth/user", signal), refetchOnMount: "always", retry: false });
+  const signedIn = user.isFetchedAfterMount && !user.isError && !!user.data;
+  useEffect(() => {
+    if (signedIn) navigate(target, { replace: true });
+  }, [signedIn, target, navigate]);
 }

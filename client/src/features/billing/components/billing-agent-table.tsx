@@ -11,8 +11,8 @@ export function BillingAgentTable({ usage }: { usage: BillingUsage }) {
           <TableHead>Agent</TableHead>
           <TableHead className="text-right">Calls</TableHead>
           <TableHead className="text-right">Minutes</TableHead>
-          <TableHead className="text-right">Credits</TableHead>
-          <TableHead className="text-right">Estimated cost</TableHead>
+          <TableHead className="text-right">ElevenLabs credits</TableHead>
+          <TableHead className="text-right">Estimated cost (your price)</TableHead>
         </TableRow>
       </TableHeader>
       <TableBody>
@@ -22,10 +22,10 @@ export function BillingAgentTable({ usage }: { usage: BillingUsage }) {
               {row.name ?? <span className="text-muted-foreground">Unregistered agent</span>}
               {!row.agentId && <code className="ml-2 text-xs text-muted-foreground">{row.elevenLabsAgentId}</code>}
             </TableCell>
-            <TableCell className="text-right tabular-nums">{formatNumber(row.calls)}</TableCell>
-            <TableCell className="text-right tabular-nums">{formatMinutes(row.minutes)}</TableCell>
-            <TableCell className="text-right tabular-nums">{formatNumber(row.credits)}</TableCell>
-            <TableCell className="text-right tabular-nums">{formatCurrency(row.estimatedCost)}</TableCell>
+            <TableCell className="text-right">{formatNumber(row.calls)}</TableCell>
+            <TableCell className="text-right">{formatMinutes(row.minutes)}</TableCell>
+            <TableCell className="text-right">{formatNumber(row.credits)}</TableCell>
+            <TableCell className="text-right">{formatCurrency(row.estimatedCost)}</TableCell>
           </TableRow>
         ))}
         {rows.length === 0 && (
@@ -40,10 +40,10 @@ export function BillingAgentTable({ usage }: { usage: BillingUsage }) {
         <tfoot className="border-t font-medium">
           <TableRow className="hover:bg-transparent">
             <TableCell>Total</TableCell>
-            <TableCell className="text-right tabular-nums">{formatNumber(usage.totals.calls)}</TableCell>
-            <TableCell className="text-right tabular-nums">{formatMinutes(usage.totals.minutes)}</TableCell>
-            <TableCell className="text-right tabular-nums">{formatNumber(usage.totals.credits)}</TableCell>
-            <TableCell className="text-right tabular-nums">{formatCurrency(usage.totals.estimatedCost)}</TableCell>
+            <TableCell className="text-right">{formatNumber(usage.totals.calls)}</TableCell>
+            <TableCell className="text-right">{formatMinutes(usage.totals.minutes)}</TableCell>
+            <TableCell className="text-right">{formatNumber(usage.totals.credits)}</TableCell>
+            <TableCell className="text-right">{formatCurrency(usage.totals.estimatedCost)}</TableCell>
           </TableRow>
         </tfoot>
       )}
