@@ -9,6 +9,7 @@ import { resolveCallFilters } from "./call-filters";
 import { detailColumns, fetchCallPage } from "./call-page";
 import { toCallDetail, type DetailRow } from "./call-views";
 import { asInputError } from "./time-range";
+import { masksPhones } from "./phone-mask";
 import type { CallCursor } from "./cursor";
 
 const BATCH = 500;
@@ -16,6 +17,8 @@ const BATCH = 500;
 /** Validates the filters and reads the first batch before any byte is sent (400 and 503 stay real statuses). */
 export async function exportCallsNdjson(ctx: Ctx, filters: CallLogFilters): Promise<AsyncIterable<string>> {
   const resolved = resolveCallFilters(ctx, filters);
+  // The same view options as GET /api/call-logs/:id (phone numbers masked for viewers).
+  const options = { maskPhones: masksPhones(ctx) };
   let page: { rows: DetailRow[]; next: CallCursor | null };
   try {
     page = await fetchCallPage(ctx, detailColumns, resolved, undefined, BATCH);
@@ -24,7 +27,7 @@ export async function exportCallsNdjson(ctx: Ctx, filters: CallLogFilters): Prom
   }
   return (async function* () {
     for (;;) {
-      if (page.rows.length) yield page.rows.map((row) => `${JSON.stringify(toCallDetail(row))}\n`).join("");
+      if (page.rows.length) yield page.rows.map((row) => `${JSON.stringify(toCallDetail(row, options))}\n`).join("");
       if (!page.next) return;
       page = await fetchCallPage(ctx, detailColumns, resolved, page.next, BATCH);
     }
