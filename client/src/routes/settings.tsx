@@ -27,7 +27,7 @@ export default function SettingsPage() {
       {settings.isError ? (
         <ErrorState title="Could not load the settings" error={settings.error} onRetry={() => void settings.refetch()} />
       ) : settings.data ? (
-        <GovernanceForm key={JSON.stringify(settings.data)} settings={settings.data} canManage={canManage} />
+        <GovernanceForm key={settings.data.id} settings={settings.data} canManage={canManage} />
       ) : (
         <Card aria-busy="true">
           <CardHeader>
