@@ -9,6 +9,8 @@ import { Encryptor } from "../server/lib/crypto";
 import { createLogger } from "../server/lib/logger";
 import { noJobs } from "../server/jobs/types";
 import { serveToParent } from "./http";
+import { openTenantAccess } from "../server/db/connect";
+import { WebhookTokenCache } from "../server/services/ingestion/webhook-token-cache";
 
 async function main() {
   const source = { ...process.env };
@@ -17,7 +19,8 @@ async function main() {
   const log = createLogger(env.logLevel);
   const pool = createPool(env.databaseUrl!, 20);
   const db = createDb(pool);
-  const deps = { db, env, log, encryptor: new Encryptor(env.encryptionKeys), jobs: noJobs, now: () => new Date() };
+  const tenants = await openTenantAccess(db, env.databaseUrl!, { appUrl: env.databaseAppUrl, max: 20 });
+  const deps = { db, tenantDb: tenants.tenantDb, env, log, encryptor: new Encryptor(env.encryptionKeys), jobs: noJobs, now: () => new Date(), webhookTokens: new WebhookTokenCache() };
   const app = await createApp(deps, { rateLimits: false });
   serveToParent(app, pool);
 }

@@ -3,7 +3,7 @@ import type { BenchDatabase } from "./db";
 import type { Child, Client } from "./http";
 import type { FakeElevenLabs } from "../tests/fake-elevenlabs/server";
 import type { LoadedOrg } from "./load-data";
-import type { AppDeps } from "../server/lib/context";
+import type { AppDeps } from "../server/deps";
 
 export type BenchContext = {
   database: BenchDatabase;

@@ -4,14 +4,17 @@ import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { createDb, createPool, type Db } from "../server/db/client";
+import { createDb, createPool, type OwnerDb } from "../server/db/client";
+import type { TenantDbs } from "../server/db/tenant";
 import { startEmbeddedPostgres } from "../server/db/embedded";
 import { runMigrations } from "../server/db/migrate";
+import { openTenantAccess } from "../server/db/connect";
 
 export type BenchDatabase = {
   url: string;
-  db: Db;
+  db: OwnerDb;
   pool: pg.Pool;
+  tenantDb: TenantDbs;
   /** The embedded server's DATA_DIR (null with BENCH_DATABASE_URL). */
   dataDir: string | null;
   kind: string;
@@ -65,16 +68,19 @@ export async function openBenchDatabase(serverUrl: string | undefined): Promise<
   const pool = createPool(url, 20);
   const db = createDb(pool);
   await runMigrations(db);
+  const tenants = await openTenantAccess(db, url);
   let stopped = false;
   return {
     url,
     db,
     pool,
+    tenantDb: tenants.tenantDb,
     dataDir,
     kind,
     stop: async () => {
       if (stopped) return;
       stopped = true;
+      await tenants.pool.end().catch(() => {});
       await pool.end().catch(() => {});
       await stopServer();
     },

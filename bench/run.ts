@@ -10,6 +10,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { config, wants } from "./config";
 import { openBenchDatabase } from "./db";
+import { WebhookTokenCache } from "../server/services/ingestion/webhook-token-cache";
 import { forkServer, makeClient, type Child } from "./http";
 import { createAgents, createOrganization, loadCalls, type LoadedOrg, type LoadTimings } from "./load-data";
 import { registerOwner } from "./setup";
@@ -129,6 +130,8 @@ async function main() {
       fakeKey,
       deps: {
         db: database.db,
+        tenantDb: database.tenantDb,
+        webhookTokens: new WebhookTokenCache(),
         env,
         log: createLogger("warn"),
         encryptor: new Encryptor(env.encryptionKeys),

@@ -14,6 +14,7 @@ const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(5000),
   DATABASE_URL: optionalUrl.optional(),
+  DATABASE_APP_URL: optionalUrl.optional(),
   DATA_DIR: z.string().min(1).default("./.data"),
   SESSION_SECRET: z.string().min(32, "SESSION_SECRET must be at least 32 characters").optional(),
   ENCRYPTION_KEY: z
@@ -39,6 +40,7 @@ const envSchema = z.object({
     }),
   SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
   RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
+  PROJECTOR: z.enum(["on", "off"]).default("on"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -47,6 +49,8 @@ export type Env = {
   nodeEnv: "development" | "production" | "test" | "local";
   port: number;
   databaseUrl: string | undefined;
+  /** The tenant login role's URL when the operator manages that role; unset = derived from the owner's (decision 003). */
+  databaseAppUrl: string | undefined;
   dataDir: string;
   sessionSecret: string;
   /** Newest first; the first encrypts, all decrypt. */
@@ -60,6 +64,8 @@ export type Env = {
   syncIntervalSeconds: number;
   /** How often the retention job runs (DESIGN.md §11); 0 disables it. */
   retentionIntervalSeconds: number;
+  /** PROJECTOR=off: this instance acknowledges deliveries but builds no calls (others, or a later start, do). */
+  projector: boolean;
   /** Reverse-proxy hops whose X-Forwarded-For is believed; 0 = the socket address (no proxy). */
   trustProxyHops: number;
   logLevel: string;
@@ -123,6 +129,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     nodeEnv: e.NODE_ENV ?? "local",
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
+    databaseAppUrl: e.DATABASE_APP_URL,
     dataDir,
     sessionSecret,
     encryptionKeys,
@@ -135,6 +142,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     smtpUrl: e.SMTP_URL,
     syncIntervalSeconds: e.SYNC_INTERVAL_SECONDS,
     retentionIntervalSeconds: e.RETENTION_INTERVAL_SECONDS,
+    projector: e.PROJECTOR === "on",
     trustProxyHops: e.TRUST_PROXY === "" || e.TRUST_PROXY === "false" ? 0 : Number(e.TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
     warnings,

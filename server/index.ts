@@ -8,6 +8,8 @@ import { createLogger } from "./lib/logger";
 import { createDb, createPool } from "./db/client";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./db/embedded";
 import { runMigrations } from "./db/migrate";
+import { openTenantAccess } from "./db/connect";
+import { WebhookTokenCache } from "./services/ingestion/webhook-token-cache";
 import { Encryptor } from "./lib/crypto";
 import { createApp } from "./app";
 import { startJobs } from "./jobs/queue";
@@ -65,13 +67,15 @@ async function main() {
     embedded = await startEmbeddedPostgres(env.dataDir, (m) => log.debug({ pg: m }));
     databaseUrl = embedded.url;
   }
-  const pool = createPool(databaseUrl, 20, (err) => log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, "database connection lost"));
+  const connectionLost = (err: Error) => log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, "database connection lost");
+  const pool = createPool(databaseUrl, 20, connectionLost);
   const db = createDb(pool);
   await runMigrations(db);
   log.info("migrations applied");
+  const tenants = await openTenantAccess(db, databaseUrl, { appUrl: env.databaseAppUrl, max: 20, onConnectionError: connectionLost });
 
   const encryptor = new Encryptor(env.encryptionKeys);
-  const baseDeps = { db, env, log, encryptor, now: () => new Date() };
+  const baseDeps = { db, tenantDb: tenants.tenantDb, env, log, encryptor, now: () => new Date(), webhookTokens: new WebhookTokenCache() };
   const jobs = await startJobs({ ...baseDeps, databaseUrl });
   const deps = { ...baseDeps, jobs };
 
@@ -93,6 +97,7 @@ async function main() {
       server.closeIdleConnections();
     });
     await jobs.stop().catch((err) => log.error({ err }, "stopping jobs failed"));
+    await tenants.pool.end().catch(() => {});
     await pool.end().catch(() => {});
     if (embedded) await embedded.stop().catch((err) => log.error({ err }, "stopping embedded PostgreSQL failed"));
     log.info("stopped");

@@ -1,4 +1,4 @@
-import type { Ctx } from "./lib/context";
+import type { Ctx } from "./services/context";
 import type { SignInAttempt } from "./auth/sign-in-throttle";
 
 declare global {

@@ -7,6 +7,7 @@ import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../server/db/embedded";
 import { createDb, createPool } from "../server/db/client";
 import { runMigrations } from "../server/db/migrate";
+import { provisionAppRole } from "../server/db/app-role";
 import { withDatabase } from "./helpers/url";
 
 export const TEMPLATE_DB = `vad_template_${process.pid}`;
@@ -32,8 +33,11 @@ export default async function setup(project: TestProject) {
   await admin.connect();
   await admin.query(`drop database if exists ${TEMPLATE_DB}`);
   await admin.query(`create database ${TEMPLATE_DB}`);
-  const pool = createPool(withDatabase(adminUrl, TEMPLATE_DB), 2);
+  const templateUrl = withDatabase(adminUrl, TEMPLATE_DB);
+  const pool = createPool(templateUrl, 2);
   await runMigrations(createDb(pool));
+  // What start-up does after the migrations: every test database is a copy of this one, grants included.
+  await provisionAppRole(createDb(pool), templateUrl);
   await pool.end();
 
   project.provide("adminUrl", adminUrl);

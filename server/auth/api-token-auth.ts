@@ -4,11 +4,13 @@
  * carry no session (the session middleware is skipped for them) and are rate limited per token.
  */
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import { tenantDb } from "../db/tenant";
-import type { AppDeps } from "../lib/context";
+import { eq } from "drizzle-orm";
+import { apiTokens } from "../db/schema";
+import type { OwnerDb } from "../db/owner";
+import { tenantCtx, type AppDeps } from "../deps";
 import { AppError } from "../lib/errors";
 import { BatchedLimiter } from "../lib/rate-limit";
-import { authenticateToken } from "../services/tokens/api-tokens";
+import { hashToken } from "../services/tokens/api-tokens";
 import { tokenMayRead } from "@shared/governance-schemas";
 
 export function bearerToken(req: Request): string | null {
@@ -21,6 +23,27 @@ export function bearerToken(req: Request): string | null {
 /** Runs a middleware only for requests without a bearer token (the session, for one). */
 export function unlessBearer(middleware: RequestHandler): RequestHandler {
   return (req, res, next) => (bearerToken(req) === null ? middleware(req, res, next) : next());
+}
+
+const TOKEN_SHAPE = /^vad_[A-Za-z0-9_-]{43}$/;
+
+type TokenIdentity = { tokenId: string; organizationId: string };
+
+/**
+ * The organization a presented token reads for, or null when it is unknown, revoked or expired. Runs before any
+ * tenant is known, on the owner's handle (decision 003: resolving a credential to its organization, like sign-in):
+ * one lookup by the hash's unique key. lastUsedAt is written at most once a minute per token.
+ */
+async function authenticateToken(db: OwnerDb, token: string, now: Date): Promise<TokenIdentity | null> {
+  if (!TOKEN_SHAPE.test(token)) return null;
+  const [row] = await db
+    .select({ id: apiTokens.id, organizationId: apiTokens.organizationId, expiresAt: apiTokens.expiresAt, revokedAt: apiTokens.revokedAt, lastUsedAt: apiTokens.lastUsedAt })
+    .from(apiTokens)
+    .where(eq(apiTokens.tokenHash, hashToken(token)));
+  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000)
+    await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id));
+  return { tokenId: row.id, organizationId: row.organizationId };
 }
 
 export type TokenRateLimit = { points: number; durationSeconds: number };
@@ -44,15 +67,12 @@ export function apiTokenAuth(deps: AppDeps, limit: TokenRateLimit = { points: 60
         res.setHeader("Retry-After", String(spent.retryAfterSeconds));
         throw new AppError("rate_limited", 429, `Too many requests for this token; try again in ${spent.retryAfterSeconds} s`);
       }
-      req.ctx = {
-        organizationId: identity.organizationId,
+      req.ctx = tenantCtx(deps, identity.organizationId, {
         userId: "",
         role: "viewer",
         isPlatformAdmin: false,
-        db: tenantDb(deps.db, identity.organizationId),
         log: (req.log ?? deps.log).child({ apiTokenId: identity.tokenId }),
-        deps,
-      };
+      });
       next();
     } catch (err) {
       next(err);

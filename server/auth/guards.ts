@@ -3,8 +3,7 @@ import { eq } from "drizzle-orm";
 import type { NextFunction, Request, Response } from "express";
 import { can, type Permission, type Role } from "@shared/permissions";
 import { users } from "../db/schema";
-import { tenantDb } from "../db/tenant";
-import type { AppDeps } from "../lib/context";
+import { tenantCtx, type AppDeps } from "../deps";
 import { AppError } from "../lib/errors";
 import { isPlatformAdmin } from "../services/auth/users";
 import { takeUserReadWithSession } from "./session";
@@ -18,15 +17,12 @@ export function loadContext(deps: AppDeps) {
         const row =
           takeUserReadWithSession(req.sessionID, userId) ?? (await deps.db.select().from(users).where(eq(users.id, userId)))[0];
         if (row) {
-          req.ctx = {
-            organizationId: row.organizationId,
+          req.ctx = tenantCtx(deps, row.organizationId, {
             userId: row.id,
             role: row.role as Role,
             isPlatformAdmin: isPlatformAdmin(deps, row),
-            db: tenantDb(deps.db, row.organizationId),
             log: req.log ?? deps.log,
-            deps,
-          };
+          });
         }
       }
       next();

@@ -3,7 +3,7 @@ import connectPgSimple from "connect-pg-simple";
 import type { Request, RequestHandler } from "express";
 import { and, eq, sql } from "drizzle-orm";
 import { sessions, users } from "../db/schema";
-import type { AppDeps } from "../lib/context";
+import type { AppDeps } from "../deps";
 
 export function sessionCookieName(deps: AppDeps): string {
   return deps.env.nodeEnv === "production" ? "__Host-vad.sid" : "vad.sid";

@@ -2,7 +2,7 @@ import path from "node:path";
 import type pg from "pg";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
-import type { Db } from "./client";
+import type { OwnerDb } from "./owner";
 
 export const migrationsFolder = path.resolve(import.meta.dirname, "migrations");
 
@@ -37,7 +37,7 @@ export async function withAdvisoryLock<T>(pool: pg.Pool, key: bigint, fn: (clien
 }
 
 /** Applies the committed migrations, one instance at a time (see ADVISORY_LOCKS.startup). */
-export async function runMigrations(db: Db): Promise<void> {
+export async function runMigrations(db: OwnerDb): Promise<void> {
   await withAdvisoryLock(db.$client, ADVISORY_LOCKS.startup, async (client) => {
     await migrate(drizzle(client, { casing: "snake_case" }), { migrationsFolder });
   });

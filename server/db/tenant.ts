@@ -1,156 +1,96 @@
 /**
- * Tenant-scoped database handles: every statement runs in a transaction that switches to the unprivileged
- * `vad_app` role and sets `app.organization_id`, both transaction-local (SET LOCAL / set_config(..., true)),
- * so nothing can leak to the next user of a pooled connection. Row-level security then hides every other
- * organization's rows even from a query that forgot its organization_id filter.
+ * The tenant handle: the only database access services get (through ctx.db). Its connections log in as vad_app
+ * (neither owner nor superuser, member of no role), and every statement runs in a transaction scoped to one
+ * organization by `set_config('app.organization_id', $1, true)`, so row-level security hides every other
+ * organization's rows even from a query that forgot its organization_id filter (decision 003).
+ *
+ * The pool's clients are pipelined (node-postgres `pipeline: true`): a single statement's begin, scope, statement
+ * and commit are written together and answered in order, one round trip, each with its own parameters.
  */
-import pg from "pg";
-// @ts-expect-error node-postgres' own parameter conversion (untyped module); the same text a parameter would carry.
-import { prepareValue } from "pg/lib/utils.js";
-import { drizzle } from "drizzle-orm/node-postgres";
-import { schema, type Db } from "./client";
+import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import type pg from "pg";
 import { isDatabaseUnavailable } from "../lib/errors";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SCOPE = "select set_config('app.organization_id', $1, true)";
 
-function scopeSql(organizationId: string): string {
-  if (!UUID.test(organizationId)) throw new Error("tenant scope needs an organization uuid");
-  // Inlined (validated above) so the whole scope is one round trip of the simple protocol.
-  return `set local role vad_app; select set_config('app.organization_id', '${organizationId}', true)`;
+type QueryBuilders = "select" | "selectDistinct" | "selectDistinctOn" | "insert" | "update" | "delete" | "execute" | "$with" | "with" | "$count";
+
+/** A transaction of either handle, as passed to `transaction`'s callback; who opened it decided its scope. */
+export type Tx = Parameters<Parameters<NodePgDatabase["transaction"]>[0]>[0];
+
+/** Anything that runs several statements in one transaction (a tenant or owner handle). */
+export type Transactional = { transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> };
+
+/** The query builders every handle has (tenant, owner, a transaction of either): for helpers that take any of them. */
+export type Queryable = Pick<NodePgDatabase, QueryBuilders>;
+
+declare const tenantBrand: unique symbol;
+
+/** Query builders of one organization's data; `transaction` for several statements that belong together. */
+export type TenantDb = Queryable & {
+  readonly organizationId: string;
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  readonly [tenantBrand]: "tenant";
+};
+
+/** Opens tenant handles over a pool of vad_app connections (see createTenantPool). */
+export type TenantDbs = (organizationId: string) => TenantDb;
+
+/** Gives a connection back; one whose connection failed is not trusted back into the pool. */
+function release(client: pg.PoolClient, failure: unknown) {
+  client.release(isDatabaseUnavailable(failure) ? (failure as Error) : undefined);
 }
 
-type QueryArgs = [config: unknown, values?: unknown];
-type Queryable = { query: (...args: QueryArgs) => Promise<unknown> };
-
-function textOf(config: unknown): string | null {
-  const text = typeof config === "string" ? config : (config as { text?: unknown } | null)?.text;
-  return typeof text === "string" ? text : null;
+/** One statement in its own scoped transaction: begin, scope, statement, commit, pipelined in one round trip. */
+async function runScoped(pool: pg.Pool, organizationId: string, config: pg.QueryConfig, values?: unknown[]) {
+  const client = await pool.connect();
+  const sent = [client.query("begin"), client.query(SCOPE, [organizationId]), client.query(config, values), client.query("commit")];
+  const [begin, scope, statement, commit] = await Promise.allSettled(sent);
+  // A failed statement makes the commit a rollback; report the first failure (the statement's, usually).
+  const failure = [statement, begin, scope, commit].find((r) => r.status === "rejected")?.reason;
+  release(client, failure);
+  if (failure !== undefined) throw failure;
+  return (statement as PromiseFulfilledResult<pg.QueryResult>).value;
 }
 
-/** Drizzle's `begin` (no parameters, so the simple protocol): the scope rides along in the same round trip. */
-function withScope(config: unknown, values: unknown, scope: string): unknown {
-  const text = textOf(config);
-  if (text === null || !/^\s*begin\b/i.test(text) || (Array.isArray(values) && values.length > 0)) return null;
-  return typeof config === "string" ? `${text}; ${scope}` : { ...(config as object), text: `${text}; ${scope}` };
-}
-
-/** A pooled client whose transactions start scoped to the tenant. */
-function scopedClient(client: pg.PoolClient, scope: string): pg.PoolClient {
-  return new Proxy(client, {
-    get(target, prop, receiver) {
-      if (prop !== "query") return Reflect.get(target, prop, receiver);
-      return async (config: unknown, values?: unknown) => {
-        const scoped = withScope(config, values, scope);
-        if (scoped !== null) return target.query(scoped as string);
-        return (target as unknown as Queryable).query(config, values);
-      };
-    },
-  });
-}
-
-/** Looks like a Pool to Drizzle (so transactions check out a client) but borrows connections from the real one. */
-class TenantPool extends pg.Pool {
-  constructor(
-    private readonly base: pg.Pool,
-    private readonly scope: string,
-  ) {
-    super({ max: 1 });
-  }
-
-  override async connect(): Promise<pg.PoolClient> {
-    return scopedClient(await this.base.connect(), this.scope);
-  }
-
-  // @ts-expect-error Drizzle calls query(config, values); that is the only form supported here.
-  override async query(config: unknown, values?: unknown): Promise<unknown> {
-    const text = textOf(config) ?? "";
-    const isRead = /^\s*select\b/i.test(text);
-    const inlined = isRead ? inlineParameters(text, Array.isArray(values) ? values : []) : null;
-    const client = await this.base.connect();
-    // A connection that failed mid-way is not trusted back into the pool.
-    const release = (failed: unknown) => client.release(isDatabaseUnavailable(failed) ? (failed as Error) : undefined);
-    let result: unknown;
-    try {
-      if (inlined !== null) {
-        // One round trip: begin, scope, the read, commit (results 0 to 4; the read is the fourth).
-        const base = typeof config === "string" ? {} : (config as object);
-        const results = (await client.query({ ...base, text: `begin; ${this.scope}; ${inlined}; commit`, values: undefined, name: undefined } as pg.QueryConfig)) as unknown as unknown[];
-        release(null);
-        return results[3];
-      }
-      await client.query(`begin; ${this.scope}`);
-      result = await (client as unknown as Queryable).query(config, values);
-    } catch (err) {
-      await client.query("rollback").catch(() => {});
-      release(err);
-      throw err;
-    }
-    if (isRead) {
-      // A read's answer is final before its commit: answer now, and give the connection back once it has committed.
-      client.query("commit").then(() => release(null), release);
+/** Several statements in one scoped transaction on one connection; the scope travels with the first of them. */
+async function transactionScoped<T>(pool: pg.Pool, organizationId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let failure: unknown;
+  try {
+    return await drizzle(client, { casing: "snake_case" }).transaction(async (tx) => {
+      const scope = client.query(SCOPE, [organizationId]);
+      // If the scope fails, the transaction is aborted and the work's statements fail too; its own error is read below.
+      scope.catch(() => {});
+      const result = await work(tx);
+      await scope;
       return result;
-    }
-    try {
-      await client.query("commit");
-      release(null);
-      return result;
-    } catch (err) {
-      release(err);
-      throw err;
-    }
+    });
+  } catch (err) {
+    failure = err;
+    throw err;
+  } finally {
+    release(client, failure);
   }
 }
 
-/**
- * A read's parameters written into its text as literals, so scope, read and commit go in one simple-protocol round
- * trip. Values are escaped by node-postgres' own escapeLiteral after its own text conversion (prepareValue), and
- * become untyped literals, which PostgreSQL types exactly as it types unknown-typed parameters. Anything this
- * cannot read with certainty ($N inside dollar quotes, E'' strings or comments; binary values) returns null and
- * takes the parameterized path.
- */
-export function inlineParameters(text: string, values: unknown[]): string | null {
-  if (/\$\w*\$|(^|[^\w])[eE]'|--|\/\*/.test(text)) return null;
-  const literals: string[] = [];
-  for (const value of values) {
-    const prepared = prepareValue(value) as unknown;
-    if (prepared === null) literals.push("NULL");
-    else if (typeof prepared === "string") literals.push(pg.escapeLiteral(prepared));
-    else return null;
-  }
-  let out = "";
-  let quote: string | null = null;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quote) {
-      if (c === quote) quote = null; // a doubled quote closes and reopens: same result
-      out += c;
-    } else if (c === "'" || c === '"') {
-      quote = c;
-      out += c;
-    } else if (c === "$" && /[0-9]/.test(text[i + 1] ?? "") && !/\w/.test(text[i - 1] ?? "")) {
-      let j = i + 1;
-      while (j < text.length && /[0-9]/.test(text[j])) j++;
-      const literal = literals[Number(text.slice(i + 1, j)) - 1];
-      if (literal === undefined) return null;
-      out += literal;
-      i = j - 1;
-    } else out += c;
-  }
-  return quote ? null : out;
-}
-
-const cache = new WeakMap<pg.Pool, Map<string, Db>>();
-
-/** The handle for one organization's data (cached per pool and organization). */
-export function tenantDb(base: Db, organizationId: string): Db {
-  const pool = base.$client;
-  let byOrg = cache.get(pool);
-  if (!byOrg) cache.set(pool, (byOrg = new Map()));
-  let db = byOrg.get(organizationId);
-  if (!db) {
-    db = drizzle(new TenantPool(pool, scopeSql(organizationId)) as unknown as pg.Pool, { schema, casing: "snake_case" }) as unknown as Db;
-    if (byOrg.size > 5_000) byOrg.clear();
-    byOrg.set(organizationId, db);
-  }
-  return db;
+export function tenantDbs(pool: pg.Pool): TenantDbs {
+  return (organizationId) => {
+    // Drizzle builds the SQL and maps the rows; this adapter is the one method of a client it calls for a statement.
+    const statements = drizzle({ client: { query: (config: pg.QueryConfig, values?: unknown[]) => runScoped(pool, organizationId, config, values) } as unknown as pg.Pool, casing: "snake_case" });
+    return {
+      organizationId,
+      select: statements.select.bind(statements),
+      selectDistinct: statements.selectDistinct.bind(statements),
+      selectDistinctOn: statements.selectDistinctOn.bind(statements),
+      insert: statements.insert.bind(statements),
+      update: statements.update.bind(statements),
+      delete: statements.delete.bind(statements),
+      execute: statements.execute.bind(statements),
+      $with: statements.$with.bind(statements),
+      with: statements.with.bind(statements),
+      $count: statements.$count.bind(statements),
+      transaction: (work) => transactionScoped(pool, organizationId, work),
+    } as TenantDb;
+  };
 }

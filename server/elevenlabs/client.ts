@@ -7,7 +7,7 @@ import type { z } from "zod";
 import { ELEVENLABS_ID_PATTERN } from "@shared/constants";
 import { storableJson } from "../lib/storable-json";
 import { ElevenLabsError, type ElevenLabsErrorCode } from "./errors";
-import { agentDetail, agentPage, conversationDetail, conversationPage, userInfo } from "./types";
+import { agentDetail, agentPage, conversationDetail, conversationPage, userInfo, workspaceWebhooks } from "./types";
 
 export type ElevenLabsClientOptions = {
   baseUrl: string;
@@ -177,6 +177,10 @@ export class ElevenLabsClient {
       call_start_after_unix: p.callStartAfterUnix,
       call_start_before_unix: p.callStartBeforeUnix,
     });
+  }
+
+  listWorkspaceWebhooks() {
+    return this.json(workspaceWebhooks, "/v1/workspace/webhooks");
   }
 
   getConversation(conversationId: string) {

@@ -38,11 +38,17 @@ export const conversationListItem = z
   .passthrough();
 export type ConversationListItem = z.infer<typeof conversationListItem>;
 
-export const conversationPage = z.object({
-  conversations: z.array(conversationListItem),
-  next_cursor: z.string().nullish(),
-  has_more: z.boolean().nullish(),
-});
+/** A page of conversations: a row that does not parse is counted in `skipped`, never fails the page. */
+export const conversationPage = z
+  .object({
+    conversations: z.array(z.unknown()),
+    next_cursor: z.string().nullish(),
+    has_more: z.boolean().nullish(),
+  })
+  .transform(({ conversations, ...rest }) => {
+    const rows = conversations.map((row) => conversationListItem.safeParse(row));
+    return { ...rest, conversations: rows.flatMap((r) => (r.success ? [r.data] : [])), skipped: rows.filter((r) => !r.success).length };
+  });
 export type ConversationPage = z.infer<typeof conversationPage>;
 
 export const agentSummary = z.object({ agent_id: z.string(), name: z.string().nullish() }).passthrough();
@@ -62,3 +68,21 @@ export const webhookEnvelope = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 export type WebhookEnvelope = z.infer<typeof webhookEnvelope>;
+
+/** GET /v1/workspace/webhooks: the workspace's webhooks with their health (ELEVENLABS.md, "More facts"). */
+export const workspaceWebhooks = z.object({
+  webhooks: z.array(
+    z
+      .object({
+        webhook_id: z.string(),
+        name: z.string().nullish(),
+        webhook_url: z.string().nullish(),
+        is_disabled: z.boolean().nullish(),
+        is_auto_disabled: z.boolean().nullish(),
+        most_recent_failure_error_code: z.number().nullish(),
+        most_recent_failure_timestamp: z.number().nullish(),
+      })
+      .passthrough(),
+  ),
+});
+export type WorkspaceWebhooks = z.infer<typeof workspaceWebhooks>;

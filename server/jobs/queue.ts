@@ -1,9 +1,10 @@
 /** Background work on pg-boss (the queue lives in the same PostgreSQL, so any number of app instances share it). */
 import PgBoss from "pg-boss";
-import type { AppDeps } from "../lib/context";
+import type { AppDeps } from "../deps";
 import { ADVISORY_LOCKS, withAdvisoryLock } from "../db/migrate";
 import { agentsOfOrganization, agentsToSync, syncAgent, SyncRetryLater } from "../services/sync/sync-agent";
-import { runRetention } from "../services/retention/run-retention";
+import { runRetention } from "./retention";
+import { startProjector } from "../services/ingestion/projector";
 import type { Jobs, SyncJob } from "./types";
 
 export type RunningJobs = Jobs & { stop(): Promise<void> };
@@ -62,6 +63,9 @@ export async function startJobs(deps: Omit<AppDeps, "jobs"> & { databaseUrl: str
   });
   if (deps.env.syncIntervalSeconds > 0) await boss.schedule(TICK_QUEUE, cronFor(deps.env.syncIntervalSeconds));
   else await boss.unschedule(TICK_QUEUE).catch(() => {});
+  // The inbox projector (docs/decisions/007): starts by draining whatever a previous process acknowledged but did
+  // not project (a crash between the 200 and the projection loses nothing).
+  const projector = deps.env.projector ? startProjector(deps) : null;
 
   await boss.work(RETENTION_QUEUE, async () => {
     const deleted = await runRetention(deps);
@@ -73,8 +77,9 @@ export async function startJobs(deps: Omit<AppDeps, "jobs"> & { databaseUrl: str
   return {
     ...jobs,
     async stop() {
-      // Graceful: running syncs finish (they checkpoint per page), then the pool closes.
-      await boss.stop({ graceful: true, wait: true, timeout: 20_000 });
+      // Graceful: the projector's current batch commits (or rolls back: its events stay pending), running syncs
+      // finish (they checkpoint per page), then the pool closes.
+      await Promise.all([projector?.stop(), boss.stop({ graceful: true, wait: true, timeout: 20_000 })]);
     },
   };
 }

@@ -133,6 +133,18 @@ export class BatchedLimiter {
     return { allowed: count <= this.spec.points, count, retryAfterSeconds: Math.max(1, Math.ceil((resetAt - t) / 1000)) };
   }
 
+  /** The count so far (every instance's flushed hits plus this one's unflushed), without counting a hit. */
+  peek(key: string): LimitResult {
+    const stored = `${this.spec.name}:${hashKey(key)}`;
+    const t = this.now();
+    const shared = this.shared.get(stored);
+    const live = shared && shared.expire > t ? shared : undefined;
+    const p = this.pending.get(stored);
+    const count = (live?.points ?? 0) + (p?.points ?? 0);
+    const resetAt = live?.expire ?? p?.windowEnd ?? t;
+    return { allowed: count < this.spec.points, count, retryAfterSeconds: Math.max(1, Math.ceil((resetAt - t) / 1000)) };
+  }
+
   private schedule() {
     if (this.timer) return;
     this.timer = setTimeout(() => {

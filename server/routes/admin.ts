@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { adminOrganization, adminStats } from "@shared/schemas";
-import type { AppDeps } from "../lib/context";
-import type { ApiRouter } from "../lib/http";
+import type { AppDeps } from "../deps";
+import type { ApiRouter } from "./api-router";
 import { getPlatformStats, listPlatformOrganizations } from "../services/admin/platform-stats";
 
-// Platform-wide reads use the owner connection (deps.db): the tenant handle (ctx.db) sees one organization by design.
-export function adminRoutes(api: ApiRouter, _deps: AppDeps) {
+// Platform-wide reads use the owner handle (deps.db, decision 003): a tenant handle sees one organization by design.
+export function adminRoutes(api: ApiRouter, deps: AppDeps) {
   api.define(
     {
       method: "get",
@@ -14,7 +14,7 @@ export function adminRoutes(api: ApiRouter, _deps: AppDeps) {
       access: "platformAdmin",
       response: adminStats,
     },
-    ({ ctx }) => getPlatformStats(ctx.deps.db),
+    () => getPlatformStats(deps.db),
   );
   api.define(
     {
@@ -24,6 +24,6 @@ export function adminRoutes(api: ApiRouter, _deps: AppDeps) {
       access: "platformAdmin",
       response: z.object({ data: z.array(adminOrganization) }),
     },
-    async ({ ctx }) => ({ data: await listPlatformOrganizations(ctx.deps.db) }),
+    async () => ({ data: await listPlatformOrganizations(deps.db) }),
   );
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { agent, createAgentInput, idParam, updateAgentInput, validateAgentInput } from "@shared/schemas";
-import type { ApiRouter } from "../lib/http";
+import type { ApiRouter } from "./api-router";
 import { createAgent, deleteAgent, getAgent, listAgents, renameAgent, requestAgentSync, validateAgent } from "../services/agents/agent-service";
 
 const agentParams = idParam;

@@ -7,14 +7,13 @@ import {
   updateOrganizationInput,
 } from "@shared/schemas";
 import { qualityAnalytics } from "@shared/quality-schemas";
-import type { AppDeps } from "../lib/context";
-import type { ApiRouter } from "../lib/http";
+import type { ApiRouter } from "./api-router";
 import { getOrganizationAnalytics } from "../services/analytics/organization-analytics";
 import { getQualityAnalytics } from "../services/quality/quality-analytics";
 import { getBillingUsage } from "../services/billing/billing-usage";
 import { getOrganizationSettings, updateOrganizationSettings } from "../services/billing/organization-settings";
 
-export function analyticsRoutes(api: ApiRouter, _deps: AppDeps) {
+export function analyticsRoutes(api: ApiRouter) {
   api.define(
     {
       method: "get",

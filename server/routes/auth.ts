@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { authProviders, loginInput, registerInput, user } from "@shared/schemas";
 import { z } from "zod";
-import type { ApiRouter } from "../lib/http";
-import type { AppDeps } from "../lib/context";
+import type { ApiRouter } from "./api-router";
+import type { AppDeps } from "../deps";
 import { AppError } from "../lib/errors";
 import { signIn, signOut, sessionCookieName } from "../auth/session";
 import { verifyPassword } from "../auth/password";

@@ -1,9 +1,8 @@
 import { idParam } from "@shared/schemas";
-import type { AppDeps } from "../lib/context";
-import type { ApiRouter } from "../lib/http";
+import type { ApiRouter } from "./api-router";
 import { sendCallAudio } from "../services/audio/audio-service";
 
-export function callAudioRoutes(api: ApiRouter, _deps: AppDeps) {
+export function callAudioRoutes(api: ApiRouter) {
   api.define(
     { method: "get", path: "/call-logs/:id/audio", summary: "The call's recording (audio/mpeg, Range supported)", access: "user", permission: "calls:read", params: idParam },
     async ({ ctx, params, req, res }) => {

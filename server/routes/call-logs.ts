@@ -1,14 +1,13 @@
 import { once } from "node:events";
 import { z } from "zod";
 import { callLogCount, callLogDetail, callLogFilters, callLogSummary, idParam, listCallLogsQuery } from "@shared/schemas";
-import type { AppDeps } from "../lib/context";
-import type { ApiRouter } from "../lib/http";
+import type { ApiRouter } from "./api-router";
 import { exportCallLogsCsv } from "../services/calls/export-call-logs";
 import { countCallLogs } from "../services/calls/count-call-logs";
 import { getCallLog } from "../services/calls/get-call-log";
 import { listCallLogs } from "../services/calls/list-call-logs";
 
-export function callLogRoutes(api: ApiRouter, _deps: AppDeps) {
+export function callLogRoutes(api: ApiRouter) {
   api.define(
     {
       method: "get",
@@ -45,7 +44,7 @@ export function callLogRoutes(api: ApiRouter, _deps: AppDeps) {
     },
     async ({ ctx, query, res }) => {
       const chunks = await exportCallLogsCsv(ctx, query);
-      const day = ctx.deps.now().toISOString().slice(0, 10);
+      const day = ctx.now().toISOString().slice(0, 10);
       res.status(200);
       res.setHeader("Content-Type", "text/csv; charset=utf-8");
       res.setHeader("Content-Disposition", `attachment; filename="calls-${day}.csv"`);

@@ -3,8 +3,8 @@ import { once } from "node:events";
 import type { Response } from "express";
 import { callLogFilters, idParam } from "@shared/schemas";
 import { apiTokenCreated, apiTokenList, createApiTokenInput, retentionStatus } from "@shared/governance-schemas";
-import type { AppDeps, Ctx } from "../lib/context";
-import type { ApiRouter } from "../lib/http";
+import type { Ctx } from "../services/context";
+import type { ApiRouter } from "./api-router";
 import { deleteCallLog } from "../services/calls/delete-call-log";
 import { exportCallsNdjson } from "../services/calls/export-calls-ndjson";
 import { getRetentionStatus } from "../services/retention/run-retention";
@@ -28,7 +28,7 @@ async function streamChunks(ctx: Ctx, res: Response, chunks: AsyncIterable<strin
   }
 }
 
-export function governanceRoutes(api: ApiRouter, _deps: AppDeps) {
+export function governanceRoutes(api: ApiRouter) {
   api.define(
     {
       method: "get",
@@ -65,7 +65,7 @@ export function governanceRoutes(api: ApiRouter, _deps: AppDeps) {
     },
     async ({ ctx, query, res }) => {
       const chunks = await exportCallsNdjson(ctx, query);
-      const day = ctx.deps.now().toISOString().slice(0, 10);
+      const day = ctx.now().toISOString().slice(0, 10);
       res.status(200);
       res.setHeader("Content-Type", "application/x-ndjson; charset=utf-8");
       res.setHeader("Content-Disposition", `attachment; filename="calls-${day}.ndjson"`);

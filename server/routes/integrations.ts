@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { integration, saveIntegrationInput, testIntegrationInput } from "@shared/schemas";
-import type { ApiRouter } from "../lib/http";
+import type { ApiRouter } from "./api-router";
 import { AppError } from "../lib/errors";
 import { deleteIntegration, getIntegration, saveIntegration, testIntegration } from "../services/integrations/integration-service";
 

@@ -2,8 +2,8 @@
 import { z } from "zod";
 import type { Request, Response } from "express";
 import { oidcLoginQuery } from "@shared/schemas";
-import type { AppDeps } from "../lib/context";
-import type { ApiRouter } from "../lib/http";
+import type { AppDeps } from "../deps";
+import type { ApiRouter } from "./api-router";
 import { AppError } from "../lib/errors";
 import { signIn } from "../auth/session";
 import { OidcClient } from "../services/auth/oidc";

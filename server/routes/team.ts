@@ -8,13 +8,12 @@ import {
   teamMembers,
   updateMemberInput,
 } from "@shared/schemas";
-import type { AppDeps } from "../lib/context";
-import type { ApiRouter } from "../lib/http";
+import type { ApiRouter } from "./api-router";
 import { changeMemberRole, listMembers, removeMember } from "../services/team/members";
 import { createInvitation, revokeInvitation } from "../services/team/invitations";
 import { listAuditLog } from "../services/audit/list-audit-log";
 
-export function teamRoutes(api: ApiRouter, _deps: AppDeps) {
+export function teamRoutes(api: ApiRouter) {
   api.define(
     {
       method: "get",

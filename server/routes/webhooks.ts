@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { AppDeps } from "../lib/context";
-import type { ApiRouter } from "../lib/http";
+import type { AppDeps } from "../deps";
+import type { ApiRouter } from "./api-router";
 import { receiveWebhook } from "../services/ingestion/webhooks";
 
 /** Audio of a long call, base64 in JSON, runs to several MB. */

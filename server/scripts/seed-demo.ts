@@ -8,11 +8,12 @@ import { createDb, createPool } from "../db/client";
 import { startEmbeddedPostgres } from "../db/embedded";
 import { runMigrations } from "../db/migrate";
 import { agents, users } from "../db/schema";
-import { tenantDb } from "../db/tenant";
 import { Encryptor } from "../lib/crypto";
 import { createLogger } from "../lib/logger";
 import { noJobs } from "../jobs/types";
-import type { AppDeps } from "../lib/context";
+import type { AppDeps } from "../deps";
+import { openTenantAccess, type TenantAccess } from "../db/connect";
+import { WebhookTokenCache } from "../services/ingestion/webhook-token-cache";
 import { registerUser } from "../services/auth/register";
 import { upsertCall } from "../services/ingestion/upsert-call";
 import { fromDetail } from "../services/ingestion/normalize";
@@ -27,15 +28,18 @@ const env = parseEnv();
 const embedded = env.databaseUrl ? null : await startEmbeddedPostgres(env.dataDir);
 const pool = createPool(env.databaseUrl ?? embedded!.url, 4);
 const db = createDb(pool);
+let tenants: TenantAccess | undefined;
 try {
   await runMigrations(db);
-  const deps: AppDeps = { db, env, log: createLogger("warn"), encryptor: new Encryptor(env.encryptionKeys), jobs: noJobs, now: () => new Date() };
+  tenants = await openTenantAccess(db, env.databaseUrl ?? embedded!.url, { appUrl: env.databaseAppUrl, max: 2 });
+  const { tenantDb } = tenants;
+  const deps: AppDeps = { db, tenantDb, env, log: createLogger("warn"), encryptor: new Encryptor(env.encryptionKeys), jobs: noJobs, now: () => new Date(), webhookTokens: new WebhookTokenCache() };
   let [user] = await db.select().from(users).where(eq(users.email, EMAIL));
   if (!user) {
     const userId = await registerUser(deps, { email: EMAIL, password: PASSWORD, name: "Demo Owner", organizationName: "Demo Voice Co" }, undefined);
     [user] = await db.select().from(users).where(eq(users.id, userId));
     const orgId = user.organizationId;
-    const tenant = tenantDb(db, orgId);
+    const tenant = tenantDb(orgId);
     const demoAgents = [
       { elevenlabsAgentId: "agent_demo_support", name: "Support Desk" },
       { elevenlabsAgentId: "agent_demo_bookings", name: "Bookings" },
@@ -68,6 +72,7 @@ try {
   }
   console.log(`Demo organization ready. Sign in at ${env.appUrl}/login with ${EMAIL} / ${PASSWORD}`);
 } finally {
+  await tenants?.pool.end();
   await pool.end();
   await embedded?.stop();
 }

@@ -3,6 +3,7 @@
  * Per-workspace keys, agents, conversations with cursor pagination, audio, scope-restricted keys,
  * injected failures (429 with Retry-After, 500, slow answers) and a record of every request.
  */
+import { createHmac } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -21,7 +22,19 @@ export type FakeConversation = {
   has_response_audio: boolean;
 } & Record<string, unknown>;
 export type FakeAgent = { agent_id: string; name: string; created_at_unix_secs: number };
-type Workspace = { agents: Map<string, FakeAgent>; conversations: Map<string, FakeConversation>; audio: Map<string, Buffer>; restricted: boolean };
+/** A workspace webhook as GET /v1/workspace/webhooks shows it; the fake delivers to it and keeps its health. */
+export type FakeWebhook = {
+  webhook_id: string;
+  name: string;
+  webhook_url: string;
+  secret: string;
+  is_disabled: boolean;
+  is_auto_disabled: boolean;
+  most_recent_failure_error_code: number | null;
+  most_recent_failure_timestamp: number | null;
+  consecutive_failures: number;
+};
+type Workspace = { agents: Map<string, FakeAgent>; conversations: Map<string, FakeConversation>; audio: Map<string, Buffer>; restricted: boolean; webhooks: FakeWebhook[] };
 export type RecordedRequest = { method: string; path: string; query: Record<string, string>; apiKey: string | null };
 type Failure = { status: number; retryAfter?: number; body?: string; times: number; pathIncludes?: string; match?: (path: string, query: URLSearchParams) => boolean };
 
@@ -49,7 +62,7 @@ export class FakeElevenLabs {
   }
 
   addWorkspace(apiKey: string, options: { restricted?: boolean } = {}): this {
-    this.workspaces.set(apiKey, { agents: new Map(), conversations: new Map(), audio: new Map(), restricted: options.restricted ?? false });
+    this.workspaces.set(apiKey, { agents: new Map(), conversations: new Map(), audio: new Map(), restricted: options.restricted ?? false, webhooks: [] });
     return this;
   }
 
@@ -74,6 +87,50 @@ export class FakeElevenLabs {
     w.conversations.set(conversation.conversation_id, conversation);
     if (audio) w.audio.set(conversation.conversation_id, audio);
     return conversation;
+  }
+
+  /** Registers a workspace webhook (URL and HMAC secret, as ElevenLabs generates them). */
+  addWebhook(apiKey: string, url: string, secret: string, name = "Post-call webhook"): FakeWebhook {
+    const hook: FakeWebhook = {
+      webhook_id: `wh_${Math.random().toString(36).slice(2, 10)}`,
+      name,
+      webhook_url: url,
+      secret,
+      is_disabled: false,
+      is_auto_disabled: false,
+      most_recent_failure_error_code: null,
+      most_recent_failure_timestamp: null,
+      consecutive_failures: 0,
+    };
+    this.ws(apiKey).webhooks.push(hook);
+    return hook;
+  }
+
+  /**
+   * Delivers a post-call event the way ElevenLabs does: signed `ElevenLabs-Signature: t=..,v0=..` over the raw body,
+   * no retry; 10 failures in a row auto-disable the webhook (it then delivers nothing).
+   */
+  async deliverWebhook(hook: FakeWebhook, event: unknown): Promise<number | null> {
+    if (hook.is_disabled || hook.is_auto_disabled) return null;
+    const body = JSON.stringify(event);
+    const t = Math.floor(Date.now() / 1000);
+    const v0 = createHmac("sha256", hook.secret).update(`${t}.${body}`).digest("hex");
+    let status: number | null = null;
+    try {
+      const res = await fetch(hook.webhook_url, { method: "POST", headers: { "content-type": "application/json", "elevenlabs-signature": `t=${t},v0=${v0}` }, body, signal: AbortSignal.timeout(30_000) });
+      await res.body?.cancel().catch(() => {});
+      status = res.status;
+    } catch {
+      status = null;
+    }
+    if (status === 200) hook.consecutive_failures = 0;
+    else {
+      hook.consecutive_failures += 1;
+      hook.most_recent_failure_error_code = status ?? 0;
+      hook.most_recent_failure_timestamp = t;
+      if (hook.consecutive_failures >= 10) hook.is_auto_disabled = true;
+    }
+    return status;
   }
 
   /** Makes the next `times` matching requests fail with `status` (429 may carry Retry-After). */
@@ -126,6 +183,12 @@ export class FakeElevenLabs {
       if (workspace.restricted)
         return this.send(res, 401, { detail: { status: "missing_permissions", message: "The API key you used is missing the permission user_read" } });
       return this.send(res, 200, { user_id: "user_fake", subscription: { tier: "creator", character_count: 0 }, first_name: "Fake" });
+    }
+    if (path === "/v1/workspace/webhooks") {
+      if (workspace.restricted) return this.send(res, 401, { detail: { status: "missing_permissions", message: "The API key you used is missing the permission workspace_read" } });
+      return this.send(res, 200, {
+        webhooks: workspace.webhooks.map(({ secret: _secret, consecutive_failures: _n, ...w }) => ({ ...w, auth_type: "hmac", created_at_unix: 1_700_000_000 })),
+      });
     }
     if (path === "/v1/convai/agents") {
       const search = q.get("search")?.toLowerCase();

@@ -8,9 +8,10 @@ import { createApp } from "../../server/app";
 import { parseEnv, type Env } from "../../server/env";
 import { Encryptor } from "../../server/lib/crypto";
 import { createLogger } from "../../server/lib/logger";
-import type { AppDeps } from "../../server/lib/context";
+import type { AppDeps } from "../../server/deps";
 import { noJobs, type Jobs } from "../../server/jobs/types";
 import { createTestDatabase } from "./db";
+import { WebhookTokenCache } from "../../server/services/ingestion/webhook-token-cache";
 import { scanLogLine } from "../setup/canary";
 
 export type TestApp = {
@@ -19,6 +20,8 @@ export type TestApp = {
   logs: string[];
   /** The test database's connection string (for pg-boss and other direct clients). */
   databaseUrl: string;
+  /** The tenant role's pool behind deps.tenantDb (logged in as vad_app), for tests of the boundary itself. */
+  tenantPool: import("pg").Pool;
   close: () => Promise<void>;
 };
 
@@ -49,14 +52,16 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const env = testEnv(options.env);
   const deps: AppDeps = {
     db: database.db,
+    tenantDb: database.tenantDb,
     env,
     log: createLogger(env.logLevel, sink),
     encryptor: new Encryptor(env.encryptionKeys),
     jobs: options.jobs ?? noJobs,
     now: () => new Date(),
+    webhookTokens: new WebhookTokenCache(),
   };
   const app = await createApp(deps);
-  return { app, deps, logs, databaseUrl: database.url, close: database.drop };
+  return { app, deps, logs, databaseUrl: database.url, tenantPool: database.tenantPool, close: database.drop };
 }
 
 let counter = 0;

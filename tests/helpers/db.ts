@@ -1,11 +1,19 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
-import { createDb, createPool, type Db } from "../../server/db/client";
+import { createDb, createPool, type OwnerDb } from "../../server/db/client";
+import { derivedAppUrl } from "../../server/db/app-role";
+import { createTenantPool } from "../../server/db/connect";
+import { tenantDbs, type TenantDbs } from "../../server/db/tenant";
 import { withDatabase } from "./url";
 
-/** A fresh, migrated database for one test file (a copy of the run's template). */
-export async function createTestDatabase(): Promise<{ url: string; db: Db; pool: pg.Pool; drop: () => Promise<void> }> {
+export type TestDatabase = { url: string; db: OwnerDb; pool: pg.Pool; tenantDb: TenantDbs; tenantPool: pg.Pool; drop: () => Promise<void> };
+
+/**
+ * A fresh, migrated database for one test file (a copy of the run's template). The template was provisioned once
+ * (tests/global-setup.ts), so the tenant role already logs in and holds its grants here.
+ */
+export async function createTestDatabase(): Promise<TestDatabase> {
   const adminUrl = inject("adminUrl");
   const template = inject("templateDb");
   const name = `${template.replace("template", "t")}_${randomBytes(4).toString("hex")}`;
@@ -18,11 +26,15 @@ export async function createTestDatabase(): Promise<{ url: string; db: Db; pool:
   }
   const url = withDatabase(adminUrl, name);
   const pool = createPool(url, 10);
+  const tenantPool = createTenantPool(derivedAppUrl(url), 10);
   return {
     url,
     db: createDb(pool),
     pool,
+    tenantDb: tenantDbs(tenantPool),
+    tenantPool,
     drop: async () => {
+      await tenantPool.end().catch(() => {});
       await pool.end().catch(() => {});
       const a = new pg.Client({ connectionString: adminUrl });
       await a.connect();

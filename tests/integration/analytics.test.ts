@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes, randomUUID } from "node:crypto";
 import { spawnSync } from "node:child_process";
@@ -7,7 +8,7 @@ import type TestAgent from "supertest/lib/agent";
 import { createTestApp, signUp, type TestApp } from "../helpers/app";
 import { insertAgent, insertCalls, type AgentRow, type CallFactoryInput } from "../helpers/calls";
 import { rebuildRollups } from "../../server/services/analytics/rollups";
-import { systemCtx } from "../../server/lib/context";
+import { tenantCtx } from "../../server/deps";
 import { usageByAgent, usageByDay } from "../../server/services/analytics/usage";
 import { resolveUsageRange } from "../../server/services/analytics/usage-range";
 import type { Bound } from "../../server/services/calls/time-range";
@@ -339,7 +340,7 @@ describe("GET /api/analytics/organization", () => {
 
 describe("hourly rollups", () => {
   it("give exactly the raw aggregate over call_logs, in any zone and for any instants", async () => {
-    const ctx = systemCtx(t.deps, orgA);
+    const ctx = tenantCtx(t.deps, orgA);
     const sort = <T extends { elevenlabsAgentId: string }>(rows: T[]) =>
       [...rows].sort((x, y) => x.elevenlabsAgentId.localeCompare(y.elevenlabsAgentId));
     const cases: Array<[string, Bound, Bound]> = [
@@ -406,7 +407,7 @@ describe("hourly rollups", () => {
   it("are rebuilt by `npm run rollups:rebuild` after they were lost", async () => {
     const sums = `select organization_id, sum(calls)::int as calls, sum(duration_seconds)::int as seconds from call_hourly_rollups group by 1 order by 1`;
     const before = await t.deps.db.execute(sums);
-    await t.deps.db.execute(`delete from call_hourly_rollups where organization_id = '${orgA}'`);
+    await t.deps.db.execute(sql`delete from call_hourly_rollups where organization_id = ${orgA}`);
     const env = { ...process.env, NODE_ENV: "test", DATABASE_URL: t.databaseUrl, SESSION_SECRET: "x".repeat(32), ENCRYPTION_KEY: randomBytes(32).toString("base64") };
     const script = path.resolve(import.meta.dirname, "../../server/scripts/rebuild-rollups.ts");
     const run = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", script, ...args], { env, encoding: "utf8", timeout: 60_000 });

@@ -12,7 +12,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import pg from "pg";
 import request from "supertest";
-import type { AnyRouteDef } from "../../server/lib/http";
+import type { AnyRouteDef } from "../../server/routes/api-router";
+import { project } from "../helpers/inbox";
 import { createTestApp, signUp, type TestApp } from "../helpers/app";
 import { invite } from "../helpers/team";
 import { deliver, transcriptionEvent } from "../helpers/webhooks";
@@ -269,6 +270,7 @@ beforeAll(async () => {
   webhookPath = new URL(integration.body.webhook.url as string).pathname;
   const agent = await owner.agent.post("/api/agents").send({ elevenLabsAgentId: EL_AGENT }).expect(201);
   await deliver(t.app, webhookPath, transcriptionEvent(makeConversation(EL_AGENT, { conversation_id: "conv_bad_input" })), SECRET).expect(200);
+  await project(t);
   const call = (await owner.agent.get("/api/call-logs").expect(200)).body.data[0] as { id: string };
   const pending = await invite(owner.agent, "viewer");
   realIds = [agent.body.id as string, call.id, owner.user.id, pending.invitationId, "elevenlabs", webhookPath.split("/").at(-1)!];
@@ -408,6 +410,7 @@ describe("transport-level bad input", () => {
     const res = await deliver(t.app, webhookPath, transcriptionEvent(conversation), SECRET);
     expect(problems(res)).toEqual([]);
     expect(res.status).toBe(200);
+    await project(t);
     const list = await owner.agent.get("/api/call-logs?limit=100").expect(200);
     const id = (list.body.data as Array<{ id: string; conversationId: string }>).find((c) => c.conversationId === "conv_bad_chars")!.id;
     const detail = await owner.agent.get(`/api/call-logs/${id}`).expect(200);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import request from "supertest";
+import { project } from "../helpers/inbox";
 import { createTestApp, signUp, type TestApp } from "../helpers/app";
 import { audioEvent, deliver, transcriptionEvent } from "../helpers/webhooks";
 import { FakeElevenLabs, fakeMp3, makeConversation } from "../fake-elevenlabs/server";
@@ -21,6 +22,7 @@ let storedId: string;
 let remoteId: string;
 
 async function idOf(organizationId: string, conversationId: string): Promise<string> {
+  await project(t);
   const [row] = await t.deps.db.select({ id: callLogs.id }).from(callLogs).where(and(eq(callLogs.organizationId, organizationId), eq(callLogs.conversationId, conversationId)));
   return row.id;
 }

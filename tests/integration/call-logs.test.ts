@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import request from "supertest";
@@ -419,7 +420,7 @@ describe("GET /api/call-logs/:id", () => {
       costCredits: 123.45,
       hasAudio: true,
     });
-    await t.deps.db.execute(`delete from call_logs where id = '${call.id}'`);
+    await t.deps.db.execute(sql`delete from call_logs where id = ${call.id}`);
   });
 
   it("answers 404 for an unknown, malformed or foreign id", async () => {

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type TestAgent from "supertest/lib/agent";
 import { createTestApp, signUp, type TestApp } from "../helpers/app";
+import { project } from "../helpers/inbox";
 import { signInWithRole } from "../helpers/calls";
 import { deliver, transcriptionEvent } from "../helpers/webhooks";
 import { FakeElevenLabs, type FakeConversation } from "../fake-elevenlabs/server";
@@ -102,6 +103,7 @@ beforeAll(async () => {
     fullConversation("conv_other_2", { direction: "inbound", external: "+14155550199", language: "en", version: "agtvrsn_8", rating: null, toolError: false, resolved: "success", reason: "end_call tool was called", start: START + 120 }),
   ];
   for (const c of others) await deliver(t.app, hookPath, transcriptionEvent(c), SECRET).expect(200);
+  await project(t);
 });
 afterAll(async () => {
   await t?.close();
@@ -171,6 +173,7 @@ describe("the full call record", () => {
   it("a sync-only call of the same content reads the same", async () => {
     fake.addConversation(KEY, fullConversation("conv_full_sync", { start: START - 600 }));
     await syncAgent(t.deps, { organizationId: org, agentId, mode: "backfill" });
+    await project(t);
     const [webhookCall, syncCall] = await Promise.all(
       ["conv_full_webhook", "conv_full_sync"].map(async (c) => (await owner.get(`/api/call-logs/${await callId(c)}`).expect(200)).body as CallLogDetail),
     );

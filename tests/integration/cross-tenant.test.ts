@@ -9,7 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import request from "supertest";
-import type { AnyRouteDef } from "../../server/lib/http";
+import type { AnyRouteDef } from "../../server/routes/api-router";
+import { project } from "../helpers/inbox";
 import { createTestApp, signUp, type TestApp } from "../helpers/app";
 import { invite, joinAs } from "../helpers/team";
 import { audioEvent, deliver, transcriptionEvent } from "../helpers/webhooks";
@@ -102,6 +103,7 @@ beforeAll(async () => {
   );
   for (const c of conversations) await deliver(t.app, webhookPath, transcriptionEvent(c), SECRET_A).expect(200);
   await deliver(t.app, webhookPath, audioEvent(EL_AGENT_A, conversations[0].conversation_id, fakeMp3(20)), SECRET_A).expect(200);
+  await project(t);
   const calls = await ownerA.agent.get("/api/call-logs?limit=1").expect(200);
   callCursorA = calls.body.nextCursor as string;
   expect(callCursorA).toBeTruthy();

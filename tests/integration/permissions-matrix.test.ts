@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import request from "supertest";
 import { randomUUID } from "node:crypto";
 import { can, PERMISSIONS, ROLES, type Role } from "@shared/permissions";
-import type { AnyRouteDef } from "../../server/lib/http";
+import type { AnyRouteDef } from "../../server/routes/api-router";
 import { createTestApp, signUp, type TestApp } from "../helpers/app";
 import { invite } from "../helpers/team";
 

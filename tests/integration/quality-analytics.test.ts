@@ -10,8 +10,7 @@ import type TestAgent from "supertest/lib/agent";
 import { sql } from "drizzle-orm";
 import { createTestApp, signUp, type TestApp } from "../helpers/app";
 import { insertAgent, type AgentRow } from "../helpers/calls";
-import { tenantDb } from "../../server/db/tenant";
-import { systemCtx } from "../../server/lib/context";
+import { tenantCtx } from "../../server/deps";
 import { fromDetail } from "../../server/services/ingestion/normalize";
 import { upsertCall } from "../../server/services/ingestion/upsert-call";
 import { rebuildRollups } from "../../server/services/analytics/rollups";
@@ -31,7 +30,7 @@ const CALLS = 260;
 
 async function ingest(detail: Record<string, unknown>) {
   const fields = fromDetail(conversationDetail.parse(detail));
-  await tenantDb(t.deps.db, org).transaction((tx) => upsertCall(tx, org, fields, "webhook"));
+  await t.deps.tenantDb(org).transaction((tx) => upsertCall(tx, org, fields, "webhook"));
 }
 
 beforeAll(async () => {
@@ -62,7 +61,7 @@ beforeAll(async () => {
   // A foreign organization's calls must never show.
   const other = (await signUp(t.app)).user.organization.id;
   const foreign = demoConversation(random, { agentId: alpha.elevenlabsAgentId, conversationId: "conv_q_foreign", startUnix: START / 1000 + 3600 });
-  await tenantDb(t.deps.db, other).transaction((tx) => upsertCall(tx, other, fromDetail(conversationDetail.parse(foreign)), "webhook"));
+  await t.deps.tenantDb(other).transaction((tx) => upsertCall(tx, other, fromDetail(conversationDetail.parse(foreign)), "webhook"));
 });
 afterAll(async () => {
   await t?.close();
@@ -258,7 +257,7 @@ describe("GET /api/analytics/quality", () => {
 
 describe("qualityMetrics (for alert rules)", () => {
   it("matches raw counts and percentile_cont over a trailing window", async () => {
-    const ctx = systemCtx(t.deps, org);
+    const ctx = tenantCtx(t.deps, org);
     for (const bounds of [
       { a: "2026-10-05T10:20:00Z", b: "2026-10-12T10:20:00Z" },
       { a: "2026-10-01T00:00:00Z", b: "2026-10-25T00:00:00Z" },

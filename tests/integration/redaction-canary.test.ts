@@ -15,6 +15,7 @@ import { FakeElevenLabs, makeConversation } from "../fake-elevenlabs/server";
 import { redactText, luhnValid } from "../../server/services/redaction/redact-text";
 import { REDACTION_KINDS } from "@shared/governance-schemas";
 import { syncAgent } from "../../server/services/sync/sync-agent";
+import { project } from "../helpers/inbox";
 
 const KEY = "sk_test_redaction_1111";
 const KEY_PLAIN = "sk_test_redaction_2222";
@@ -141,6 +142,7 @@ describe("redaction canary", () => {
     expect(sync.status).toBe("done");
     // The control organization keeps what it was sent.
     await deliver(t.app, plain.path, transcriptionEvent(conversationWith("agent_plain", control)), SECRET_PLAIN).expect(200);
+    await project(t);
 
     const list = await redacted.agent.get("/api/call-logs").expect(200);
     expect(list.body.data.length).toBe(2);

@@ -11,9 +11,10 @@ import { insertAgent, insertCall, insertCalls, signInWithRole, type AgentRow } f
 import { audioEvent, deliver, transcriptionEvent } from "../helpers/webhooks";
 import { FakeElevenLabs, fakeMp3, makeConversation } from "../fake-elevenlabs/server";
 import { rebuildRollups } from "../../server/services/analytics/rollups";
-import { runRetention } from "../../server/services/retention/run-retention";
+import { runRetention } from "../../server/jobs/retention";
 import { syncAgent } from "../../server/services/sync/sync-agent";
-import { auditLog, callAudio, callLogs, callTombstones, webhookEvents } from "../../server/db/schema";
+import { project } from "../helpers/inbox";
+import { auditLog, callAudio, callAudioChunks, callLogs, callTombstones, webhookEvents } from "../../server/db/schema";
 
 const DAY = 86_400_000;
 const KEY = "sk_test_retention_1111";
@@ -22,7 +23,10 @@ const SECRET = "whsec_retention_a";
 let t: TestApp;
 const fake = new FakeElevenLabs();
 
-async function rows(table: typeof callLogs | typeof callAudio | typeof webhookEvents | typeof callTombstones, organizationId: string) {
+async function rows(
+  table: typeof callLogs | typeof callAudio | typeof callAudioChunks | typeof webhookEvents | typeof callTombstones,
+  organizationId: string,
+) {
   const [r] = await t.deps.db.select({ n: count() }).from(table).where(eq(table.organizationId, organizationId));
   return r.n;
 }
@@ -155,8 +159,11 @@ describe("the retention job", () => {
     const conv = fake.addConversation(KEY, makeConversation("agent_ret"), fakeMp3(8));
     await deliver(t.app, path, transcriptionEvent(conv), SECRET).expect(200);
     await deliver(t.app, path, audioEvent("agent_ret", conv.conversation_id, fakeMp3(8)), SECRET).expect(200);
+    await project(t);
     const [call] = await t.deps.db.select().from(callLogs).where(and(eq(callLogs.organizationId, orgId), eq(callLogs.conversationId, conv.conversation_id)));
     expect(call.hasAudio).toBe(false);
+    const [{ n: chunks }] = await t.deps.db.select({ n: count() }).from(callAudioChunks).where(eq(callAudioChunks.organizationId, orgId));
+    expect(chunks).toBe(0);
     const [{ n: stored }] = await t.deps.db.select({ n: count() }).from(callAudio).where(eq(callAudio.callLogId, call.id));
     expect(stored).toBe(0);
     const fetchesBefore = fake.requests.filter((r) => r.path.endsWith("/audio")).length;
@@ -179,7 +186,9 @@ describe("DELETE /api/call-logs/:id", () => {
     const delivery = transcriptionEvent(conv);
     await deliver(t.app, path, delivery, SECRET).expect(200);
     await deliver(t.app, path, audioEvent("agent_ret", conv.conversation_id, fakeMp3(8)), SECRET).expect(200);
+    await project(t);
     const [call] = await t.deps.db.select().from(callLogs).where(and(eq(callLogs.organizationId, orgId), eq(callLogs.conversationId, conv.conversation_id)));
+    expect(await rows(callAudioChunks, orgId)).toBeGreaterThan(0);
     const month = call.startedAt!.toISOString().slice(0, 7);
     const billingBefore = (await s.agent.get("/api/billing/usage").query({ month }).expect(200)).body;
     expect(billingBefore.totals.calls).toBe(1);
@@ -194,6 +203,7 @@ describe("DELETE /api/call-logs/:id", () => {
     await s.agent.get(`/api/call-logs/${call.id}`).expect(404);
     expect((await s.agent.get("/api/call-logs").expect(200)).body.data).toEqual([]);
     expect(await rows(callAudio, orgId)).toBe(0);
+    expect(await rows(callAudioChunks, orgId)).toBe(0);
     expect(await rows(webhookEvents, orgId)).toBe(0);
     expect((await s.agent.get("/api/billing/usage").query({ month }).expect(200)).body).toEqual(billingBefore);
     const [entry] = await t.deps.db.select().from(auditLog).where(and(eq(auditLog.organizationId, orgId), eq(auditLog.action, "call.deleted")));
@@ -203,6 +213,7 @@ describe("DELETE /api/call-logs/:id", () => {
     await deliver(t.app, path, delivery, SECRET).expect(200);
     const sync = await syncAgent(t.deps, { organizationId: orgId, agentId: registered.body.id, mode: "backfill" });
     expect(sync.status).toBe("done");
+    await project(t);
     // (The fake workspace holds other tests' conversations too: sync imports those.)
     const back = await t.deps.db.select().from(callLogs).where(and(eq(callLogs.organizationId, orgId), eq(callLogs.conversationId, conv.conversation_id)));
     expect(back).toEqual([]);

@@ -7,7 +7,7 @@ import request from "supertest";
 import { sql } from "drizzle-orm";
 import { createApp } from "../../server/app";
 import { createDb, createPool } from "../../server/db/client";
-import type { AppDeps } from "../../server/lib/context";
+import type { AppDeps } from "../../server/deps";
 import { createTestApp, signUp, type TestApp } from "../helpers/app";
 
 let t: TestApp;

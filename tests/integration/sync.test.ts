@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
+import { project } from "../helpers/inbox";
 import { createTestApp, signUp, type TestApp } from "../helpers/app";
 import { FakeElevenLabs, makeConversation } from "../fake-elevenlabs/server";
 import { agents, callLogs, integrations } from "../../server/db/schema";
@@ -20,6 +21,7 @@ async function organizationWithAgent(agentId: string) {
 }
 
 async function callCount(organizationId: string) {
+  await project(t);
   const [r] = await t.deps.db.select({ n: sql<number>`count(*)` }).from(callLogs).where(eq(callLogs.organizationId, organizationId));
   return r.n;
 }

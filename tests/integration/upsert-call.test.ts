@@ -5,7 +5,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { createTestApp, signUp, type TestApp } from "../helpers/app";
-import { tenantDb } from "../../server/db/tenant";
 import type { Tx } from "../../server/db/client";
 import { upsertCall } from "../../server/services/ingestion/upsert-call";
 import type { CallFields } from "../../server/services/ingestion/normalize";
@@ -43,7 +42,7 @@ async function openTransaction(work: (tx: Tx) => Promise<void>) {
   const held = new Promise<void>((resolve) => (commit = resolve));
   let ready!: () => void;
   const started = new Promise<void>((resolve) => (ready = resolve));
-  const done = tenantDb(t.deps.db, org).transaction(async (tx) => {
+  const done = t.deps.tenantDb(org).transaction(async (tx) => {
     await work(tx);
     ready();
     await held;
@@ -73,7 +72,7 @@ describe("upsertCall under concurrency", () => {
     });
     // The first transaction holds its rollup row until it commits. A second delivery in the same hour must not wait
     // for that: with one row per bucket it would, and the lock timeout would fail it.
-    await tenantDb(t.deps.db, org).transaction(async (tx) => {
+    await t.deps.tenantDb(org).transaction(async (tx) => {
       await tx.execute(sql`set local lock_timeout = '2s'`);
       await upsertCall(tx, org, call("conv_overlap_2", { durationSeconds: 30, callSuccessful: "failure" }), "webhook");
     });
@@ -85,7 +84,7 @@ describe("upsertCall under concurrency", () => {
     expect(after.sums).toEqual(after.raw);
 
     // One writer at a time adds to shard 0; the rebuild folds a split bucket back into one row.
-    await tenantDb(t.deps.db, org).transaction((tx) => upsertCall(tx, org, call("conv_overlap_3"), "sync").then(() => undefined));
+    await t.deps.tenantDb(org).transaction((tx) => upsertCall(tx, org, call("conv_overlap_3"), "sync").then(() => undefined));
     expect((await bucket(HOUR)).shards).toBe(2);
     await rebuildRollups(t.deps.db, org);
     const rebuilt = await bucket(HOUR);
@@ -101,7 +100,7 @@ describe("upsertCall under concurrency", () => {
       expect(r.inserted).toBe(true);
     });
     // The audio event of the same conversation waits on the unique key, then merges into what the first committed.
-    const second = tenantDb(t.deps.db, org).transaction((tx) =>
+    const second = t.deps.tenantDb(org).transaction((tx) =>
       upsertCall(tx, org, { elevenlabsAgentId: "agent_busy", conversationId: "conv_race", hasAudio: true, status: "processing" }, "webhook"),
     );
     await first.commit();
@@ -119,7 +118,7 @@ describe("upsertCall under concurrency", () => {
   it("moves a call's share between buckets when a later delivery corrects its start time", async () => {
     const before = new Date("2026-11-22T10:00:00Z");
     const after = new Date("2026-11-22T12:00:00Z");
-    const db = tenantDb(t.deps.db, org);
+    const db = t.deps.tenantDb(org);
     await db.transaction((tx) => upsertCall(tx, org, call("conv_moved", { startedAt: new Date(before.getTime() + 60_000) }), "sync"));
     await db.transaction((tx) => upsertCall(tx, org, call("conv_moved", { startedAt: new Date(after.getTime() + 60_000), durationSeconds: 95 }), "webhook"));
     const [b1, b2] = [await bucket(before), await bucket(after)];

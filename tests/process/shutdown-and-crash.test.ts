@@ -3,6 +3,7 @@
  * kill -9 right after webhook acknowledgements loses none of the acknowledged calls (they were committed first).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
 import { FakeElevenLabs, makeConversation } from "../fake-elevenlabs/server";
 import { transcriptionEvent } from "../helpers/webhooks";
 import { ApiClient, deliverTo, freshDatabase, rawRequest, removeTempDirs, setUpOrganization, startServer, tempDir, until, type ServerProcess } from "./server-process";
@@ -86,11 +87,12 @@ describe("SIGTERM", () => {
 });
 
 describe("kill -9 during webhook ingestion", () => {
-  it("loses no acknowledged call", async () => {
+  it("loses no acknowledged call, even when killed between the 200 and the projection", async () => {
     const db = await freshDatabase();
     try {
       const dataDir = tempDir("vad-proc-");
-      const first = await startServer({ databaseUrl: db.url, dataDir, env: { ELEVENLABS_API_URL: fake.url } });
+      // PROJECTOR=off: this process only acknowledges, so the kill lands after every 200 and before any projection.
+      const first = await startServer({ databaseUrl: db.url, dataDir, env: { ELEVENLABS_API_URL: fake.url, PROJECTOR: "off" } });
       running.push(first);
       const api = new ApiClient(first.url);
       const { email, password, webhookPath } = await setUpOrganization(api, KEY, SECRET);
@@ -116,19 +118,35 @@ describe("kill -9 during webhook ingestion", () => {
       await Promise.all([worker(), worker(), worker(), worker()]);
       expect(await first.exited).toEqual({ code: null, signal: "SIGKILL" });
       expect(acknowledged.length).toBeGreaterThanOrEqual(12);
+      const direct = new pg.Client({ connectionString: db.url });
+      await direct.connect();
+      try {
+        const { rows } = await direct.query<{ calls: number; pending: number }>(
+          "select (select count(*)::int from call_logs) as calls, (select count(*)::int from webhook_events where state = 'pending') as pending",
+        );
+        expect(rows[0].calls).toBe(0);
+        expect(rows[0].pending).toBeGreaterThanOrEqual(acknowledged.length);
+      } finally {
+        await direct.end();
+      }
 
       const second = await startServer({ databaseUrl: db.url, dataDir, env: { ELEVENLABS_API_URL: fake.url } });
       running.push(second);
       const again = new ApiClient(second.url);
       expect((await again.call("POST", "/api/auth/login/password", { email, password })).status).toBe(200);
       const stored = new Set<string>();
-      let cursor: string | null = null;
-      do {
-        const page = await again.call("GET", `/api/call-logs?limit=100${cursor ? `&cursor=${cursor}` : ""}`);
-        expect(page.status).toBe(200);
-        for (const row of page.body.data as Array<{ conversationId: string }>) stored.add(row.conversationId);
-        cursor = page.body.nextCursor as string | null;
-      } while (cursor);
+      const listAll = async () => {
+        let cursor: string | null = null;
+        do {
+          const page = await again.call("GET", `/api/call-logs?limit=100${cursor ? `&cursor=${cursor}` : ""}`);
+          expect(page.status).toBe(200);
+          for (const row of page.body.data as Array<{ conversationId: string }>) stored.add(row.conversationId);
+          cursor = page.body.nextCursor as string | null;
+        } while (cursor);
+        return acknowledged.every((id) => stored.has(id));
+      };
+      // The restarted instance's projector resumes with what the dead one acknowledged.
+      await until(listAll, 30_000, "every acknowledged call to be projected", 250).catch(() => {});
       expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
 
       // The restarted server keeps ingesting.

@@ -1,6 +1,7 @@
 /** Account security state: shared rate-limit counters and single-use account links (password reset, email confirmation). */
 import { bigint, index, integer, pgTable, text, timestamp, uuid, varchar } from "drizzle-orm/pg-core";
 import { organizations, users } from "./organizations";
+import { tenantPolicy } from "./tenancy";
 
 /**
  * rate-limiter-flexible's PostgreSQL store (its own CREATE TABLE shape, created here so the app never runs DDL at
@@ -35,5 +36,6 @@ export const accountTokens = pgTable(
     usedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("account_tokens_user_idx").on(t.userId, t.purpose)],
-);
+  // Read and written by sign-in paths as the owner; the tenant role holds no grant on it (decision 003).
+  (t) => [index("account_tokens_user_idx").on(t.userId, t.purpose), tenantPolicy("account_tokens", t.organizationId)],
+).enableRLS();

@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import {
   bigint,
+  pgView,
   boolean,
   customType,
   index,
@@ -17,6 +18,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { agents } from "./integrations";
 import { organizations } from "./organizations";
+import { currentOrganization, tenantPolicy } from "./tenancy";
 
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 const bytea = customType<{ data: Buffer }>({ dataType: () => "bytea" });
@@ -100,6 +102,11 @@ export const callLogs = pgTable(
     /** This call's share of call_quality_rollups, so a merge can take back exactly what it added. */
     qualityFacts: jsonb().$type<QualityFact[]>(),
     source: text({ enum: ["webhook", "sync"] }).notNull(),
+    /**
+     * Per field, the event time (ms since epoch) of the event whose value the row holds: the projector lets a later
+     * event win whatever the arrival order (docs/decisions/007). Null for rows written before the inbox.
+     */
+    fieldTimes: jsonb().$type<Record<string, number>>(),
     search: tsvector().generatedAlwaysAs(
       (): SQL =>
         sql`to_tsvector('english'::regconfig, coalesce(summary_title, '') || ' ' || coalesce(summary, '') || ' ' || coalesce(jsonb_path_query_array(transcript, '$[*].message')::text, ''))`,
@@ -109,9 +116,16 @@ export const callLogs = pgTable(
   },
   (t) => [
     unique("call_logs_org_conversation_key").on(t.organizationId, t.conversationId),
-    // Migration 0006 adds INCLUDE (elevenlabs_agent_id, duration_seconds, call_successful, cost_credits) to this one,
-    // for index-only analytics over partial hours; drizzle's index builder cannot say INCLUDE.
-    index("call_logs_org_started_idx").on(t.organizationId, t.startedAt.desc(), t.id.desc()),
+    // INCLUDE (elevenlabs_agent_id, duration_seconds, call_successful, cost_credits): index-only analytics over
+    // partial hours (docs/benchmarks.md). Drizzle's index builder has no INCLUDE; drizzle-kit writes an expression
+    // column verbatim inside the column list's parentheses, so the last "column" closes the key list and opens INCLUDE.
+    // Generated and pushed alike; tests/integration/schema-push.test.ts compares the result with the migrations'.
+    index("call_logs_org_started_idx").using(
+      "btree",
+      t.organizationId,
+      t.startedAt.desc(),
+      sql`${sql.identifier("id")} DESC NULLS LAST) INCLUDE (${sql.identifier("elevenlabs_agent_id")}, ${sql.identifier("duration_seconds")}, ${sql.identifier("call_successful")}, ${sql.identifier("cost_credits")}`,
+    ),
     index("call_logs_org_agent_started_idx").on(t.organizationId, t.agentId, t.startedAt.desc(), t.id.desc()),
     index("call_logs_org_elevenlabs_agent_idx").on(t.organizationId, t.elevenlabsAgentId),
     // History filters people use for rare rows ("failed calls", "failures"): keyset order within the filter value,
@@ -125,8 +139,9 @@ export const callLogs = pgTable(
     index("call_logs_org_tool_error_idx")
       .on(t.organizationId, t.startedAt.desc(), t.id.desc())
       .where(sql`has_tool_error`),
+    tenantPolicy("call_logs", t.organizationId),
   ],
-);
+).enableRLS();
 
 export const callAudio = pgTable(
   "call_audio",
@@ -138,12 +153,15 @@ export const callAudio = pgTable(
       .primaryKey()
       .references(() => callLogs.id, { onDelete: "cascade" }),
     contentType: text().notNull().default("audio/mpeg"),
-    bytes: bytea().notNull(),
+    /** Recordings fetched from ElevenLabs; null when the bytes are in call_audio_chunks under `eventId`. */
+    bytes: bytea(),
+    /** The post_call_audio delivery whose chunks (call_audio_chunks) are this recording. */
+    eventId: uuid(),
     size: integer().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("call_audio_organization_idx").on(t.organizationId)],
-);
+  (t) => [index("call_audio_organization_idx").on(t.organizationId), tenantPolicy("call_audio", t.organizationId)],
+).enableRLS();
 
 /**
  * Per organization, agent and UTC hour: keeps analytics over a year of calls fast. A bucket may be split over a few
@@ -182,8 +200,9 @@ export const callHourlyRollups = pgTable(
       t.durationCalls,
       t.costCredits,
     ),
+    tenantPolicy("call_hourly_rollups", t.organizationId),
   ],
-);
+).enableRLS();
 
 export const webhookEvents = pgTable(
   "webhook_events",
@@ -197,13 +216,47 @@ export const webhookEvents = pgTable(
     processedAt: timestamp({ withTimezone: true }),
     error: text(),
     payload: jsonb(),
+    /** Where the fact came from: a verified webhook delivery, or the conversation detail that sync fetched. */
+    source: text({ enum: ["webhook", "sync"] }).notNull().default("webhook"),
+    /**
+     * pending: waiting for the projector; processed; failed (after its retries, `error` says why); ignored (verified
+     * but nothing to build: unknown type). The default is for rows of instances that still projected before the 200.
+     */
+    state: text({ enum: ["pending", "processed", "failed", "ignored"] }).notNull().default("processed"),
+    /** event_timestamp of a delivery, the fetch time of a sync: later events win field by field. */
+    eventAt: timestamp({ withTimezone: true }),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     index("webhook_events_org_received_idx").on(t.organizationId, t.receivedAt.desc()),
     // Deleting a call deletes its raw events (DESIGN.md §11).
     index("webhook_events_org_conversation_idx").on(t.organizationId, t.conversationId),
+    // The projector's queue: only pending rows are in it, so it stays small however long raw events are kept.
+    index("webhook_events_pending_idx")
+      .on(t.nextAttemptAt.asc().nullsFirst(), t.receivedAt)
+      .where(sql`state = 'pending'`),
+    tenantPolicy("webhook_events", t.organizationId),
   ],
-);
+).enableRLS();
+
+/**
+ * The bytes of a post_call_audio delivery, written in fixed-size pieces while the request streams in, in the same
+ * transaction as its inbox row (DESIGN.md §8). Every piece but the last holds exactly AUDIO_CHUNK_BYTES.
+ */
+export const callAudioChunks = pgTable(
+  "call_audio_chunks",
+  {
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    eventId: uuid().notNull(),
+    seq: integer().notNull(),
+    bytes: bytea().notNull(),
+  },
+  // Written and read by the ingestion path as the owner; the tenant role holds no grant on it (decision 003).
+  (t) => [primaryKey({ columns: [t.eventId, t.seq] }), tenantPolicy("call_audio_chunks", t.organizationId)],
+).enableRLS();
 
 
 /**
@@ -228,5 +281,21 @@ export const callQualityRollups = pgTable(
     n: bigint({ mode: "number" }).notNull().default(0),
     total: numeric({ precision: 18, scale: 2 }).notNull().default("0"),
   },
-  (t) => [primaryKey({ columns: [t.organizationId, t.hour, t.elevenlabsAgentId, t.kind, t.key, t.bucket, t.shard] })],
-);
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.hour, t.elevenlabsAgentId, t.kind, t.key, t.bucket, t.shard] }),
+    tenantPolicy("call_quality_rollups", t.organizationId),
+  ],
+).enableRLS();
+
+/**
+ * The current organization's calls, for full-text search. `@@` is not LEAKPROOF, so under row-level security
+ * PostgreSQL applies it row by row after the policy and never through the GIN index (a scan of every organization's
+ * calls). This view is owned by the owner and filters by the transaction's organization itself, so the tenant role
+ * searches through the index and still sees one organization (server/services/calls/call-source.ts, decision 003).
+ * Not a security barrier on purpose: a barrier would keep `@@` above the filter again. It has every column of
+ * call_logs (tests/integration/row-level-security.test.ts checks): a migration adding a column re-creates it.
+ */
+export const callSearch = pgView("call_search", {
+  id: uuid().notNull(),
+  organizationId: uuid().notNull(),
+}).as(sql`select * from call_logs where organization_id = ${currentOrganization}`);

@@ -1,6 +1,7 @@
 /** Data governance tables (DESIGN.md §11, docs/decisions/012): deleted calls' tombstones and API tokens. */
 import { index, integer, numeric, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { organizations, users } from "./organizations";
+import { tenantPolicy } from "./tenancy";
 
 /**
  * A call deleted by retention or by a person. Its key keeps sync and retried deliveries from bringing the call back;
@@ -25,8 +26,9 @@ export const callTombstones = pgTable(
   (t) => [
     primaryKey({ columns: [t.organizationId, t.conversationId] }),
     index("call_tombstones_org_started_idx").on(t.organizationId, t.startedAt),
+    tenantPolicy("call_tombstones", t.organizationId),
   ],
-);
+).enableRLS();
 
 /** Bearer tokens for read-only API access (`vad_…`); only a SHA-256 of the token is stored. */
 export const apiTokens = pgTable(
@@ -45,5 +47,6 @@ export const apiTokens = pgTable(
     lastUsedAt: timestamp({ withTimezone: true }),
     revokedAt: timestamp({ withTimezone: true }),
   },
-  (t) => [index("api_tokens_organization_idx").on(t.organizationId, t.createdAt.desc())],
-);
+  // Tenants list, create and revoke their own tokens; the Bearer check looks a hash up as the owner (decision 003).
+  (t) => [index("api_tokens_organization_idx").on(t.organizationId, t.createdAt.desc()), tenantPolicy("api_tokens", t.organizationId)],
+).enableRLS();

@@ -2,4 +2,6 @@ export * from "./organizations";
 export * from "./integrations";
 export * from "./calls";
 export * from "./governance";
+export * from "./ingestion";
 export * from "./accounts";
+export * from "./tenancy";

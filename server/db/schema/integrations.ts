@@ -1,5 +1,6 @@
 import { boolean, index, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
+import { tenantPolicy } from "./tenancy";
 
 export const integrations = pgTable(
   "integrations",
@@ -20,8 +21,8 @@ export const integrations = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [unique("integrations_org_provider_key").on(t.organizationId, t.provider)],
-);
+  (t) => [unique("integrations_org_provider_key").on(t.organizationId, t.provider), tenantPolicy("integrations", t.organizationId)],
+).enableRLS();
 
 export const agents = pgTable(
   "agents",
@@ -47,5 +48,6 @@ export const agents = pgTable(
   (t) => [
     unique("agents_org_elevenlabs_agent_key").on(t.organizationId, t.elevenlabsAgentId),
     index("agents_organization_idx").on(t.organizationId),
+    tenantPolicy("agents", t.organizationId),
   ],
-);
+).enableRLS();

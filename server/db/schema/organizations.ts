@@ -1,30 +1,40 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, json, jsonb, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, json, jsonb, numeric, pgPolicy, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { appRole, currentOrganization, tenantPolicy } from "./tenancy";
 
 /** What the last retention run deleted for an organization (shown on the Settings page). */
 export type RetentionRunCounts = { calls: number; audio: number; rawEvents: number };
 
-export const organizations = pgTable("organizations", {
-  id: uuid().primaryKey().defaultRandom(),
-  name: text().notNull(),
-  slug: text().notNull().unique(),
-  pricePerMinuteUsd: numeric({ precision: 12, scale: 4 }).notNull().default("0.10"),
-  webhookToken: text().notNull().unique(),
-  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  // Data governance (DESIGN.md §11, docs/decisions/012). Retention days: null = keep forever.
-  timeZone: text().notNull().default("UTC"),
-  retentionCallsDays: integer(),
-  retentionAudioDays: integer(),
-  retentionRawEventsDays: integer().default(30),
-  redactionEnabled: boolean().notNull().default(false),
-  redactionKinds: text().array().notNull().default(sql`'{email,phone,card,ssn,iban}'::text[]`),
-  storeAudio: boolean().notNull().default(true),
-  maskPhoneNumbers: boolean().notNull().default(true),
-  /** null = the default: on when SMTP_URL is set. */
-  weeklyDigest: boolean(),
-  retentionLastRunAt: timestamp({ withTimezone: true }),
-  retentionLastCounts: jsonb().$type<RetentionRunCounts>(),
-});
+export const organizations = pgTable(
+  "organizations",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    name: text().notNull(),
+    slug: text().notNull().unique(),
+    pricePerMinuteUsd: numeric({ precision: 12, scale: 4 }).notNull().default("0.10"),
+    webhookToken: text().notNull().unique(),
+    /** The token before the last rotation: its URL keeps working until previousWebhookTokenExpiresAt. */
+    previousWebhookToken: text().unique(),
+    previousWebhookTokenExpiresAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    // Data governance (DESIGN.md §11, docs/decisions/012). Retention days: null = keep forever.
+    timeZone: text().notNull().default("UTC"),
+    retentionCallsDays: integer(),
+    retentionAudioDays: integer(),
+    retentionRawEventsDays: integer().default(30),
+    redactionEnabled: boolean().notNull().default(false),
+    redactionKinds: text().array().notNull().default(sql`'{email,phone,card,ssn,iban}'::text[]`),
+    storeAudio: boolean().notNull().default(true),
+    maskPhoneNumbers: boolean().notNull().default(true),
+    /** null = the default: on when SMTP_URL is set. */
+    weeklyDigest: boolean(),
+    retentionLastRunAt: timestamp({ withTimezone: true }),
+    retentionLastCounts: jsonb().$type<RetentionRunCounts>(),
+  },
+  // A tenant sees and changes its own organization only (which columns it may change: server/db/app-role.ts);
+  // organizations are created and deleted by the owner (registration, platform admin).
+  (t) => [tenantPolicy("organizations", t.id)],
+).enableRLS();
 
 export const users = pgTable(
   "users",
@@ -54,8 +64,9 @@ export const users = pgTable(
     uniqueIndex("users_email_key").on(sql`lower(${t.email})`),
     uniqueIndex("users_oidc_key").on(t.oidcIssuer, t.oidcSubject),
     index("users_organization_idx").on(t.organizationId),
+    tenantPolicy("users", t.organizationId),
   ],
-);
+).enableRLS();
 
 export const sessions = pgTable(
   "sessions",
@@ -64,8 +75,17 @@ export const sessions = pgTable(
     sess: json().notNull(),
     expire: timestamp({ precision: 6, withTimezone: false }).notNull(),
   },
-  (t) => [index("sessions_expire_idx").on(t.expire)],
-);
+  (t) => [
+    index("sessions_expire_idx").on(t.expire),
+    // Sessions are the owner's (the session store); a tenant may only end the sessions of its own members.
+    pgPolicy("sessions_tenant", {
+      as: "permissive",
+      for: "all",
+      to: appRole,
+      using: sql`(${t.sess} ->> 'userId') in (select ${users.id}::text from ${users} where ${users.organizationId} = ${currentOrganization})`,
+    }),
+  ],
+).enableRLS();
 
 export const invitations = pgTable(
   "invitations",
@@ -82,8 +102,8 @@ export const invitations = pgTable(
     acceptedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("invitations_organization_idx").on(t.organizationId)],
-);
+  (t) => [index("invitations_organization_idx").on(t.organizationId), tenantPolicy("invitations", t.organizationId)],
+).enableRLS();
 
 export const auditLog = pgTable(
   "audit_log",
@@ -98,5 +118,6 @@ export const auditLog = pgTable(
     ip: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("audit_log_organization_created_idx").on(t.organizationId, t.createdAt.desc())],
-);
+  // Append-only for the tenant role: it is granted select and insert only (server/db/app-role.ts).
+  (t) => [index("audit_log_organization_created_idx").on(t.organizationId, t.createdAt.desc()), tenantPolicy("audit_log", t.organizationId)],
+).enableRLS();

@@ -1,7 +1,7 @@
 /** Platform-wide numbers for platform administrators only: the one place that reads across organizations. */
 import { sql } from "drizzle-orm";
 import type { AdminOrganization, AdminStats } from "@shared/schemas";
-import type { Db } from "../../db/client";
+import type { OwnerDb } from "../../db/owner";
 import { round2 } from "../analytics/usage";
 import { withoutJit } from "../analytics/without-jit";
 
@@ -25,7 +25,7 @@ const perOrganization = sql`
     where c.organization_id = o.id and c.started_at is null
   ) n`;
 
-export async function getPlatformStats(db: Db): Promise<AdminStats> {
+export async function getPlatformStats(db: OwnerDb): Promise<AdminStats> {
   const [r] = await withoutJit(
     db,
     sql`select count(*)::bigint as organizations, coalesce(sum(users), 0)::bigint as users, coalesce(sum(agents), 0)::bigint as agents,
@@ -41,7 +41,7 @@ export async function getPlatformStats(db: Db): Promise<AdminStats> {
   };
 }
 
-export async function listPlatformOrganizations(db: Db): Promise<AdminOrganization[]> {
+export async function listPlatformOrganizations(db: OwnerDb): Promise<AdminOrganization[]> {
   const rows = await withoutJit(db, sql`${perOrganization} order by o.created_at desc, o.id`);
   return rows.map((r) => ({
     id: String(r.id),

@@ -2,7 +2,7 @@
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Agent } from "@shared/schemas";
 import { agents, callLogs } from "../../db/schema";
-import type { Ctx } from "../../lib/context";
+import type { Ctx } from "../context";
 import { AppError, notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/record-audit";
 import { elevenLabsClient, requireApiKey, toAppError } from "../integrations/integration-service";
@@ -75,7 +75,7 @@ export async function createAgent(ctx: Ctx, input: { elevenLabsAgentId: string; 
         elevenlabsAgentId: input.elevenLabsAgentId,
         name: input.name || validated.name,
         nameIsCustom: Boolean(input.name),
-        nameRefreshedAt: ctx.deps.now(),
+        nameRefreshedAt: ctx.now(),
         syncStatus: "queued",
       })
       .onConflictDoNothing()
@@ -89,7 +89,7 @@ export async function createAgent(ctx: Ctx, input: { elevenLabsAgentId: string; 
     return row.id;
   });
   await recordAudit(ctx.db, { organizationId: ctx.organizationId, actorUserId: ctx.userId, action: "agent.created", target: input.elevenLabsAgentId, ip });
-  await ctx.deps.jobs.enqueueSync({ organizationId: ctx.organizationId, agentId: id, mode: "backfill" });
+  await ctx.jobs.enqueueSync({ organizationId: ctx.organizationId, agentId: id, mode: "backfill" });
   return getAgent(ctx, id);
 }
 
@@ -121,6 +121,6 @@ export async function requestAgentSync(ctx: Ctx, id: string): Promise<{ queued: 
     .where(and(eq(agents.organizationId, ctx.organizationId), eq(agents.id, id)))
     .returning({ id: agents.id });
   if (!row) throw notFound("Agent");
-  await ctx.deps.jobs.enqueueSync({ organizationId: ctx.organizationId, agentId: id, mode: "incremental" });
+  await ctx.jobs.enqueueSync({ organizationId: ctx.organizationId, agentId: id, mode: "incremental" });
   return { queued: true };
 }

@@ -5,9 +5,9 @@
  * likewise, from each call's stored quality facts.
  */
 import { sql } from "drizzle-orm";
-import type { Db } from "../../db/client";
+import type { OwnerDb } from "../../db/owner";
 
-export async function rebuildRollups(db: Db, organizationId?: string): Promise<void> {
+export async function rebuildRollups(db: OwnerDb, organizationId?: string): Promise<void> {
   const scope = organizationId ? sql`organization_id = ${organizationId}::uuid` : sql`true`;
   await db.transaction(async (tx) => {
     // Blocks ingestion's rollup upserts (ROW EXCLUSIVE) until the rebuild commits, so no delta is lost or doubled.

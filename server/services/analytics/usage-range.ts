@@ -1,6 +1,6 @@
 /** Resolves an analytics range in a time zone: the instants [fromAt, toAt), its local days and the previous period of equal length. */
 import { sql } from "drizzle-orm";
-import type { Ctx } from "../../lib/context";
+import type { Ctx } from "../context";
 import {
   addDays,
   asInputError,
@@ -13,7 +13,7 @@ import {
 
 export const MAX_RANGE_DAYS = 1100;
 // Milliseconds, like Date.toISOString(): every bound comes from a date or a JS Date, so nothing is lost.
-const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+const ISO_UTC = sql`'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
 export type UsageRange = {
   tz: string;
@@ -70,11 +70,11 @@ export async function resolveUsageRange(ctx: Ctx, from: Bound, to: Bound, tz: st
       from d
     )
     select
-      to_char(f at time zone 'UTC', ${sql.raw(ISO_UTC)}) as "fromAt",
-      to_char(t at time zone 'UTC', ${sql.raw(ISO_UTC)}) as "toAt",
+      to_char(f at time zone 'UTC', ${ISO_UTC}) as "fromAt",
+      to_char(t at time zone 'UTC', ${ISO_UTC}) as "toAt",
       to_char(first_day, 'YYYY-MM-DD') as "firstDay",
       to_char(last_day, 'YYYY-MM-DD') as "lastDay",
-      to_char(pf at time zone 'UTC', ${sql.raw(ISO_UTC)}) as "previousFromAt",
+      to_char(pf at time zone 'UTC', ${ISO_UTC}) as "previousFromAt",
       t > f as "ordered"
     from p`;
   let row: Record<string, unknown> | undefined;

@@ -6,7 +6,7 @@
  */
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import { agents, organizations } from "../../db/schema";
-import type { Ctx } from "../../lib/context";
+import type { Ctx } from "../context";
 import { addDays } from "../calls/time-range";
 import type { UsageRange } from "./usage-range";
 import { withoutJit } from "./without-jit";
@@ -141,7 +141,7 @@ function withWholeHours(from: string, to: string) {
 
 /** The partial hours at both ends of a range CTE with columns (a, b, ha, hb), as rows (lo, hi). */
 function edgePieces(range: "h" | "ph"): SQL {
-  const r = sql.raw(range);
+  const r = sql.identifier(range);
   return sql`select a as lo, least(ha, b) as hi from ${r} where a < least(ha, b)
       union all
       select greatest(hb, ha), b from ${r} where ha < b and greatest(hb, ha) < b`;

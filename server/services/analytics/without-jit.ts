@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import type { Db } from "../../db/client";
+import type { Transactional } from "../../db/tenant";
 
 /**
  * Runs one aggregate read with settings fit for it, transaction-local:
@@ -9,7 +9,7 @@ import type { Db } from "../../db/client";
  *   and with the default 4 MB it sorted a year of rollup rows, spilling to disk, instead of hashing them
  *   (EXPLAIN ANALYZE at a million calls on PostgreSQL 18: 61 ms sorted, 33 ms hashed; docs/benchmarks.md).
  */
-export async function withoutJit(db: Db, query: SQL): Promise<Array<Record<string, unknown>>> {
+export async function withoutJit(db: Transactional, query: SQL): Promise<Array<Record<string, unknown>>> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`set local jit = off; set local work_mem = '16MB'`);
     const { rows } = await tx.execute<Record<string, unknown>>(query);

@@ -1,14 +1,15 @@
 /** A call's recording: served from call_audio in chunks, or fetched from ElevenLabs once and kept. */
 import { and, eq, sql } from "drizzle-orm";
 import type { Response } from "express";
-import { callAudio, callLogs } from "../../db/schema";
-import type { Ctx } from "../../lib/context";
+import { callAudio, callAudioChunks, callLogs } from "../../db/schema";
+import type { Ctx } from "../context";
 import { AppError } from "../../lib/errors";
 import { ElevenLabsError } from "../../elevenlabs/errors";
 import { elevenLabsClient, requireApiKey, toAppError } from "../integrations/integration-service";
 import { storeAudio } from "../ingestion/upsert-call";
 import { organizationPreferences } from "../billing/organization-settings";
 import type { GovernanceSettings } from "@shared/governance-schemas";
+import { AUDIO_CHUNK_BYTES } from "../ingestion/inbox";
 
 const CHUNK = 256 * 1024;
 /** Larger recordings are streamed through but not kept. */
@@ -63,7 +64,7 @@ function writeHead(res: Response, size: number, contentType: string, range: Byte
 
 async function sendStored(ctx: Ctx, res: Response, callLogId: string, rangeHeader: string | undefined): Promise<boolean> {
   const [meta] = await ctx.db
-    .select({ size: callAudio.size, contentType: callAudio.contentType })
+    .select({ size: callAudio.size, contentType: callAudio.contentType, eventId: callAudio.eventId })
     .from(callAudio)
     .where(and(eq(callAudio.callLogId, callLogId), eq(callAudio.organizationId, ctx.organizationId)));
   if (!meta) return false;
@@ -76,14 +77,20 @@ async function sendStored(ctx: Ctx, res: Response, callLogId: string, rangeHeade
   writeHead(res, meta.size, meta.contentType, range);
   const first = range?.start ?? 0;
   const last = range?.end ?? meta.size - 1;
-  // Read the bytea in slices so a long recording never sits whole in memory.
-  for (let offset = first; offset <= last && !res.destroyed; offset += CHUNK) {
-    const length = Math.min(CHUNK, last - offset + 1);
-    const rows = await ctx.db.execute<{ chunk: Buffer }>(
-      sql`select substring(${callAudio.bytes} from ${offset + 1} for ${length}) as chunk from ${callAudio} where ${callAudio.callLogId} = ${callLogId} and ${callAudio.organizationId} = ${ctx.organizationId}`,
-    );
+  // Read the bytes in slices so a long recording never sits whole in memory. A delivered recording is stored in
+  // pieces of AUDIO_CHUNK_BYTES (call_audio_chunks), one fetched from ElevenLabs as one bytea.
+  for (let offset = first; offset <= last && !res.destroyed; ) {
+    const length = meta.eventId ? Math.min(AUDIO_CHUNK_BYTES - (offset % AUDIO_CHUNK_BYTES), last - offset + 1) : Math.min(CHUNK, last - offset + 1);
+    const rows = meta.eventId
+      ? await ctx.db.execute<{ chunk: Buffer }>(
+          sql`select substring(${callAudioChunks.bytes} from ${(offset % AUDIO_CHUNK_BYTES) + 1} for ${length}) as chunk from ${callAudioChunks} where ${callAudioChunks.eventId} = ${meta.eventId} and ${callAudioChunks.seq} = ${Math.floor(offset / AUDIO_CHUNK_BYTES)} and ${callAudioChunks.organizationId} = ${ctx.organizationId}`,
+        )
+      : await ctx.db.execute<{ chunk: Buffer }>(
+          sql`select substring(${callAudio.bytes} from ${offset + 1} for ${length}) as chunk from ${callAudio} where ${callAudio.callLogId} = ${callLogId} and ${callAudio.organizationId} = ${ctx.organizationId}`,
+        );
     const chunk = rows.rows[0]?.chunk;
-    if (!chunk) break;
+    if (!chunk || chunk.length === 0) break;
+    offset += chunk.length;
     if (!res.write(chunk)) await new Promise((resolve) => res.once("drain", resolve));
   }
   res.end();
@@ -152,8 +159,8 @@ function audioAllowed(prefs: GovernanceSettings | null, startedAt: Date | null, 
 }
 
 export async function sendCallAudio(ctx: Ctx, res: Response, callLogId: string, rangeHeader: string | undefined): Promise<void> {
-  const [call, prefs] = await Promise.all([findCall(ctx, callLogId), organizationPreferences(ctx.db, ctx.organizationId, ctx.deps.env)]);
-  if (!audioAllowed(prefs, call.startedAt, ctx.deps.now())) throw notFound();
+  const [call, prefs] = await Promise.all([findCall(ctx, callLogId), organizationPreferences(ctx.db, ctx.organizationId, ctx.config)]);
+  if (!audioAllowed(prefs, call.startedAt, ctx.now())) throw notFound();
   if (await sendStored(ctx, res, call.id, rangeHeader)) return;
   await fetchAndSend(ctx, res, call, rangeHeader);
 }

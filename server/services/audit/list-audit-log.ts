@@ -1,7 +1,7 @@
 /** The organization's audit trail, newest first, keyset-paginated on (created_at, id). */
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { AuditLogPage } from "@shared/schemas";
-import type { Ctx } from "../../lib/context";
+import type { Ctx } from "../context";
 import { auditLog, users } from "../../db/schema";
 import { AppError } from "../../lib/errors";
 import { normalizeAddress } from "../../lib/rate-limit";

@@ -1,4 +1,4 @@
-import type { Db, Tx } from "../../db/client";
+import type { Queryable } from "../../db/tenant";
 import { auditLog } from "../../db/schema";
 import { normalizeAddress } from "../../lib/rate-limit";
 
@@ -11,7 +11,7 @@ export type AuditEntry = {
 };
 
 /** Append-only audit trail; inside a transaction (tx) the entry commits or rolls back with the action. */
-export async function recordAudit(db: Db | Tx, entry: AuditEntry): Promise<void> {
+export async function recordAudit(db: Queryable, entry: AuditEntry): Promise<void> {
   await db.insert(auditLog).values({
     organizationId: entry.organizationId,
     actorUserId: entry.actorUserId || null,

@@ -1,8 +1,8 @@
 /** Finds or creates the local user behind an OIDC identity (the onboarding of a first SSO sign-in). */
 import { and, eq } from "drizzle-orm";
 import type { Role } from "@shared/permissions";
-import type { AppDeps } from "../../lib/context";
-import type { Db } from "../../db/client";
+import type { AppDeps } from "../../deps";
+import type { OwnerDb } from "../../db/owner";
 import { users } from "../../db/schema";
 import { AppError } from "../../lib/errors";
 import { recordAudit } from "../audit/record-audit";
@@ -12,7 +12,7 @@ import type { OidcIdentity } from "./oidc";
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-async function findBySubject(db: Db, identity: OidcIdentity): Promise<UserRow | undefined> {
+async function findBySubject(db: OwnerDb, identity: OidcIdentity): Promise<UserRow | undefined> {
   const [row] = await db
     .select()
     .from(users)

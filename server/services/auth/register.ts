@@ -1,7 +1,7 @@
 import { and, eq, gt, isNull } from "drizzle-orm";
 import type { RegisterInput } from "@shared/schemas";
 import type { Role } from "@shared/permissions";
-import type { AppDeps } from "../../lib/context";
+import type { AppDeps } from "../../deps";
 import { invitations, users } from "../../db/schema";
 import { AppError } from "../../lib/errors";
 import { sha256 } from "../../lib/crypto";

@@ -1,10 +1,11 @@
 import { eq, sql } from "drizzle-orm";
 import type { User } from "@shared/schemas";
 import type { Role } from "@shared/permissions";
-import type { AppDeps } from "../../lib/context";
+import type { AppDeps } from "../../deps";
 import { organizations, users } from "../../db/schema";
 import { randomToken } from "../../lib/crypto";
-import type { Db, Tx } from "../../db/client";
+import type { OwnerDb } from "../../db/owner";
+import type { Queryable } from "../../db/tenant";
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -12,7 +13,7 @@ export function isPlatformAdmin(deps: AppDeps, row: Pick<UserRow, "email" | "isP
   return row.isPlatformAdmin || deps.env.platformAdminEmails.includes(row.email.toLowerCase());
 }
 
-export async function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
+export async function findUserByEmail(db: OwnerDb, email: string): Promise<UserRow | undefined> {
   const [row] = await db.select().from(users).where(sql`lower(${users.email}) = ${email.toLowerCase()}`);
   return row;
 }
@@ -46,7 +47,7 @@ function slugify(name: string): string {
 }
 
 /** A new organization: the onboarding step of every first sign-up. */
-export async function createOrganization(db: Db | Tx, name: string) {
+export async function createOrganization(db: Queryable, name: string) {
   const [org] = await db
     .insert(organizations)
     .values({ name, slug: slugify(name), webhookToken: randomToken(24) })
@@ -54,6 +55,6 @@ export async function createOrganization(db: Db | Tx, name: string) {
   return org;
 }
 
-export async function touchLogin(db: Db, userId: string): Promise<void> {
+export async function touchLogin(db: OwnerDb, userId: string): Promise<void> {
   await db.update(users).set({ lastLoginAt: sql`now()` }).where(eq(users.id, userId));
 }

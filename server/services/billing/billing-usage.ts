@@ -1,6 +1,6 @@
 /** One calendar month of usage for the Billing page (DESIGN.md §5 GET /api/billing/usage). */
 import type { BillingUsage } from "@shared/schemas";
-import type { Ctx } from "../../lib/context";
+import type { Ctx } from "../context";
 import { addDays, localDate, parseTimeZone } from "../calls/time-range";
 import { organizationTimeZone } from "./organization-settings";
 import { resolveUsageRange } from "../analytics/usage-range";
@@ -14,7 +14,7 @@ function lastDayOf(month: string): string {
 export async function getBillingUsage(ctx: Ctx, query: { month?: string; tz?: string }): Promise<BillingUsage> {
   // Billing months are months in the organization's zone (DESIGN.md §11) unless the request names one.
   const tz = query.tz ? parseTimeZone(query.tz) : await organizationTimeZone(ctx);
-  const month = query.month ?? localDate(ctx.deps.now(), tz).slice(0, 7);
+  const month = query.month ?? localDate(ctx.now(), tz).slice(0, 7);
   const range = await resolveUsageRange(
     ctx,
     { kind: "date", date: `${month}-01` },

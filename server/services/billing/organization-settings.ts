@@ -6,10 +6,9 @@ import { eq } from "drizzle-orm";
 import type { z } from "zod";
 import type { OrganizationSettings, updateOrganizationInput } from "@shared/schemas";
 import { REDACTION_KINDS, type GovernanceSettings, type RedactionKind } from "@shared/governance-schemas";
-import type { Db, Tx } from "../../db/client";
+import type { Queryable } from "../../db/tenant";
 import { organizations } from "../../db/schema";
-import type { Env } from "../../env";
-import type { Ctx } from "../../lib/context";
+import type { Ctx } from "../context";
 import { notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/record-audit";
 
@@ -28,7 +27,7 @@ const governanceColumns = {
 };
 type GovernanceRow = Pick<OrganizationRow, keyof typeof governanceColumns>;
 
-function toGovernance(row: GovernanceRow, env: Pick<Env, "smtpUrl">): GovernanceSettings {
+function toGovernance(row: GovernanceRow, env: { smtpUrl: string | undefined }): GovernanceSettings {
   return {
     timeZone: row.timeZone,
     retention: { callsDays: row.retentionCallsDays, audioDays: row.retentionAudioDays, rawEventsDays: row.retentionRawEventsDays },
@@ -48,9 +47,9 @@ function toGovernance(row: GovernanceRow, env: Pick<Env, "smtpUrl">): Governance
  * digests). `db` may be a tenant handle of that organization or the owner's handle.
  */
 export async function organizationPreferences(
-  db: Db | Tx,
+  db: Queryable,
   organizationId: string,
-  env: Pick<Env, "smtpUrl">,
+  env: { smtpUrl: string | undefined },
 ): Promise<GovernanceSettings | null> {
   const [row] = await db.select(governanceColumns).from(organizations).where(eq(organizations.id, organizationId));
   return row ? toGovernance(row, env) : null;
@@ -71,7 +70,7 @@ export async function getOrganizationSettings(ctx: Ctx): Promise<OrganizationSet
     .from(organizations)
     .where(eq(organizations.id, ctx.organizationId));
   if (!row) throw notFound("Organization");
-  return { id: row.id, name: row.name, pricePerMinuteUsd: Number(row.price), ...toGovernance(row, ctx.deps.env) };
+  return { id: row.id, name: row.name, pricePerMinuteUsd: Number(row.price), ...toGovernance(row, ctx.config) };
 }
 
 type UpdateInput = z.infer<typeof updateOrganizationInput>;

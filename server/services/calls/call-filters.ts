@@ -2,7 +2,7 @@
 import { and, eq, gte, isNotNull, lte, sql, type SQL } from "drizzle-orm";
 import type { CallLogFilters } from "@shared/schemas";
 import { callLogs } from "../../db/schema";
-import type { Ctx } from "../../lib/context";
+import type { Ctx } from "../context";
 import { checkOrder, fromInstantSql, invalidField, parseBound, parseTimeZone, toInstantSql } from "./time-range";
 
 const SUCCESS_VALUE = { true: "success", false: "failure", unknown: "unknown" } as const;

@@ -4,7 +4,8 @@
  */
 import { and, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { agents, callLogs } from "../../db/schema";
-import type { Ctx } from "../../lib/context";
+import { callSource } from "./call-source";
+import type { Ctx } from "../context";
 import type { CallCursor } from "./cursor";
 import type { ResolvedCallFilters } from "./call-filters";
 import type { DetailRow, SummaryRow } from "./call-views";
@@ -83,11 +84,8 @@ function selectCalls(ctx: Ctx, columns: Columns) {
 }
 
 /**
- * Full-text search cannot use the GIN index under row-level security: `@@` is not LEAKPROOF, so PostgreSQL applies
- * it only after the tenant policy, row by row (a sequential scan of every organization's calls: 0.6 s at 160,000
- * calls, seconds at a million; see docs/benchmarks.md). With a search, the page's ids are picked first with the
- * owner role, filtered by organization_id explicitly (like the other deliberate owner-role paths of decision 003),
- * and the rows are then read as the tenant, by primary key, with every filter again: RLS still decides what returns.
+ * With a search, the page's ids are picked first from call_search (see call-source.ts), and the rows are then read
+ * from call_logs by primary key with every filter again, under the policy.
  */
 async function selectPage<C extends Columns>(
   ctx: Ctx,
@@ -103,9 +101,9 @@ async function selectPage<C extends Columns>(
       .orderBy(...order)
       .limit(limit);
   const ids = (
-    await ctx.deps.db
-      .select({ id: callLogs.id })
-      .from(callLogs)
+    await ctx.db
+      .select({ id: sql<string>`${callLogs.id}` })
+      .from(callSource(filters))
       .where(where)
       .orderBy(...order)
       .limit(limit)

@@ -1,6 +1,6 @@
 /** DELETE /api/call-logs/:id (DESIGN.md §11): the call, its audio and its raw events; a tombstone keeps it deleted. */
 import { sql } from "drizzle-orm";
-import type { Ctx } from "../../lib/context";
+import type { Ctx } from "../context";
 import { notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/record-audit";
 import { deleteCallsBatch } from "../retention/delete-calls";

@@ -1,9 +1,10 @@
 /** CSV export of the History filter, produced in keyset batches so memory stays flat however many calls match. */
 import { sql } from "drizzle-orm";
 import type { CallLogDetail, CallLogFilters } from "@shared/schemas";
-import type { Ctx } from "../../lib/context";
+import type { Ctx } from "../context";
 import { resolveCallFilters, type ResolvedCallFilters } from "./call-filters";
 import { detailColumns, fetchCallPage } from "./call-page";
+import { callSource } from "./call-source";
 import { toCallDetail, type DetailRow, type ViewOptions } from "./call-views";
 import { asInputError } from "./time-range";
 import { csvRow } from "./csv";
@@ -104,10 +105,9 @@ function toCsvRow(row: DetailRow, keys: KeyColumns, options: ViewOptions): strin
 
 /** The criterion and data-collection ids present in the filtered calls: one column each. */
 async function keyColumns(ctx: Ctx, filters: ResolvedCallFilters): Promise<KeyColumns> {
-  // The owner handle with the filter's explicit organization_id, like the search id-picking path (call-page.ts).
   const keys = (group: string) =>
-    ctx.deps.db.execute<{ key: string }>(sql`
-      select distinct k as key from call_logs
+    ctx.db.execute<{ key: string }>(sql`
+      select distinct k as key from ${callSource(filters)}
       cross join lateral jsonb_object_keys(case when jsonb_typeof(analysis -> ${group}::text) = 'object' then analysis -> ${group}::text else '{}'::jsonb end) k
       where ${filters.where} order by 1 limit ${MAX_KEY_COLUMNS}`);
   const [criteria, data] = await Promise.all([keys("evaluation_criteria_results"), keys("data_collection_results")]);

@@ -4,7 +4,7 @@
  * so memory stays flat however many calls match (tests/integration/export-ndjson.test.ts, 200,000 calls).
  */
 import type { CallLogFilters } from "@shared/schemas";
-import type { Ctx } from "../../lib/context";
+import type { Ctx } from "../context";
 import { resolveCallFilters } from "./call-filters";
 import { detailColumns, fetchCallPage } from "./call-page";
 import { toCallDetail, type DetailRow } from "./call-views";

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { CallLogDetail } from "@shared/schemas";
 import { agents, callLogs } from "../../db/schema";
-import type { Ctx } from "../../lib/context";
+import type { Ctx } from "../context";
 import { notFound } from "../../lib/errors";
 import { detailColumns } from "./call-page";
 import { toCallDetail, type DetailRow } from "./call-views";

@@ -1,6 +1,6 @@
 /** History: filtered, keyset-paginated calls of the caller's organization, newest first. */
 import type { CallLogSummary, ListCallLogsQuery } from "@shared/schemas";
-import type { Ctx } from "../../lib/context";
+import type { Ctx } from "../context";
 import { asInputError } from "./time-range";
 import { resolveCallFilters } from "./call-filters";
 import { fetchCallPage, withSnippet } from "./call-page";

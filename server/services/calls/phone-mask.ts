@@ -2,7 +2,7 @@
  * Phone numbers masked for viewers (DESIGN.md §9): the country code and the last 4 digits kept, one `•` per hidden
  * digit (+44••••••0123), in fields, raw metadata and exports.
  */
-import type { Ctx } from "../../lib/context";
+import type { Ctx } from "../context";
 
 /** ITU-T E.164 country codes of two digits; 1 and 7 are one digit, every other code three. */
 const TWO_DIGIT_CODES = new Set([

@@ -1,10 +1,10 @@
 /**
- * The one write path into call_logs. Webhooks and sync both land here, in any order and any number of times:
- * one row per (organization, conversation), fields merged so nothing known is lost, and the hourly rollup
- * adjusted in the same transaction so analytics always equal the raw rows.
+ * The one write path into call_logs, used by the projector (and calls:reproject) for every inbox event: one row per
+ * (organization, conversation), merged field by field in event order (mergeCall), and the hourly usage and quality
+ * rollups adjusted in the same transaction so analytics always equal the raw rows.
  */
 import { and, eq, sql } from "drizzle-orm";
-import type { Tx } from "../../db/client";
+import type { Tx } from "../../db/tenant";
 import { agents, callAudio, callLogs, callTombstones } from "../../db/schema";
 import type { QualityFact } from "../../db/schema/calls";
 import { CALL_FIELD_COLUMNS, STATUS_RANK, type CallFields } from "./normalize";
@@ -85,16 +85,6 @@ async function adjustQuality(
       n = r.n + excluded.n, total = r.total + excluded.total`);
 }
 
-function pick<T>(incoming: T | null | undefined, existing: T | null): T | null {
-  return incoming === undefined || incoming === null ? existing : incoming;
-}
-
-function mergeStatus(incoming: string | null | undefined, existing: string | null): string {
-  if (!incoming) return existing ?? "processing";
-  if (!existing) return incoming;
-  return (STATUS_RANK[incoming] ?? 0) >= (STATUS_RANK[existing] ?? 0) ? incoming : existing;
-}
-
 function sameContribution(a: Contribution, b: Contribution): boolean {
   return (
     a.elevenlabsAgentId === b.elevenlabsAgentId &&
@@ -113,23 +103,68 @@ const mergeColumns = {
   agentId: callLogs.agentId,
   elevenlabsAgentId: callLogs.elevenlabsAgentId,
   qualityFacts: callLogs.qualityFacts,
+  fieldTimes: callLogs.fieldTimes,
   ...(Object.fromEntries(CALL_FIELD_COLUMNS.map((c) => [c, callLogs[c]])) as { [K in FieldColumn]: (typeof callLogs)[K] }),
 };
 type Existing = { [K in keyof typeof mergeColumns]: CallRow[K] };
 type Merged = { [K in FieldColumn]: CallRow[K] } & { elevenlabsAgentId: string; qualityFacts: QualityFact[] };
+export type MergedCall = { row: Merged; fieldTimes: Record<string, number> };
 
-/** Field by field: what the incoming event knows wins, what it lacks is kept (DESIGN.md §8: a missing field never erases). */
-function merge(fields: CallFields, existing: Existing | null): Merged {
+/** Ties at the same event time go to the kind of event that knows most about a call. */
+const KIND_RANK: Record<string, number> = { post_call_audio: 1, call_initiation_failure: 2, sync_conversation: 3, post_call_transcription: 4 };
+
+/** An event's place in merge order: its time (ms), then its kind's rank. */
+export function eventOrder(eventTimeMs: number, type: string | null): number {
+  return eventTimeMs * 10 + (type ? (KIND_RANK[type] ?? 0) : 0);
+}
+
+/** A value that says nothing: it never erases what another event set. */
+function lacks(column: FieldColumn, value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (column === "transcript") return !Array.isArray(value) || value.length === 0;
+  if (column === "hasAudio") return value !== true;
+  return false;
+}
+
+/**
+ * The one merge rule (DESIGN.md §8): for each field an event carries, the value of the later event wins, whatever the
+ * arrival order; a field the event lacks keeps what another set. "Later" is `order`: the event time, and for events of
+ * the same time a fixed rank of their kinds (eventOrder), so the result never depends on arrival; an event merged
+ * again (a duplicate, a reprojection) wins its own ties. `fieldTimes` remembers, per field, the order of the event
+ * whose value the row holds. Status only moves forward (a call never goes back to "processing"; between final states
+ * the later event decides) and audio, once there, stays.
+ */
+export function mergeCall(fields: CallFields, order: number, existing: Existing | null): MergedCall {
+  const times: Record<string, number> = { ...(existing?.fieldTimes ?? {}) };
+  const newer = (column: string) => times[column] === undefined || order >= times[column];
   const merged = {} as Record<FieldColumn, unknown>;
-  for (const column of CALL_FIELD_COLUMNS) merged[column] = pick(fields[column] as unknown, existing?.[column] ?? null);
-  merged.status = mergeStatus(fields.status, existing?.status ?? null);
-  merged.transcript =
-    fields.transcript && fields.transcript.length > 0 ? fields.transcript : (existing?.transcript ?? fields.transcript ?? null);
-  merged.hasAudio = Boolean(fields.hasAudio) || Boolean(existing?.hasAudio);
-  const result = merged as Merged;
-  result.elevenlabsAgentId = fields.elevenlabsAgentId || existing?.elevenlabsAgentId || "";
-  result.qualityFacts = qualityFacts(result);
-  return result;
+  for (const column of CALL_FIELD_COLUMNS) {
+    const current = existing?.[column] ?? null;
+    merged[column] = current;
+    if (column === "status" || column === "hasAudio") continue;
+    const value = fields[column] as unknown;
+    if (lacks(column, value)) continue;
+    if (current === null || newer(column)) {
+      merged[column] = value;
+      times[column] = order;
+    }
+  }
+  // Status: the highest (rank, order) of every event wins, so it is the same in any arrival order.
+  let status = existing?.status ?? null;
+  if (fields.status) {
+    const incomingRank = STATUS_RANK[fields.status] ?? 0;
+    const currentRank = status ? (STATUS_RANK[status] ?? 0) : -1;
+    if (incomingRank > currentRank || (incomingRank === currentRank && newer("status"))) {
+      status = fields.status;
+      times.status = order;
+    }
+  }
+  merged.status = status ?? "processing";
+  merged.hasAudio = fields.hasAudio === true || Boolean(existing?.hasAudio);
+  const row = merged as Merged;
+  row.elevenlabsAgentId = existing?.elevenlabsAgentId || fields.elevenlabsAgentId || "";
+  row.qualityFacts = qualityFacts(row);
+  return { row, fieldTimes: times };
 }
 
 /** The registered agent's id, looked up inside the write (calls of agents registered later keep a null). */
@@ -138,12 +173,18 @@ function registeredAgent(organizationId: string, elevenlabsAgentId: string) {
 }
 
 /**
- * A new conversation costs one insert (the common case for webhooks). A known one is read back FOR UPDATE and
- * merged: concurrent deliveries of the same conversation (transcription and audio racing each other) wait on the
- * unique key or the row lock, and each merges into what the other committed.
+ * A new conversation costs one insert. A known one is read back FOR UPDATE and merged: concurrent projections of the
+ * same conversation wait on the unique key or the row lock, and each merges into what the other committed. `order`
+ * is the event's eventOrder (the projector passes it; direct callers merge as "now").
  */
-export async function upsertCall(tx: Tx, organizationId: string, fields: CallFields, source: "webhook" | "sync"): Promise<UpsertResult> {
-  const fresh = merge(fields, null);
+export async function upsertCall(
+  tx: Tx,
+  organizationId: string,
+  fields: CallFields,
+  source: "webhook" | "sync",
+  order: number = eventOrder(Date.now(), null),
+): Promise<UpsertResult> {
+  const fresh = mergeCall(fields, order, null);
   for (let attempt = 0; attempt < 3; attempt++) {
     // A deleted call never comes back, whichever path brings it (DESIGN.md §11).
     const [tombstone] = await tx
@@ -157,14 +198,15 @@ export async function upsertCall(tx: Tx, organizationId: string, fields: CallFie
         organizationId,
         conversationId: fields.conversationId,
         source,
-        agentId: registeredAgent(organizationId, fresh.elevenlabsAgentId),
-        ...fresh,
+        agentId: registeredAgent(organizationId, fresh.row.elevenlabsAgentId),
+        ...fresh.row,
+        fieldTimes: fresh.fieldTimes,
       })
       .onConflictDoNothing({ target: [callLogs.organizationId, callLogs.conversationId] })
       .returning({ id: callLogs.id });
     if (inserted) {
-      await adjustRollup(tx, organizationId, fresh, 1);
-      await adjustQuality(tx, organizationId, fresh, fresh.qualityFacts, 1);
+      await adjustRollup(tx, organizationId, fresh.row, 1);
+      await adjustQuality(tx, organizationId, fresh.row, fresh.row.qualityFacts, 1);
       return { id: inserted.id, inserted: true };
     }
 
@@ -174,11 +216,12 @@ export async function upsertCall(tx: Tx, organizationId: string, fields: CallFie
       .where(and(eq(callLogs.organizationId, organizationId), eq(callLogs.conversationId, fields.conversationId)))
       .for("update");
     if (!existing) continue; // deleted between the two statements: insert again
-    const merged = merge(fields, existing);
+    const { row: merged, fieldTimes } = mergeCall(fields, order, existing);
     await tx
       .update(callLogs)
       .set({
         ...merged,
+        fieldTimes,
         agentId: existing.agentId ?? registeredAgent(organizationId, merged.elevenlabsAgentId),
         updatedAt: sql`now()`,
       })
@@ -203,7 +246,7 @@ export async function storeAudio(tx: Tx, organizationId: string, callLogId: stri
   await tx
     .insert(callAudio)
     .values({ organizationId, callLogId, bytes, size: bytes.length, contentType })
-    .onConflictDoUpdate({ target: callAudio.callLogId, set: { bytes, size: bytes.length, contentType, createdAt: sql`now()` } });
+    .onConflictDoUpdate({ target: callAudio.callLogId, set: { bytes, size: bytes.length, contentType, eventId: null, createdAt: sql`now()` } });
   await tx
     .update(callLogs)
     .set({ hasAudio: true, updatedAt: sql`now()` })

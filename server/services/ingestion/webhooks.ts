@@ -1,49 +1,28 @@
 /**
- * ElevenLabs post-call webhooks. Order of work: find the organization, verify the signature on the raw bytes,
- * parse, store the call and the event in one transaction, and only then acknowledge.
+ * ElevenLabs post-call webhooks. Order of work: find the organization, verify the signature on the raw bytes, store
+ * the raw event in the inbox, and only then acknowledge; the projector builds the call afterwards.
  */
+import { randomUUID } from "node:crypto";
 import { and, eq, isNotNull } from "drizzle-orm";
 import { z } from "zod";
-import { agents, integrations, organizations, webhookEvents } from "../../db/schema";
-import { tenantDb } from "../../db/tenant";
-import type { AppDeps } from "../../lib/context";
+import { agents, integrations, organizations } from "../../db/schema";
+import type { AppDeps } from "../../deps";
+import type { WebhookCandidate } from "./webhook-token-cache";
 import { AppError } from "../../lib/errors";
 import { storableJson } from "../../lib/storable-json";
-import { conversationDetail, webhookEnvelope, type WebhookEnvelope } from "../../elevenlabs/types";
+import { webhookEnvelope } from "../../elevenlabs/types";
 import { verifySignature } from "../../elevenlabs/webhook-signature";
-import { fromDetail, fromInitiationFailure, type CallFields } from "./normalize";
-import { storeAudio, upsertCall } from "./upsert-call";
-import { deletedConversations, ingestionPolicy } from "../redaction/ingestion-policy";
-import { redactWebhookEvent } from "../redaction/redact-conversation";
+import { AUDIO_CHUNK_BYTES, inboxRow, insertAudioChunk, insertInboxEvent, signalInbox } from "./inbox";
+import { webhookEvents } from "../../db/schema";
+import { deletedConversations, filterInboxPayload, ingestionPolicy } from "../redaction/ingestion-policy";
+import { ELEVENLABS_ID } from "./interpret";
 
 export type WebhookDelivery = { webhookToken?: string; rawBody: Buffer; signature: string | undefined };
-export type WebhookOutcome = { received: true; conversationId: string | null; callLogId: string | null };
+export type WebhookOutcome = { received: true; conversationId: string | null };
 
 const unverified = () => new AppError("invalid_signature", 401, "The webhook signature could not be verified");
 
-type Candidate = { organizationId: string; encryptedSecret: string };
-
-/**
- * Per-organization URLs resolved recently (token -> organization and its *encrypted* secret), per database pool.
- * Busy agents deliver many times a second; the lookup was a query on every one (npm run bench, ingestion). An entry
- * lives TOKEN_CACHE_MS, only answers that verified are kept, a signature that fails against a cached secret is
- * checked again against the database (so a new secret works at once), and saving or deleting an integration drops
- * its organization's entries in this process. Another instance may accept the old secret for TOKEN_CACHE_MS.
- */
-const TOKEN_CACHE_MS = 10_000;
-const tokenCache = new WeakMap<object, Map<string, { at: number; candidates: Candidate[] }>>();
-
-function tokenCacheOf(deps: AppDeps) {
-  let cache = tokenCache.get(deps.db.$client);
-  if (!cache) tokenCache.set(deps.db.$client, (cache = new Map()));
-  return cache;
-}
-
-/** Called when an organization's webhook secret or integration changes. */
-export function forgetWebhookSecrets(deps: AppDeps, organizationId: string): void {
-  const cache = tokenCacheOf(deps);
-  for (const [token, entry] of cache) if (entry.candidates.some((c) => c.organizationId === organizationId)) cache.delete(token);
-}
+type Candidate = WebhookCandidate;
 
 async function candidatesByToken(deps: AppDeps, token: string): Promise<Candidate[]> {
   if (!/^[A-Za-z0-9_-]{16,128}$/.test(token)) return [];
@@ -87,127 +66,92 @@ function verifiedOrganization(deps: AppDeps, candidates: Candidate[], delivery: 
 }
 
 const audioData = z.object({
-  agent_id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
-  conversation_id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
+  agent_id: z.string().regex(ELEVENLABS_ID),
+  conversation_id: z.string().regex(ELEVENLABS_ID),
   full_audio: z.string().min(1).regex(/^[A-Za-z0-9+/=\r\n]+$/, "full_audio must be base64"),
 });
-const ids = z.object({ agent_id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/), conversation_id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) });
 
-function invalidPayload(message: string): AppError {
-  return new AppError("invalid_payload", 400, message);
+/** event_timestamp when it is a plausible unix time, else null (the receive time stands in). */
+export function eventTime(value: unknown): Date | null {
+  return typeof value === "number" && Number.isFinite(value) && value > 0 && value < 32503680000 ? new Date(Math.round(value * 1000)) : null;
 }
 
-/** What the event says, as call fields (and audio bytes); null for event types that carry no call. */
-function interpret(event: WebhookEnvelope): { fields: CallFields; audio?: Buffer } | null {
-  const eventTime = typeof event.event_timestamp === "number" ? new Date(event.event_timestamp * 1000) : null;
-  switch (event.type) {
-    case "post_call_transcription": {
-      const detail = conversationDetail.safeParse(event.data);
-      if (!detail.success || !ids.safeParse(event.data).success) throw invalidPayload("data is not a conversation");
-      return { fields: fromDetail(detail.data) };
-    }
-    case "post_call_audio": {
-      const parsed = audioData.safeParse(event.data);
-      if (!parsed.success) throw invalidPayload("data needs agent_id, conversation_id and base64 full_audio");
-      const audio = Buffer.from(parsed.data.full_audio, "base64");
-      if (audio.length === 0) throw invalidPayload("full_audio is empty");
-      return { fields: { elevenlabsAgentId: parsed.data.agent_id, conversationId: parsed.data.conversation_id, hasAudio: true }, audio };
-    }
-    case "call_initiation_failure": {
-      if (!ids.safeParse(event.data).success) throw invalidPayload("data needs agent_id and conversation_id");
-      const fields = fromInitiationFailure(event.data)!;
-      return { fields: { ...fields, startedAt: fields.startedAt ?? eventTime } };
-    }
-    default:
-      return null;
+/** Stores a verified delivery in the inbox (audio bytes in call_audio_chunks, same transaction) and signals the projector. */
+async function storeDelivery(deps: AppDeps, organizationId: string, rawBody: Buffer): Promise<string | null> {
+  const db = deps.tenantDb(organizationId);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(rawBody.toString("utf8"), storableJson);
+  } catch {
+    await insertInboxEvent(db, { organizationId, type: null, source: "webhook", conversationId: null, eventAt: null, payload: null, failed: "invalid_json: the body is not valid JSON" });
+    return null;
   }
-}
-
-/** The event as kept in webhook_events: the audio replaced by its size. */
-function loggedPayload(event: WebhookEnvelope): Record<string, unknown> {
-  if (event.type !== "post_call_audio" || typeof event.data.full_audio !== "string") return event;
-  return { ...event, data: { ...event.data, full_audio: `<${Math.floor((event.data.full_audio.length * 3) / 4)} bytes stripped>` } };
-}
-
-/** The webhook_events row of a verified delivery: what came (audio stripped) and what became of it. */
-function eventRow(organizationId: string, event: WebhookEnvelope | null, outcome: { conversationId?: string | null; error: string | null }) {
-  return {
-    organizationId,
-    type: event ? event.type.slice(0, 64) : null,
-    conversationId: outcome.conversationId ?? null,
-    signatureOk: true,
-    processedAt: outcome.error === null || outcome.error.startsWith("ignored") ? new Date() : null,
-    error: outcome.error,
-    payload: event ? loggedPayload(event) : null,
-  };
+  const envelope = webhookEnvelope.safeParse(parsed);
+  if (!envelope.success) {
+    const policy = await ingestionPolicy(db, organizationId);
+    const payload = filterInboxPayload(parsed, policy);
+    await insertInboxEvent(db, { organizationId, type: null, source: "webhook", conversationId: null, eventAt: null, payload, failed: "invalid_payload: expected { type, event_timestamp, data }" });
+    return null;
+  }
+  const event = envelope.data;
+  const conversationId = typeof event.data.conversation_id === "string" ? event.data.conversation_id : null;
+  const base = { organizationId, type: event.type, source: "webhook" as const, conversationId, eventAt: eventTime(event.event_timestamp) };
+  // DESIGN.md §11: redaction (and the audio setting) apply before anything of the delivery is stored.
+  const [policy, deleted] = await Promise.all([
+    ingestionPolicy(db, organizationId),
+    conversationId ? deletedConversations(db, organizationId, [conversationId]) : Promise.resolve(new Set<string>()),
+  ]);
+  if (conversationId && deleted.has(conversationId)) {
+    // A retried delivery of a deleted call: acknowledged, recorded without its payload, never projected.
+    await db.insert(webhookEvents).values({ ...inboxRow({ ...base, payload: null }), state: "ignored", error: "ignored: call deleted", processedAt: new Date() });
+    return conversationId;
+  }
+  if (event.type !== "post_call_audio") {
+    const payload = filterInboxPayload(event, policy);
+    await insertInboxEvent(db, { ...base, payload });
+  } else if (!policy.storeAudio) {
+    // Recordings are not kept for this organization: the bytes are dropped unread.
+    const { full_audio: _dropped, ...data } = event.data;
+    await db
+      .insert(webhookEvents)
+      .values({ ...inboxRow({ ...base, payload: { ...event, data } }), state: "ignored", error: "ignored: recordings are not kept", processedAt: new Date() });
+    return conversationId;
+  } else {
+    const audio = audioData.safeParse(event.data);
+    const bytes = audio.success ? Buffer.from(audio.data.full_audio, "base64") : Buffer.alloc(0);
+    const { full_audio: _stripped, ...data } = event.data;
+    const payload = { ...event, data: { ...data, full_audio_bytes: bytes.length } };
+    if (bytes.length === 0) {
+      await insertInboxEvent(db, { ...base, payload, failed: "invalid_payload: data needs agent_id, conversation_id and base64 full_audio" });
+      return conversationId;
+    }
+    const id = randomUUID();
+    await db.transaction(async (tx) => {
+      for (let seq = 0; seq * AUDIO_CHUNK_BYTES < bytes.length; seq++)
+        await insertAudioChunk(tx, organizationId, id, seq, bytes.subarray(seq * AUDIO_CHUNK_BYTES, (seq + 1) * AUDIO_CHUNK_BYTES));
+      await insertInboxEvent(tx, { ...base, id, payload });
+    });
+  }
+  signalInbox(deps.db);
+  return conversationId;
 }
 
 export async function receiveWebhook(deps: AppDeps, delivery: WebhookDelivery): Promise<WebhookOutcome> {
   const token = delivery.webhookToken;
-  const cache = tokenCacheOf(deps);
-  const cached = token ? cache.get(token) : undefined;
-  let organizationId = cached && deps.now().getTime() - cached.at < TOKEN_CACHE_MS ? verifiedOrganization(deps, cached.candidates, delivery) : null;
-  let candidates = cached?.candidates ?? [];
+  const cached = token ? deps.webhookTokens.get(token, deps.now().getTime()) : undefined;
+  let organizationId = cached ? verifiedOrganization(deps, cached, delivery) : null;
+  let candidates = cached ?? [];
   if (!organizationId) {
     candidates = token ? await candidatesByToken(deps, token) : await candidatesByAgent(deps, delivery.rawBody);
     organizationId = verifiedOrganization(deps, candidates, delivery);
-    if (token && organizationId) {
-      if (cache.size >= 10_000) cache.clear();
-      cache.set(token, { at: deps.now().getTime(), candidates });
-    }
+    if (token && organizationId) deps.webhookTokens.set(token, candidates, deps.now().getTime());
   }
   if (!organizationId) {
     deps.log.warn({ candidates: candidates.length }, "webhook rejected: signature not verified");
     throw unverified();
   }
-  // The organization is known and verified from here on: everything runs scoped to it.
-  const db = tenantDb(deps.db, organizationId);
-
-  let event: WebhookEnvelope;
-  try {
-    const parsed = webhookEnvelope.safeParse(JSON.parse(delivery.rawBody.toString("utf8"), storableJson));
-    if (!parsed.success) throw invalidPayload("Expected { type, event_timestamp, data }");
-    event = parsed.data;
-  } catch (err) {
-    const error = err instanceof AppError ? err : new AppError("invalid_json", 400, "The webhook body is not valid JSON");
-    await db.insert(webhookEvents).values(eventRow(organizationId, null, { error: error.code }));
-    throw error;
-  }
-
-  // Redaction happens here, before anything of the delivery is stored or indexed (DESIGN.md §11).
-  const policy = await ingestionPolicy(db, organizationId, deps.env);
-  event = redactWebhookEvent(event, policy.kinds);
-
-  let interpreted: ReturnType<typeof interpret>;
-  try {
-    interpreted = interpret(event);
-  } catch (err) {
-    const conversationId = typeof event.data.conversation_id === "string" ? event.data.conversation_id.slice(0, 128) : null;
-    const error = err instanceof AppError ? `${err.code}: ${err.message}` : "invalid_payload";
-    await db.insert(webhookEvents).values(eventRow(organizationId, event, { conversationId, error }));
-    throw err;
-  }
-
-  const conversationId = interpreted?.fields.conversationId ?? null;
-  if (conversationId && (await deletedConversations(db, organizationId, [conversationId])).has(conversationId)) {
-    // A retried delivery of a deleted call: acknowledged, and nothing of it kept.
-    await db.insert(webhookEvents).values({ ...eventRow(organizationId, null, { conversationId, error: "ignored: call deleted" }), type: event.type.slice(0, 64) });
-    return { received: true as const, conversationId, callLogId: null };
-  }
-  if (interpreted && !policy.storeAudio) {
-    // Recordings are not kept for this organization: the bytes are dropped, and the call offers none.
-    interpreted = { fields: { ...interpreted.fields, hasAudio: false } };
-  }
-  return db.transaction(async (tx) => {
-    // The event first: upsertCall ends with the hourly rollup row, which every delivery of the same agent and hour
-    // updates, so its lock is taken as late as possible and held only until commit (npm run bench, ingestion).
-    await tx.insert(webhookEvents).values(eventRow(organizationId, event, { conversationId, error: interpreted ? null : "ignored: unknown event type" }));
-    let callLogId: string | null = null;
-    if (interpreted) {
-      const result = await upsertCall(tx, organizationId, interpreted.fields, "webhook");
-      callLogId = result.id;
-      if (interpreted.audio && result.id) await storeAudio(tx, organizationId, result.id, interpreted.audio);
-    }
-    return { received: true as const, conversationId, callLogId };
-  });
+  // Verified from here on: whatever the body holds, it is stored and acknowledged (ElevenLabs disables webhooks that
+  // keep failing); the projector decides what it becomes.
+  const conversationId = await storeDelivery(deps, organizationId, delivery.rawBody);
+  return { received: true, conversationId };
 }

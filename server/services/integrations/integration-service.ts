@@ -2,12 +2,11 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Integration } from "@shared/schemas";
 import { integrations, organizations } from "../../db/schema";
-import type { Ctx } from "../../lib/context";
+import type { Ctx } from "../context";
 import { AppError } from "../../lib/errors";
 import { ElevenLabsClient } from "../../elevenlabs/client";
 import { ElevenLabsError } from "../../elevenlabs/errors";
 import { recordAudit } from "../audit/record-audit";
-import { forgetWebhookSecrets } from "../ingestion/webhooks";
 
 type IntegrationRow = typeof integrations.$inferSelect;
 
@@ -24,7 +23,7 @@ async function webhookUrl(ctx: Ctx): Promise<string> {
     .select({ token: organizations.webhookToken })
     .from(organizations)
     .where(eq(organizations.id, ctx.organizationId));
-  return `${ctx.deps.env.appUrl}/api/webhooks/elevenlabs/${org.token}`;
+  return `${ctx.config.appUrl}/api/webhooks/elevenlabs/${org.token}`;
 }
 
 function toView(row: IntegrationRow | undefined, url: string): Integration {
@@ -44,12 +43,12 @@ export async function getIntegration(ctx: Ctx): Promise<Integration> {
 }
 
 export function elevenLabsClient(ctx: Ctx, apiKey: string): ElevenLabsClient {
-  return new ElevenLabsClient({ baseUrl: ctx.deps.env.elevenLabsApiUrl, apiKey });
+  return new ElevenLabsClient({ baseUrl: ctx.config.elevenLabsApiUrl, apiKey });
 }
 
 /** Tests a key against ElevenLabs; returns the status columns to store. */
 async function checkKey(ctx: Ctx, apiKey: string, previous: IntegrationRow["status"] | null) {
-  const now = ctx.deps.now();
+  const now = ctx.now();
   try {
     await elevenLabsClient(ctx, apiKey).testKey();
     return { status: "ACTIVE" as const, lastError: null, lastTestedAt: now };
@@ -65,8 +64,8 @@ export async function saveIntegration(ctx: Ctx, input: { apiKey?: string; webhoo
   const existing = await findRow(ctx);
   if (!input.apiKey && !existing?.encryptedApiKey)
     throw new AppError("invalid_input", 400, "An API key is required the first time", { apiKey: "Paste your ElevenLabs API key" });
-  const { encryptor } = ctx.deps;
-  const values: Partial<typeof integrations.$inferInsert> = { updatedAt: ctx.deps.now() };
+  const { encryptor } = ctx;
+  const values: Partial<typeof integrations.$inferInsert> = { updatedAt: ctx.now() };
   if (input.apiKey) {
     Object.assign(values, await checkKey(ctx, input.apiKey, null), {
       encryptedApiKey: encryptor.encrypt(input.apiKey, ctx.organizationId, "elevenlabs_api_key"),
@@ -80,7 +79,7 @@ export async function saveIntegration(ctx: Ctx, input: { apiKey?: string; webhoo
     .insert(integrations)
     .values({ organizationId: ctx.organizationId, provider: "elevenlabs", ...values })
     .onConflictDoUpdate({ target: [integrations.organizationId, integrations.provider], set: values });
-  if (input.webhookSecret) forgetWebhookSecrets(ctx.deps, ctx.organizationId);
+  if (input.webhookSecret) await ctx.ingestion.webhookSecretsChanged();
   if (input.apiKey) await recordAudit(ctx.db, { organizationId: ctx.organizationId, actorUserId: ctx.userId, action: "integration.key_changed", target: "elevenlabs", ip });
   if (input.webhookSecret)
     await recordAudit(ctx.db, { organizationId: ctx.organizationId, actorUserId: ctx.userId, action: "integration.webhook_secret_changed", target: "elevenlabs", ip });
@@ -90,11 +89,11 @@ export async function saveIntegration(ctx: Ctx, input: { apiKey?: string; webhoo
 export async function testIntegration(ctx: Ctx): Promise<Integration> {
   const row = await findRow(ctx);
   if (!row?.encryptedApiKey) throw new AppError("integration_required", 409, "Connect your ElevenLabs account first");
-  const apiKey = ctx.deps.encryptor.decrypt(row.encryptedApiKey, ctx.organizationId, "elevenlabs_api_key");
+  const apiKey = ctx.encryptor.decrypt(row.encryptedApiKey, ctx.organizationId, "elevenlabs_api_key");
   const result = await checkKey(ctx, apiKey, row.status);
   await ctx.db
     .update(integrations)
-    .set({ ...result, updatedAt: ctx.deps.now(), ...(result.status === "ACTIVE" ? { syncBlockedUntil: null } : {}) })
+    .set({ ...result, updatedAt: ctx.now(), ...(result.status === "ACTIVE" ? { syncBlockedUntil: null } : {}) })
     .where(and(eq(integrations.id, row.id), eq(integrations.organizationId, ctx.organizationId)));
   return getIntegration(ctx);
 }
@@ -103,7 +102,7 @@ export async function deleteIntegration(ctx: Ctx, ip?: string): Promise<void> {
   await ctx.db
     .delete(integrations)
     .where(and(eq(integrations.organizationId, ctx.organizationId), eq(integrations.provider, "elevenlabs")));
-  forgetWebhookSecrets(ctx.deps, ctx.organizationId);
+  await ctx.ingestion.webhookSecretsChanged();
   await recordAudit(ctx.db, { organizationId: ctx.organizationId, actorUserId: ctx.userId, action: "integration.deleted", target: "elevenlabs", ip });
 }
 
@@ -111,14 +110,14 @@ export async function deleteIntegration(ctx: Ctx, ip?: string): Promise<void> {
 export async function requireApiKey(ctx: Ctx): Promise<string> {
   const row = await findRow(ctx);
   if (!row?.encryptedApiKey) throw new AppError("integration_required", 409, "Connect your ElevenLabs account first");
-  return ctx.deps.encryptor.decrypt(row.encryptedApiKey, ctx.organizationId, "elevenlabs_api_key");
+  return ctx.encryptor.decrypt(row.encryptedApiKey, ctx.organizationId, "elevenlabs_api_key");
 }
 
 /** A 401 from ElevenLabs: the key is bad; stop syncing until it changes. */
 export async function markKeyRejected(ctx: Ctx, err: ElevenLabsError): Promise<void> {
   await ctx.db
     .update(integrations)
-    .set({ status: "ERROR", lastError: err.summary, lastTestedAt: ctx.deps.now(), updatedAt: sql`now()` })
+    .set({ status: "ERROR", lastError: err.summary, lastTestedAt: ctx.now(), updatedAt: sql`now()` })
     .where(and(eq(integrations.organizationId, ctx.organizationId), eq(integrations.provider, "elevenlabs")));
 }
 

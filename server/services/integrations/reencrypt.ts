@@ -1,12 +1,12 @@
 /** Re-encrypts every stored secret with the current (first) ENCRYPTION_KEY, after a rotation. */
 import { eq } from "drizzle-orm";
-import type { Db } from "../../db/client";
+import type { OwnerDb } from "../../db/owner";
 import { integrations } from "../../db/schema";
 import type { Encryptor, SecretPurpose } from "../../lib/crypto";
 
 export type ReencryptResult = { rows: number; secretsRewritten: number };
 
-export async function reencryptSecrets(db: Db, encryptor: Encryptor): Promise<ReencryptResult> {
+export async function reencryptSecrets(db: OwnerDb, encryptor: Encryptor): Promise<ReencryptResult> {
   const rows = await db.select().from(integrations);
   let secretsRewritten = 0;
   for (const row of rows) {

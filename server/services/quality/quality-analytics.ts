@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { analyticsQuery } from "@shared/schemas";
 import { MIN_VERSION_SAMPLE, type QualityAnalytics } from "@shared/quality-schemas";
-import type { Ctx } from "../../lib/context";
+import type { Ctx } from "../context";
 import { parseBound, parseTimeZone } from "../calls/time-range";
 import { defaultBounds, resolveUsageRange } from "../analytics/usage-range";
 import { agentScopeOf, registeredAgents } from "../analytics/usage";
@@ -49,7 +49,7 @@ const ALL_KINDS = Object.values(FACT);
 
 export async function getQualityAnalytics(ctx: Ctx, query: z.infer<typeof analyticsQuery>): Promise<QualityAnalytics> {
   const tz = parseTimeZone(query.tz);
-  const bounds = defaultBounds(parseBound(query.from, "from"), parseBound(query.to, "to"), ctx.deps.now(), tz);
+  const bounds = defaultBounds(parseBound(query.from, "from"), parseBound(query.to, "to"), ctx.now(), tz);
   const range = await resolveUsageRange(ctx, bounds.from, bounds.to, tz);
   const scope = await agentScopeOf(ctx, query.agentId);
   const days: string[] = [];

@@ -4,7 +4,7 @@
  * window's numbers without the Quality page's breakdowns. Exact counts; the p90 within 5 % of percentile_cont.
  */
 import { sql } from "drizzle-orm";
-import type { Ctx } from "../../lib/context";
+import type { Ctx } from "../context";
 import { withoutJit } from "../analytics/without-jit";
 import { FACT } from "./quality-facts";
 import { histogramPercentile } from "./latency-buckets";

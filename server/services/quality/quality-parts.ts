@@ -4,7 +4,7 @@
  * facts in call_logs. Exact for any zone and any instants, like the usage rollups (docs/decisions/005, 010).
  */
 import { sql, type SQL } from "drizzle-orm";
-import type { Ctx } from "../../lib/context";
+import type { Ctx } from "../context";
 import type { AgentScope } from "../analytics/usage";
 
 const HOUR_MS = 3_600_000;

@@ -1,11 +1,11 @@
 /**
  * Deleting calls, their audio and their raw events (DESIGN.md §11), by retention or by a person. Each batch is one
  * statement, so one short transaction: a tombstone per call (its key and usage columns, no content), the call row
- * (its audio goes with it, ON DELETE CASCADE) and the call's raw events in the inbox. Rollups are not touched: they
+ * (its audio goes with it, ON DELETE CASCADE, and the audio's chunks explicitly) and the call's raw events in the inbox. Rollups are not touched: they
  * keep counting the call, as the tombstone does for `rollups:rebuild` and the partial hours analytics read.
  */
 import { sql, type SQL } from "drizzle-orm";
-import type { Db, Tx } from "../../db/client";
+import type { Queryable } from "../../db/tenant";
 
 export type DeletedCounts = { calls: number; rawEvents: number; conversationIds: string[] };
 
@@ -17,7 +17,7 @@ type Row = { calls: number; raw_events: number; conversation_ids: string[] | nul
  * person's deletion waits for them.
  */
 export async function deleteCallsBatch(
-  db: Db | Tx,
+  db: Queryable,
   organizationId: string,
   where: SQL,
   limit: number,
@@ -44,19 +44,30 @@ export async function deleteCallsBatch(
       on conflict (organization_id, conversation_id) do nothing
       returning 1
     ),
+    -- Recordings delivered by webhook keep their bytes in call_audio_chunks under their inbox event.
+    audio_events as (
+      select a.event_id from call_audio a join victims v on a.call_log_id = v.id
+      where a.organization_id = ${organizationId}::uuid and a.event_id is not null
+    ),
     events as (
       delete from webhook_events w using gone g
       where w.organization_id = ${organizationId}::uuid and w.conversation_id = g.conversation_id
+      returning w.id
+    ),
+    chunks as (
+      delete from call_audio_chunks k
+      where k.organization_id = ${organizationId}::uuid
+        and (k.event_id in (select event_id from audio_events) or k.event_id in (select id from events))
       returning 1
     )
     select (select count(*) from gone)::int as calls, (select count(*) from events)::int as raw_events,
-           (select count(*) from stones)::int as stones, (select array_agg(conversation_id) from gone) as conversation_ids`);
+           (select count(*) from stones)::int as stones, (select count(*) from chunks)::int as chunks, (select array_agg(conversation_id) from gone) as conversation_ids`);
   const row = result.rows[0];
   return { calls: Number(row?.calls ?? 0), rawEvents: Number(row?.raw_events ?? 0), conversationIds: row?.conversation_ids ?? [] };
 }
 
 /** Deletes up to `limit` stored recordings of calls that started before `cutoff` (null: every recording). */
-export async function deleteAudioBatch(db: Db, organizationId: string, cutoff: Date | null, limit: number): Promise<number> {
+export async function deleteAudioBatch(db: Queryable, organizationId: string, cutoff: Date | null, limit: number): Promise<number> {
   const result = await db.execute<{ n: number }>(sql`
     with victims as (
       select a.call_log_id from call_audio a
@@ -68,7 +79,12 @@ export async function deleteAudioBatch(db: Db, organizationId: string, cutoff: D
     gone as (
       delete from call_audio a using victims v
       where a.call_log_id = v.call_log_id and a.organization_id = ${organizationId}::uuid
-      returning a.call_log_id
+      returning a.call_log_id, a.event_id
+    ),
+    chunks as (
+      delete from call_audio_chunks k using gone g
+      where k.organization_id = ${organizationId}::uuid and k.event_id = g.event_id
+      returning 1
     ),
     flagged as (
       update call_logs c set has_audio = false, updated_at = now()
@@ -76,12 +92,12 @@ export async function deleteAudioBatch(db: Db, organizationId: string, cutoff: D
       where c.id = g.call_log_id and c.organization_id = ${organizationId}::uuid
       returning 1
     )
-    select (select count(*) from gone)::int as n, (select count(*) from flagged)::int as f`);
+    select (select count(*) from gone)::int as n, (select count(*) from flagged)::int as f, (select count(*) from chunks)::int as c`);
   return Number(result.rows[0]?.n ?? 0);
 }
 
 /** Deletes up to `limit` raw inbox events received before `cutoff`. */
-export async function deleteRawEventsBatch(db: Db, organizationId: string, cutoff: Date, limit: number): Promise<number> {
+export async function deleteRawEventsBatch(db: Queryable, organizationId: string, cutoff: Date, limit: number): Promise<number> {
   const result = await db.execute<{ n: number }>(sql`
     with victims as (
       select id from webhook_events
@@ -90,8 +106,15 @@ export async function deleteRawEventsBatch(db: Db, organizationId: string, cutof
       for update skip locked
     ),
     gone as (
-      delete from webhook_events w using victims v where w.id = v.id and w.organization_id = ${organizationId}::uuid returning 1
+      delete from webhook_events w using victims v where w.id = v.id and w.organization_id = ${organizationId}::uuid returning w.id
+    ),
+    -- An audio delivery's bytes go with its event, unless they are a call's kept recording (audio retention decides).
+    chunks as (
+      delete from call_audio_chunks k using gone g
+      where k.organization_id = ${organizationId}::uuid and k.event_id = g.id
+        and not exists (select 1 from call_audio a where a.organization_id = ${organizationId}::uuid and a.event_id = g.id)
+      returning 1
     )
-    select count(*)::int as n from gone`);
+    select (select count(*) from gone)::int as n, (select count(*) from chunks)::int as c`);
   return Number(result.rows[0]?.n ?? 0);
 }

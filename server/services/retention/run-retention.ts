@@ -1,15 +1,13 @@
 /**
- * The retention job (DESIGN.md §11): for every organization with a retention setting, deletes calls started, audio of
- * calls started, and raw events received before their cut-offs, in batches of BATCH rows (one short transaction
- * each), and records when it ran and what it deleted. Without audio storage, every kept recording is due.
+ * Retention (DESIGN.md §11) for one organization: deletes calls started, audio of calls started, and raw events
+ * received before their cut-offs, in batches of BATCH rows (one short transaction each). Without audio storage,
+ * every kept recording is due. The job that runs it for every organization is server/jobs/retention.ts.
  */
-import { and, eq, isNotNull, or, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { RetentionStatus } from "@shared/governance-schemas";
-import type { Db } from "../../db/client";
 import { organizations, type RetentionRunCounts } from "../../db/schema";
-import { tenantDb } from "../../db/tenant";
-import type { AppDeps, Ctx } from "../../lib/context";
-import type { Logger } from "../../lib/logger";
+import type { TenantDb } from "../../db/tenant";
+import type { Ctx } from "../context";
 import { deleteAudioBatch, deleteCallsBatch, deleteRawEventsBatch } from "./delete-calls";
 
 const BATCH = 500;
@@ -17,7 +15,7 @@ const BATCH = 500;
 const MAX_BATCHES_PER_KIND = 2_000;
 const DAY_MS = 86_400_000;
 
-type Policy = {
+export type RetentionPolicy = {
   id: string;
   retentionCallsDays: number | null;
   retentionAudioDays: number | null;
@@ -27,7 +25,7 @@ type Policy = {
 
 export type Cutoffs = { calls: Date | null; audio: Date | null; rawEvents: Date | null; allAudio: boolean };
 
-export function cutoffsOf(policy: Omit<Policy, "id">, now: Date): Cutoffs {
+export function cutoffsOf(policy: Omit<RetentionPolicy, "id">, now: Date): Cutoffs {
   const before = (days: number | null) => (days === null ? null : new Date(now.getTime() - days * DAY_MS));
   return {
     calls: before(policy.retentionCallsDays),
@@ -47,10 +45,9 @@ async function drain(run: () => Promise<number>): Promise<number> {
   return total;
 }
 
-/** One organization's retention work; runs as that tenant (row-level security applies). */
-export async function applyRetention(deps: Pick<AppDeps, "db" | "now">, policy: Policy): Promise<RetentionRunCounts> {
-  const db = tenantDb(deps.db, policy.id);
-  const cut = cutoffsOf(policy, deps.now());
+/** One organization's retention work, on that tenant's handle (row-level security applies). */
+export async function applyRetention(db: TenantDb, policy: RetentionPolicy, now: Date): Promise<RetentionRunCounts> {
+  const cut = cutoffsOf(policy, now);
   let rawEvents = 0;
   let calls = 0;
   if (cut.calls) {
@@ -71,51 +68,6 @@ export async function applyRetention(deps: Pick<AppDeps, "db" | "now">, policy: 
   return { calls, audio, rawEvents };
 }
 
-/** Every organization that has something to expire. */
-async function policies(db: Db, organizationId?: string): Promise<Policy[]> {
-  const due = or(
-    isNotNull(organizations.retentionCallsDays),
-    isNotNull(organizations.retentionAudioDays),
-    isNotNull(organizations.retentionRawEventsDays),
-    eq(organizations.storeAudio, false),
-  );
-  return db
-    .select({
-      id: organizations.id,
-      retentionCallsDays: organizations.retentionCallsDays,
-      retentionAudioDays: organizations.retentionAudioDays,
-      retentionRawEventsDays: organizations.retentionRawEventsDays,
-      storeAudio: organizations.storeAudio,
-    })
-    .from(organizations)
-    .where(organizationId ? and(due, eq(organizations.id, organizationId)) : due);
-}
-
-/** The job: every organization in turn (or one), each recorded as it finishes. */
-export async function runRetention(
-  deps: Pick<AppDeps, "db" | "now"> & { log: Logger },
-  organizationId?: string,
-): Promise<RetentionRunCounts> {
-  const total: RetentionRunCounts = { calls: 0, audio: 0, rawEvents: 0 };
-  for (const policy of await policies(deps.db, organizationId)) {
-    try {
-      const counts = await applyRetention(deps, policy);
-      await deps.db
-        .update(organizations)
-        .set({ retentionLastRunAt: deps.now(), retentionLastCounts: counts })
-        .where(eq(organizations.id, policy.id));
-      total.calls += counts.calls;
-      total.audio += counts.audio;
-      total.rawEvents += counts.rawEvents;
-      if (counts.calls + counts.audio + counts.rawEvents > 0) deps.log.info({ organizationId: policy.id, ...counts }, "retention deleted data");
-    } catch (err) {
-      // One organization's failure does not stop the others; the next run tries again.
-      deps.log.error({ err, organizationId: policy.id }, "retention failed for an organization");
-    }
-  }
-  return total;
-}
-
 const COUNT_CAP = 100_000;
 
 /** What is past its cut-off now (what the next run will delete), and what the last run did: for the Settings page. */
@@ -133,7 +85,7 @@ export async function getRetentionStatus(ctx: Ctx): Promise<RetentionStatus> {
     .where(eq(organizations.id, ctx.organizationId));
   const cut = cutoffsOf(
     org ?? { retentionCallsDays: null, retentionAudioDays: null, retentionRawEventsDays: null, storeAudio: true },
-    ctx.deps.now(),
+    ctx.now(),
   );
   const org_ = ctx.organizationId;
   const capped = (inner: ReturnType<typeof sql>) => sql`(select count(*) from (${inner} limit ${COUNT_CAP}) x)::int`;
@@ -149,12 +101,12 @@ export async function getRetentionStatus(ctx: Ctx): Promise<RetentionStatus> {
       ${cut.rawEvents ? capped(sql`select 1 from webhook_events where organization_id = ${org_}::uuid and received_at < ${cut.rawEvents.toISOString()}::timestamptz`) : sql`0`} as raw_events`);
   const due = result.rows[0];
   return {
-    intervalSeconds: ctx.deps.env.retentionIntervalSeconds,
+    intervalSeconds: ctx.config.retentionIntervalSeconds,
     lastRunAt: org?.lastRunAt?.toISOString() ?? null,
     lastDeleted: org?.lastCounts ?? null,
     cutoffs: {
       calls: cut.calls?.toISOString() ?? null,
-      audio: cut.allAudio ? ctx.deps.now().toISOString() : (cut.audio?.toISOString() ?? null),
+      audio: cut.allAudio ? ctx.now().toISOString() : (cut.audio?.toISOString() ?? null),
       rawEvents: cut.rawEvents?.toISOString() ?? null,
     },
     due: { calls: Number(due?.calls ?? 0), audio: Number(due?.audio ?? 0), rawEvents: Number(due?.raw_events ?? 0) },

@@ -1,20 +1,20 @@
 /**
- * Pulls an agent's conversations from ElevenLabs: the safety net under webhooks. Idempotent (everything goes
- * through upsertCall) and resumable (the list cursor is checkpointed after every page).
+ * Pulls an agent's conversations from ElevenLabs: the safety net under webhooks. Idempotent (what it fetches goes
+ * into the inbox, like a webhook, and the projector merges it) and resumable (the list cursor is checkpointed after
+ * every page).
  */
 import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { agents, callLogs, integrations } from "../../db/schema";
-import { systemCtx, type AppDeps, type Ctx } from "../../lib/context";
+import { tenantCtx, type AppDeps } from "../../deps";
+import { type Ctx } from "../context";
 import { ElevenLabsError } from "../../elevenlabs/errors";
 import type { ElevenLabsClient } from "../../elevenlabs/client";
-import type { ConversationListItem } from "../../elevenlabs/types";
+import type { ConversationDetail, ConversationListItem } from "../../elevenlabs/types";
 import type { SyncJob } from "../../jobs/types";
 import { elevenLabsClient, markKeyRejected } from "../integrations/integration-service";
-import { fromDetail, fromListItem } from "../ingestion/normalize";
-import { upsertCall } from "../ingestion/upsert-call";
-import { deletedConversations, ingestionPolicy, type IngestionPolicy } from "../redaction/ingestion-policy";
-import { redactConversation } from "../redaction/redact-conversation";
-import type { ConversationDetail } from "../../elevenlabs/types";
+import { insertInboxEvent } from "../ingestion/inbox";
+import { deletedConversations, filterInboxPayload, ingestionPolicy, type IngestionPolicy } from "../redaction/ingestion-policy";
+import { ELEVENLABS_ID, type SyncPayload } from "../ingestion/interpret";
 
 /** Incremental syncs look back this far, for calls that finished processing after the last run. */
 const OVERLAP_SECONDS = 60 * 60;
@@ -68,34 +68,32 @@ async function alreadyFinal(ctx: Ctx, ids: string[]): Promise<Set<string>> {
   return new Set(rows.map((r) => r.conversationId));
 }
 
-/** What ElevenLabs sent, redacted as the organization asks before anything of it is stored (DESIGN.md §11). */
-function redacted<T>(payload: T, policy: IngestionPolicy): T {
-  return redactConversation(payload, policy.kinds) as T;
+/**
+ * Writes what sync learned of one conversation into the inbox (type sync_conversation, event time = fetch time):
+ * the projector builds the call exactly as it builds a webhook's.
+ */
+async function recordFetch(ctx: Ctx, conversationId: string, content: Pick<SyncPayload, "item" | "detail">, policy: IngestionPolicy): Promise<void> {
+  const fetchedAt = ctx.now();
+  const payload: SyncPayload = { fetched_at: Math.floor(fetchedAt.getTime() / 1000), ...content };
+  await insertInboxEvent(ctx.db, { organizationId: ctx.organizationId, type: "sync_conversation", source: "sync", conversationId, eventAt: fetchedAt, payload: filterInboxPayload(payload, policy) });
+  ctx.ingestion.signalInbox();
 }
 
-/** The call's fields from a detail; without audio storage the call offers no recording. */
-function fieldsOfDetail(detail: ConversationDetail, policy: IngestionPolicy) {
-  const fields = fromDetail(redacted(detail, policy));
-  return policy.storeAudio ? fields : { ...fields, hasAudio: false };
+/** The detail of a conversation, or null when ElevenLabs has none or sends one we cannot read (logged, skipped). */
+async function fetchDetail(ctx: Ctx, client: ElevenLabsClient, conversationId: string): Promise<ConversationDetail | null> {
+  try {
+    return await client.getConversation(conversationId);
+  } catch (err) {
+    if (!(err instanceof ElevenLabsError) || !["not_found", "bad_response", "invalid_id"].includes(err.code)) throw err;
+    if (err.code !== "not_found") ctx.log.warn({ conversationId, code: err.code }, "sync: conversation detail unreadable; skipped");
+    return null;
+  }
 }
 
 async function storeConversation(ctx: Ctx, client: ElevenLabsClient, item: ConversationListItem, policy: IngestionPolicy): Promise<boolean> {
-  let fields = fromListItem(redacted(item, policy));
-  let fetched = false;
-  if (!item.status || FINAL.includes(item.status)) {
-    try {
-      fields = { ...fields, ...stripNulls(fieldsOfDetail(await client.getConversation(item.conversation_id), policy)) };
-      fetched = true;
-    } catch (err) {
-      if (!(err instanceof ElevenLabsError) || (err.code !== "not_found" && err.code !== "bad_response")) throw err;
-    }
-  }
-  await ctx.db.transaction((tx) => upsertCall(tx, ctx.organizationId, fields, "sync"));
-  return fetched;
-}
-
-function stripNulls<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;
+  const detail = !item.status || FINAL.includes(item.status) ? await fetchDetail(ctx, client, item.conversation_id) : null;
+  await recordFetch(ctx, item.conversation_id, { item, detail }, policy);
+  return detail !== null;
 }
 
 /** Re-fetches calls we hold in a non-final state (still processing when last seen). */
@@ -108,25 +106,23 @@ async function refreshUnfinished(ctx: Ctx, client: ElevenLabsClient, elevenlabsA
         eq(callLogs.organizationId, ctx.organizationId),
         eq(callLogs.elevenlabsAgentId, elevenlabsAgentId),
         or(sql`${callLogs.status} not in ('done', 'failed')`, and(eq(callLogs.status, "done"), isNull(callLogs.transcript))),
-        lt(callLogs.updatedAt, new Date(ctx.deps.now().getTime() - 60_000)),
+        lt(callLogs.updatedAt, new Date(ctx.now().getTime() - 60_000)),
       ),
     )
     .limit(PAGE_SIZE);
   let n = 0;
   await mapLimit(rows, DETAIL_CONCURRENCY, async ({ conversationId }) => {
-    try {
-      const detail = await client.getConversation(conversationId);
-      await ctx.db.transaction((tx) => upsertCall(tx, ctx.organizationId, stripNulls(fieldsOfDetail(detail, policy)) as ReturnType<typeof fromDetail>, "sync"));
-      n++;
-    } catch (err) {
-      if (!(err instanceof ElevenLabsError) || err.code !== "not_found") throw err;
-    }
+    if (!ELEVENLABS_ID.test(conversationId)) return;
+    const detail = await fetchDetail(ctx, client, conversationId);
+    if (!detail) return;
+    await recordFetch(ctx, conversationId, { detail }, policy);
+    n++;
   });
   return n;
 }
 
 export async function syncAgent(deps: AppDeps, job: SyncJob & { agentId: string }): Promise<SyncResult> {
-  const ctx = systemCtx(deps, job.organizationId);
+  const ctx = tenantCtx(deps, job.organizationId);
   const [agent] = await ctx.db
     .select()
     .from(agents)
@@ -149,7 +145,7 @@ export async function syncAgent(deps: AppDeps, job: SyncJob & { agentId: string 
   if (integration.syncBlockedUntil && integration.syncBlockedUntil > now)
     throw new SyncRetryLater("rate limited", Math.ceil((integration.syncBlockedUntil.getTime() - now.getTime()) / 1000));
 
-  const policy = await ingestionPolicy(ctx.db, ctx.organizationId, deps.env);
+  const policy = await ingestionPolicy(ctx.db, ctx.organizationId);
   const apiKey = deps.encryptor.decrypt(integration.encryptedApiKey, ctx.organizationId, "elevenlabs_api_key");
   const client = elevenLabsClient(ctx, apiKey);
   const incremental = job.mode === "incremental" && agent.syncWatermark !== null && agent.syncCursor === null;
@@ -167,10 +163,18 @@ export async function syncAgent(deps: AppDeps, job: SyncJob & { agentId: string 
     }
     for (;;) {
       const page = await client.listConversations({ agentId: agent.elevenlabsAgentId, cursor, pageSize: PAGE_SIZE, callStartAfterUnix: after });
-      const ids = page.conversations.map((c) => c.conversation_id);
+      if (page.skipped > 0) ctx.log.warn({ agentId: agent.id, skipped: page.skipped }, "sync: unreadable conversation rows in page; skipped");
+      const ids = page.conversations.map((c) => c.conversation_id).filter((id) => ELEVENLABS_ID.test(id));
       const [have, deleted] = await Promise.all([alreadyFinal(ctx, ids), deletedConversations(ctx.db, ctx.organizationId, ids)]);
-      // Deleted calls are not fetched again, let alone stored.
-      const todo = page.conversations.filter((c) => !have.has(c.conversation_id) && !deleted.has(c.conversation_id) && c.agent_id === agent.elevenlabsAgentId);
+      const todo = page.conversations.filter((c) => {
+        if (!ELEVENLABS_ID.test(c.conversation_id)) {
+          // One bad row never stops the agent's sync.
+          ctx.log.warn({ agentId: agent.id, conversationId: c.conversation_id.slice(0, 200) }, "sync: malformed conversation id in page; skipped");
+          return false;
+        }
+        // Deleted calls are not fetched again, let alone stored (DESIGN.md §11).
+        return !have.has(c.conversation_id) && !deleted.has(c.conversation_id) && c.agent_id === agent.elevenlabsAgentId;
+      });
       await mapLimit(todo, DETAIL_CONCURRENCY, async (item) => {
         if (await storeConversation(ctx, client, item, policy)) fetched++;
       });

@@ -3,8 +3,8 @@ import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import { sendMail } from "../../lib/mailer";
 import type { Role } from "@shared/permissions";
 import type { InvitationCreated } from "@shared/schemas";
-import type { Ctx } from "../../lib/context";
-import { invitations, users } from "../../db/schema";
+import type { Ctx } from "../context";
+import { invitations } from "../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
 import { randomToken, sha256 } from "../../lib/crypto";
 import { recordAudit } from "../audit/record-audit";
@@ -35,7 +35,7 @@ export async function listPendingInvitations(ctx: Ctx) {
       and(
         eq(invitations.organizationId, ctx.organizationId),
         isNull(invitations.acceptedAt),
-        gt(invitations.expiresAt, ctx.deps.now()),
+        gt(invitations.expiresAt, ctx.now()),
       ),
     )
     .orderBy(asc(invitations.createdAt), asc(invitations.id));
@@ -51,11 +51,8 @@ export async function createInvitation(
     throw new AppError("owner_required", 403, "Only an owner can invite another owner");
   const email = input.email.toLowerCase();
   // A person belongs to one organization: an email that already has an account cannot be invited.
-  const [existing] = await ctx.db
-    .select({ organizationId: users.organizationId })
-    .from(users)
-    .where(sql`lower(${users.email}) = ${email}`);
-  if (existing?.organizationId === ctx.organizationId)
+  const existing = await ctx.accounts.organizationOfEmail(email);
+  if (existing === ctx.organizationId)
     throw new AppError("already_member", 409, "This person is already a member of your team", {
       email: "Already a member",
     });
@@ -65,7 +62,7 @@ export async function createInvitation(
     });
 
   const token = randomToken(32);
-  const now = ctx.deps.now();
+  const now = ctx.now();
   const row = await ctx.db.transaction(async (tx) => {
     // Inviting the same email again replaces the pending invitation: only the newest link works.
     await tx
@@ -97,11 +94,11 @@ export async function createInvitation(
     });
     return created;
   });
-  const link = inviteUrl(ctx.deps.env.appUrl, token);
-  if (ctx.deps.env.smtpUrl) {
+  const link = inviteUrl(ctx.config.appUrl, token);
+  if (ctx.config.smtpUrl) {
     // The invitation stands whether or not the mail goes out: the link is also shown to copy.
     try {
-      await sendMail(ctx.deps.env.smtpUrl, `VoiceAI Dashboard <no-reply@${new URL(ctx.deps.env.appUrl).hostname}>`, {
+      await sendMail(ctx.config.smtpUrl, `VoiceAI Dashboard <no-reply@${new URL(ctx.config.appUrl).hostname}>`, {
         to: email,
         subject: "You are invited to VoiceAI Dashboard",
         text: `You have been invited to join your team on VoiceAI Dashboard as ${input.role}.\n\nAccept the invitation: ${link}\n\nThe link works once and expires in 7 days.`,

@@ -3,9 +3,9 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import type { Role } from "@shared/permissions";
 import type { TeamMembers } from "@shared/schemas";
 import { can } from "@shared/permissions";
-import type { Ctx } from "../../lib/context";
-import type { Tx } from "../../db/client";
-import { users } from "../../db/schema";
+import type { Ctx } from "../context";
+import type { Tx } from "../../db/tenant";
+import { sessions, users } from "../../db/schema";
 import { AppError, notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/record-audit";
 import { listPendingInvitations } from "./invitations";
@@ -93,9 +93,10 @@ export async function removeMember(ctx: Ctx, memberId: string, ip?: string): Pro
     assertMayTouchOwner(ctx, owners, target);
     if (target.role === "owner" && owners.length <= 1)
       throw new AppError("last_owner", 409, "The last owner cannot be removed: make someone else owner first");
+    // The removed person's sessions would resolve to no user anyway; drop them so nothing lingers. First: the
+    // tenant role may end only sessions of its organization's members (the sessions policy), and they still are one.
+    await tx.delete(sessions).where(sql`${sessions.sess} ->> 'userId' = ${target.id}`);
     await tx.delete(users).where(and(eq(users.id, target.id), eq(users.organizationId, ctx.organizationId)));
-    // The removed person's sessions would resolve to no user anyway; drop them so nothing lingers.
-    await tx.execute(sql`delete from sessions where sess->>'userId' = ${target.id}`);
     await recordAudit(tx, {
       organizationId: ctx.organizationId,
       actorUserId: ctx.userId,

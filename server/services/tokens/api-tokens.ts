@@ -5,13 +5,11 @@
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { API_TOKEN_PREFIX, type ApiToken, type ApiTokenCreated } from "@shared/governance-schemas";
-import type { Db } from "../../db/client";
 import { apiTokens } from "../../db/schema";
-import type { Ctx } from "../../lib/context";
+import type { Ctx } from "../context";
 import { notFound } from "../../lib/errors";
 import { recordAudit } from "../audit/record-audit";
 
-const TOKEN_SHAPE = /^vad_[A-Za-z0-9_-]{43}$/;
 /** Shown in lists: "vad_" and the first 8 characters of the secret part. */
 const PREFIX_LENGTH = API_TOKEN_PREFIX.length + 8;
 
@@ -37,7 +35,7 @@ export async function listApiTokens(ctx: Ctx): Promise<{ data: ApiToken[] }> {
 
 export async function createApiToken(ctx: Ctx, input: { name: string; expiresInDays?: number }, ip?: string): Promise<ApiTokenCreated> {
   const token = `${API_TOKEN_PREFIX}${randomBytes(32).toString("base64url")}`;
-  const expiresAt = input.expiresInDays ? new Date(ctx.deps.now().getTime() + input.expiresInDays * 86_400_000) : null;
+  const expiresAt = input.expiresInDays ? new Date(ctx.now().getTime() + input.expiresInDays * 86_400_000) : null;
   const row = await ctx.db.transaction(async (tx) => {
     const [created] = await tx
       .insert(apiTokens)
@@ -66,23 +64,4 @@ export async function revokeApiToken(ctx: Ctx, id: string, ip?: string): Promise
     if (!row) throw notFound("Token");
     await recordAudit(tx, { organizationId: ctx.organizationId, actorUserId: ctx.userId, action: "token.revoked", target: `${row.prefix}… ${row.name}`, ip });
   });
-}
-
-export type TokenIdentity = { tokenId: string; organizationId: string };
-
-/**
- * The organization a presented token reads for, or null when it is unknown, revoked or expired. Runs before any
- * tenant is known, on the owner's handle: the lookup is by the hash's unique key. lastUsedAt is written at most
- * once a minute per token (not a write per request).
- */
-export async function authenticateToken(db: Db, token: string, now: Date): Promise<TokenIdentity | null> {
-  if (!TOKEN_SHAPE.test(token)) return null;
-  const [row] = await db
-    .select({ id: apiTokens.id, organizationId: apiTokens.organizationId, expiresAt: apiTokens.expiresAt, revokedAt: apiTokens.revokedAt, lastUsedAt: apiTokens.lastUsedAt })
-    .from(apiTokens)
-    .where(eq(apiTokens.tokenHash, hashToken(token)));
-  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
-  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000)
-    await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id));
-  return { tokenId: row.id, organizationId: row.organizationId };
 }

@@ -2,8 +2,8 @@
 import type { NextFunction, Request, Response, Router } from "express";
 import type { z } from "zod";
 import { can, type Permission } from "@shared/permissions";
-import { AppError, validationError } from "./errors";
-import type { Ctx } from "./context";
+import { AppError, validationError } from "../lib/errors";
+import type { Ctx } from "../services/context";
 
 export type Access = "public" | "user" | "platformAdmin";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { errorResponse } from "@shared/schemas";
 import { tokenMayRead } from "@shared/governance-schemas";
-import type { AnyRouteDef } from "./http";
+import type { AnyRouteDef } from "./api-router";
 
 function jsonSchema(schema: z.ZodType, io: "input" | "output") {
   return z.toJSONSchema(schema, { io, unrepresentable: "any" });

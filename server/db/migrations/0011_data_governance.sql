@@ -12,6 +12,7 @@ CREATE TABLE "api_tokens" (
 	CONSTRAINT "api_tokens_tokenHash_unique" UNIQUE("token_hash")
 );
 --> statement-breakpoint
+ALTER TABLE "api_tokens" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
 CREATE TABLE "call_tombstones" (
 	"organization_id" uuid NOT NULL,
 	"conversation_id" text NOT NULL,
@@ -25,6 +26,7 @@ CREATE TABLE "call_tombstones" (
 	CONSTRAINT "call_tombstones_organization_id_conversation_id_pk" PRIMARY KEY("organization_id","conversation_id")
 );
 --> statement-breakpoint
+ALTER TABLE "call_tombstones" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE "organizations" ADD COLUMN "time_zone" text DEFAULT 'UTC' NOT NULL;--> statement-breakpoint
 ALTER TABLE "organizations" ADD COLUMN "retention_calls_days" integer;--> statement-breakpoint
 ALTER TABLE "organizations" ADD COLUMN "retention_audio_days" integer;--> statement-breakpoint
@@ -42,17 +44,5 @@ ALTER TABLE "call_tombstones" ADD CONSTRAINT "call_tombstones_organization_id_or
 CREATE INDEX "api_tokens_organization_idx" ON "api_tokens" USING btree ("organization_id","created_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "call_tombstones_org_started_idx" ON "call_tombstones" USING btree ("organization_id","started_at");--> statement-breakpoint
 CREATE INDEX "webhook_events_org_conversation_idx" ON "webhook_events" USING btree ("organization_id","conversation_id");--> statement-breakpoint
-DO $$
-DECLARE
-  t text;
-  tenant text := 'organization_id = nullif(current_setting(''app.organization_id'', true), '''')::uuid';
-BEGIN
-  FOREACH t IN ARRAY ARRAY['call_tombstones', 'api_tokens']
-  LOOP
-    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
-    EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
-    EXECUTE format('CREATE POLICY %I ON %I AS PERMISSIVE FOR ALL TO vad_app USING (%s) WITH CHECK (%s)', t || '_tenant', t, tenant, tenant);
-    EXECUTE format('CREATE POLICY %I ON %I AS PERMISSIVE FOR ALL TO CURRENT_USER USING (true) WITH CHECK (true)', t || '_system', t);
-  END LOOP;
-END
-$$;
+CREATE POLICY "api_tokens_tenant" ON "api_tokens" AS PERMISSIVE FOR ALL TO "vad_app" USING ("api_tokens"."organization_id" = nullif(current_setting('app.organization_id', true), '')::uuid) WITH CHECK ("api_tokens"."organization_id" = nullif(current_setting('app.organization_id', true), '')::uuid);--> statement-breakpoint
+CREATE POLICY "call_tombstones_tenant" ON "call_tombstones" AS PERMISSIVE FOR ALL TO "vad_app" USING ("call_tombstones"."organization_id" = nullif(current_setting('app.organization_id', true), '')::uuid) WITH CHECK ("call_tombstones"."organization_id" = nullif(current_setting('app.organization_id', true), '')::uuid);

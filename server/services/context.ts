@@ -1,0 +1,35 @@
+/**
+ * What a service receives: the caller's organization and role, and the capabilities it may use. The database
+ * handle is a TenantDb (one organization, row-level security under it); there is no way from here to the owner.
+ */
+import type { Role } from "@shared/permissions";
+import type { TenantDb } from "../db/tenant";
+import type { Jobs } from "../jobs/types";
+import type { Encryptor } from "../lib/crypto";
+import type { Logger } from "../lib/logger";
+
+export type Ctx = {
+  organizationId: string;
+  userId: string;
+  role: Role;
+  isPlatformAdmin: boolean;
+  db: TenantDb;
+  log: Logger;
+  now: () => Date;
+  jobs: Jobs;
+  encryptor: Encryptor;
+  /** What ingestion keeps about this organization outside the database (decision 003: capabilities, not handles). */
+  ingestion: {
+    /** The organization's webhook secret, integration or token changed: every cache of it is dropped, on every instance. */
+    webhookSecretsChanged(): Promise<void>;
+    /** New events are in the inbox: wake the projector. */
+    signalInbox(): void;
+  };
+  /**
+   * Cross-organization questions a service may ask, each answered by the owner handle for one purpose only
+   * (decision 003): which organization an email's account belongs to (an email has one account platform-wide).
+   */
+  accounts: { organizationOfEmail(email: string): Promise<string | null> };
+  /** The public settings services need (never secrets: those stay in env). */
+  config: { appUrl: string; smtpUrl: string | undefined; elevenLabsApiUrl: string; retentionIntervalSeconds: number };
+};
