@@ -1,12 +1,16 @@
 /**
- * The tenant login role, kept in step at start-up (decision 003): its LOGIN and password, and exactly the table
- * privileges listed here. Runs as the owner after the migrations (or after `npm run db:push`), under a lock, so
+ * The tenant login role, kept in step at start-up (decision 003): its LOGIN and password, exactly the table
+ * privileges listed here, the policies' expressions as declared, and the custom SQL objects (custom-sql.ts). Runs as the owner after the migrations (or after `npm run db:push`), under a lock, so
  * any number of instances starting together agree; the result is the same on every instance and database.
  */
 import { createHmac } from "node:crypto";
 import pg from "pg";
-import { sql } from "drizzle-orm";
+import { is, sql, type SQL } from "drizzle-orm";
+import { getTableConfig, PgTable } from "drizzle-orm/pg-core";
+import { ensureCustomObjects } from "./custom-sql";
 import type { OwnerDb } from "./owner";
+import * as schema from "./schema";
+import type { Tx } from "./tenant";
 
 export const APP_ROLE = "vad_app";
 
@@ -60,6 +64,30 @@ const SET_LOGIN = sql`
   end
   $$;
 `;
+
+/**
+ * drizzle-kit push (0.31) creates policies without their USING and WITH CHECK expressions (drizzle-orm issue 3504:
+ * fixed only in the 1.0 betas); a permissive policy without USING lets every row through. The schema declares the
+ * expressions, so start-up puts back any that are missing, from the declaration itself; policies that have them
+ * (the migrations') are left alone, so no table is locked on an ordinary start.
+ */
+async function restoreDeclaredPolicyExpressions(tx: Tx): Promise<void> {
+  const { rows } = await tx.execute<{ table: string; name: string; hasUsing: boolean; hasCheck: boolean }>(sql`
+    select tablename as "table", policyname as name, qual is not null as "hasUsing", with_check is not null as "hasCheck"
+    from pg_policies where schemaname = 'public'`);
+  for (const table of Object.values(schema)) {
+    if (!is(table, PgTable)) continue;
+    const { name: tableName, policies } = getTableConfig(table);
+    for (const policy of policies) {
+      const found = rows.find((r) => r.table === tableName && r.name === policy.name);
+      if (!found) throw new Error(`Policy ${policy.name} on ${tableName} is declared but missing: migrate or push the schema first`);
+      const parts: SQL[] = [];
+      if (policy.using && !found.hasUsing) parts.push(sql`using (${policy.using})`);
+      if (policy.withCheck && !found.hasCheck) parts.push(sql`with check (${policy.withCheck})`);
+      if (parts.length) await tx.execute(sql`alter policy ${sql.identifier(policy.name)} on ${table} ${sql.join(parts, sql` `)}`);
+    }
+  }
+}
 
 /** An arbitrary constant: the lock that serialises provisioning within one database. */
 const PROVISION_LOCK = 7_004_015;
@@ -144,6 +172,8 @@ export async function provisionAppRole(owner: OwnerDb, ownerUrl: string, configu
       await tx.execute(sql`select set_config('vad.app_password', ${derivedAppPassword(ownerUrl)}, true)`);
       await tx.execute(SET_LOGIN);
     }
+    await ensureCustomObjects(tx);
+    await restoreDeclaredPolicyExpressions(tx);
     await tx.execute(REVOKE_ALL);
     await tx.execute(GRANTS);
   });

@@ -10,7 +10,7 @@ import { Encryptor } from "../../server/lib/crypto";
 import { createLogger } from "../../server/lib/logger";
 import type { AppDeps } from "../../server/deps";
 import { noJobs, type Jobs } from "../../server/jobs/types";
-import { createTestDatabase } from "./db";
+import { createTestDatabase, type TestDatabase } from "./db";
 import { WebhookTokenCache } from "../../server/services/ingestion/webhook-token-cache";
 import { scanLogLine } from "../setup/canary";
 
@@ -25,7 +25,7 @@ export type TestApp = {
   close: () => Promise<void>;
 };
 
-export type TestAppOptions = { env?: Record<string, string>; jobs?: Jobs };
+export type TestAppOptions = { env?: Record<string, string>; jobs?: Jobs; database?: TestDatabase };
 
 export function testEnv(overrides: Record<string, string> = {}): Env {
   return parseEnv({
@@ -40,7 +40,7 @@ export function testEnv(overrides: Record<string, string> = {}): Env {
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+  const database = options.database ?? (await createTestDatabase());
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {

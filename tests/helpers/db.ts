@@ -25,6 +25,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await admin.end();
   }
   const url = withDatabase(adminUrl, name);
+  return openTestDatabase(url, async () => {
+    const a = new pg.Client({ connectionString: adminUrl });
+    await a.connect();
+    await a.query(`drop database if exists ${name} with (force)`).catch(() => {});
+    await a.end();
+  });
+}
+
+/** Both handles on the database at `url` (already migrated or pushed, and provisioned); `dropDatabase` after the pools close. */
+export function openTestDatabase(url: string, dropDatabase: () => Promise<void> = async () => {}): TestDatabase {
   const pool = createPool(url, 10);
   const tenantPool = createTenantPool(derivedAppUrl(url), 10);
   return {
@@ -36,10 +46,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     drop: async () => {
       await tenantPool.end().catch(() => {});
       await pool.end().catch(() => {});
-      const a = new pg.Client({ connectionString: adminUrl });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`).catch(() => {});
-      await a.end();
+      await dropDatabase();
     },
   };
 }

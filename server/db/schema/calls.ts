@@ -1,4 +1,4 @@
-import { sql, type SQL } from "drizzle-orm";
+import { getTableColumns, sql, type SQL } from "drizzle-orm";
 import {
   bigint,
   pgView,
@@ -292,10 +292,15 @@ export const callQualityRollups = pgTable(
  * PostgreSQL applies it row by row after the policy and never through the GIN index (a scan of every organization's
  * calls). This view is owned by the owner and filters by the transaction's organization itself, so the tenant role
  * searches through the index and still sees one organization (server/services/calls/call-source.ts, decision 003).
- * Not a security barrier on purpose: a barrier would keep `@@` above the filter again. It has every column of
- * call_logs (tests/integration/row-level-security.test.ts checks): a migration adding a column re-creates it.
+ * Not a security barrier on purpose: a barrier would keep `@@` above the filter again. It lists every column of
+ * call_logs, by name in declaration order, so a new column changes its definition and drizzle-kit re-creates it.
  */
+const everyCallLogColumn = sql.join(
+  Object.keys(getTableColumns(callLogs)).map((key) => sql.identifier(key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`))),
+  sql`, `,
+);
+
 export const callSearch = pgView("call_search", {
   id: uuid().notNull(),
   organizationId: uuid().notNull(),
-}).as(sql`select * from call_logs where organization_id = ${currentOrganization}`);
+}).as(sql`select ${everyCallLogColumn} from call_logs where organization_id = ${currentOrganization}`);
