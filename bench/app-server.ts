@@ -11,6 +11,7 @@ import { noJobs } from "../server/jobs/types";
 import { serveToParent } from "./http";
 import { openTenantAccess } from "../server/db/connect";
 import { WebhookTokenCache } from "../server/services/ingestion/webhook-token-cache";
+import { elevenLabsClients } from "../server/elevenlabs/client";
 
 async function main() {
   const source = { ...process.env };
@@ -20,7 +21,7 @@ async function main() {
   const pool = createPool(env.databaseUrl!, 20);
   const db = createDb(pool);
   const tenants = await openTenantAccess(db, env.databaseUrl!, { appUrl: env.databaseAppUrl, max: 20 });
-  const deps = { db, tenantDb: tenants.tenantDb, env, log, encryptor: new Encryptor(env.encryptionKeys), jobs: noJobs, now: () => new Date(), webhookTokens: new WebhookTokenCache() };
+  const deps = { db, tenantDb: tenants.tenantDb, env, log, encryptor: new Encryptor(env.encryptionKeys), jobs: noJobs, now: () => new Date(), webhookTokens: new WebhookTokenCache(), elevenlabs: elevenLabsClients(env.elevenLabsApiUrl) };
   const app = await createApp(deps, { rateLimits: false });
   serveToParent(app, pool);
 }

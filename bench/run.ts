@@ -27,6 +27,7 @@ import { parseEnv } from "../server/env";
 import { createLogger } from "../server/lib/logger";
 import { Encryptor } from "../server/lib/crypto";
 import { noJobs } from "../server/jobs/types";
+import { elevenLabsClients } from "../server/elevenlabs/client";
 
 const started = performance.now();
 const log = (m: string) =>
@@ -132,6 +133,7 @@ async function main() {
         db: database.db,
         tenantDb: database.tenantDb,
         webhookTokens: new WebhookTokenCache(),
+        elevenlabs: elevenLabsClients(env.elevenLabsApiUrl),
         env,
         log: createLogger("warn"),
         encryptor: new Encryptor(env.encryptionKeys),

@@ -10,7 +10,7 @@ import { ApiRouter } from "./routes/api-router";
 import { BatchedLimiter, clientAddress, rateLimit, SharedLimiter } from "./lib/rate-limit";
 import { signInThrottle } from "./auth/sign-in-throttle";
 import { buildOpenApi, docsPage } from "./routes/openapi";
-import { createSessionMiddleware } from "./auth/session";
+import { createSessionMiddleware, SessionUserHandoff } from "./auth/session";
 import { loadContext } from "./auth/guards";
 import { apiTokenAuth, unlessBearer, type TokenRateLimit } from "./auth/api-token-auth";
 import { governanceRoutes } from "./routes/governance";
@@ -187,10 +187,11 @@ export async function createApp(deps: AppDeps, options: CreateAppOptions = {}): 
   if (limits) app.use("/api/webhooks", webhookRateLimit(deps));
   app.use("/api/webhooks", express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }));
   app.use("/api", express.json({ limit: "256kb" }));
+  const sessionUsers = new SessionUserHandoff();
   // Bearer-token requests carry no session: no cookie is read or set for them (DESIGN.md §11).
-  app.use("/api", unlessBearer(createSessionMiddleware(deps)));
+  app.use("/api", unlessBearer(createSessionMiddleware(deps, sessionUsers)));
   app.use("/api", apiTokenAuth(deps, options.tokenRateLimit));
-  app.use("/api", loadContext(deps));
+  app.use("/api", loadContext(deps, sessionUsers));
   if (limits) applyRateLimits(app, deps, options);
 
   const api = new ApiRouter(express.Router());

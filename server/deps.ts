@@ -2,6 +2,7 @@
 import type { Role } from "@shared/permissions";
 import type { OwnerDb } from "./db/owner";
 import type { TenantDbs } from "./db/tenant";
+import type { ElevenLabsClients } from "./elevenlabs/client";
 import type { Env } from "./env";
 import type { Jobs } from "./jobs/types";
 import type { Encryptor } from "./lib/crypto";
@@ -22,6 +23,8 @@ export type AppDeps = {
   encryptor: Encryptor;
   jobs: Jobs;
   now: () => Date;
+  /** The ElevenLabs client for an organization's key (server/elevenlabs is the only code that talks to it). */
+  elevenlabs: ElevenLabsClients;
   /** Webhook URLs resolved recently; one per app (see the class). */
   webhookTokens: WebhookTokenCache;
 };
@@ -40,6 +43,7 @@ export function tenantCtx(deps: AppDeps, organizationId: string, caller: Caller 
     now: deps.now,
     jobs: deps.jobs,
     encryptor: deps.encryptor,
+    elevenlabs: deps.elevenlabs,
     ingestion: {
       webhookSecretsChanged: async () => {
         deps.webhookTokens.forget(organizationId);

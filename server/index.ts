@@ -13,6 +13,7 @@ import { WebhookTokenCache } from "./services/ingestion/webhook-token-cache";
 import { Encryptor } from "./lib/crypto";
 import { createApp } from "./app";
 import { startJobs } from "./jobs/queue";
+import { elevenLabsClients } from "./elevenlabs/client";
 
 const root = path.resolve(import.meta.dirname, "..");
 const clientDist = path.join(root, "dist/public");
@@ -75,7 +76,7 @@ async function main() {
   const tenants = await openTenantAccess(db, databaseUrl, { appUrl: env.databaseAppUrl, max: 20, onConnectionError: connectionLost });
 
   const encryptor = new Encryptor(env.encryptionKeys);
-  const baseDeps = { db, tenantDb: tenants.tenantDb, env, log, encryptor, now: () => new Date(), webhookTokens: new WebhookTokenCache() };
+  const baseDeps = { db, tenantDb: tenants.tenantDb, env, log, encryptor, now: () => new Date(), webhookTokens: new WebhookTokenCache(), elevenlabs: elevenLabsClients(env.elevenLabsApiUrl) };
   const jobs = await startJobs({ ...baseDeps, databaseUrl });
   const deps = { ...baseDeps, jobs };
 

@@ -6,16 +6,16 @@ import { users } from "../db/schema";
 import { tenantCtx, type AppDeps } from "../deps";
 import { AppError } from "../lib/errors";
 import { isPlatformAdmin } from "../services/auth/users";
-import { takeUserReadWithSession } from "./session";
+import type { SessionUserHandoff } from "./session";
 
-export function loadContext(deps: AppDeps) {
+export function loadContext(deps: AppDeps, handoff: SessionUserHandoff) {
   return async (req: Request, _res: Response, next: NextFunction) => {
     try {
       const userId = req.session?.userId;
       if (userId) {
         // Usually read in the same query as the session (server/auth/session.ts); otherwise read now.
         const row =
-          takeUserReadWithSession(req.sessionID, userId) ?? (await deps.db.select().from(users).where(eq(users.id, userId)))[0];
+          handoff.take(req.sessionID, userId) ?? (await deps.db.select().from(users).where(eq(users.id, userId)))[0];
         if (row) {
           req.ctx = tenantCtx(deps, row.organizationId, {
             userId: row.id,

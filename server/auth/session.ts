@@ -20,20 +20,30 @@ export const SESSION_TOUCH_INTERVAL_MS = 10 * 60 * 1000;
  */
 type UserRow = typeof users.$inferSelect;
 
-/** Users read together with their session, for loadContext to take (same request, so never older than that read). */
-const usersReadWithSession = new Map<string, { user: UserRow; at: number }>();
+/**
+ * Users read together with their session, for loadContext to take (same request, so never older than that read).
+ * One per app (createApp), never shared between apps.
+ */
+export class SessionUserHandoff {
+  private readonly users = new Map<string, { user: UserRow; at: number }>();
 
-/** The signed-in user read in the same query as the session `sid`, if it is `userId` and fresh; once. */
-export function takeUserReadWithSession(sid: string, userId: string): UserRow | null {
-  const entry = usersReadWithSession.get(sid);
-  if (!entry) return null;
-  usersReadWithSession.delete(sid);
-  return entry.user.id === userId && Date.now() - entry.at < 5_000 ? entry.user : null;
+  put(sid: string, user: UserRow): void {
+    if (this.users.size >= 10_000) this.users.clear();
+    this.users.set(sid, { user, at: Date.now() });
+  }
+
+  /** The signed-in user read in the same query as the session `sid`, if it is `userId` and fresh; once. */
+  take(sid: string, userId: string): UserRow | null {
+    const entry = this.users.get(sid);
+    if (!entry) return null;
+    this.users.delete(sid);
+    return entry.user.id === userId && Date.now() - entry.at < 5_000 ? entry.user : null;
+  }
 }
 
 const UUID_TEXT = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
-function throttledPgStore(PgStore: ReturnType<typeof connectPgSimple>, deps: AppDeps) {
+function throttledPgStore(PgStore: ReturnType<typeof connectPgSimple>, deps: AppDeps, handoff: SessionUserHandoff) {
   return class ThrottledPgStore extends PgStore {
     private readonly touchedAt = new Map<string, number>();
 
@@ -64,10 +74,7 @@ function throttledPgStore(PgStore: ReturnType<typeof connectPgSimple>, deps: App
             } catch {
               return this.destroy(sid, callback);
             }
-            if (row.user) {
-              if (usersReadWithSession.size >= 10_000) usersReadWithSession.clear();
-              usersReadWithSession.set(sid, { user: row.user, at: Date.now() });
-            }
+            if (row.user) handoff.put(sid, row.user);
             callback(null, data);
           },
           (err: unknown) => callback(err),
@@ -88,8 +95,8 @@ function throttledPgStore(PgStore: ReturnType<typeof connectPgSimple>, deps: App
   };
 }
 
-export function createSessionMiddleware(deps: AppDeps): RequestHandler {
-  const PgStore = throttledPgStore(connectPgSimple(session), deps);
+export function createSessionMiddleware(deps: AppDeps, handoff: SessionUserHandoff): RequestHandler {
+  const PgStore = throttledPgStore(connectPgSimple(session), deps, handoff);
   const secure = deps.env.nodeEnv === "production";
   return session({
     name: sessionCookieName(deps),

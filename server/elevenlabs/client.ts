@@ -217,3 +217,10 @@ export class ElevenLabsClient {
     }
   }
 }
+
+/** Makes the client for one organization's key; AppDeps carries one, so tests choose timeouts and retries. */
+export type ElevenLabsClients = (apiKey: string) => ElevenLabsClient;
+
+export function elevenLabsClients(baseUrl: string, defaults: Omit<ElevenLabsClientOptions, "baseUrl" | "apiKey"> = {}): ElevenLabsClients {
+  return (apiKey) => new ElevenLabsClient({ ...defaults, baseUrl, apiKey });
+}

@@ -38,7 +38,8 @@ export class Encryptor {
     if (version !== "v1" || !ciphertext) throw new Error("Unrecognised secret format");
     const key = this.byId.get(id);
     if (!key) throw new Error(`Secret was encrypted with unknown key ${id}; add that key to ENCRYPTION_KEY`);
-    const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
+    // authTagLength: a truncated tag (GCM accepts 4 to 16 bytes by default) is refused, not checked on fewer bits.
+    const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"), { authTagLength: 16 });
     decipher.setAAD(Buffer.from(`${organizationId}:${purpose}`));
     decipher.setAuthTag(Buffer.from(tag, "base64url"));
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString("utf8");

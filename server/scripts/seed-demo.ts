@@ -19,6 +19,7 @@ import { upsertCall } from "../services/ingestion/upsert-call";
 import { fromDetail } from "../services/ingestion/normalize";
 import { conversationDetail } from "../elevenlabs/types";
 import { demoConversation, seededRandom } from "./demo-conversations";
+import { elevenLabsClients } from "../elevenlabs/client";
 
 const EMAIL = "demo@voiceai.example";
 const PASSWORD = "demo password 2026";
@@ -33,7 +34,7 @@ try {
   await runMigrations(db);
   tenants = await openTenantAccess(db, env.databaseUrl ?? embedded!.url, { appUrl: env.databaseAppUrl, max: 2 });
   const { tenantDb } = tenants;
-  const deps: AppDeps = { db, tenantDb, env, log: createLogger("warn"), encryptor: new Encryptor(env.encryptionKeys), jobs: noJobs, now: () => new Date(), webhookTokens: new WebhookTokenCache() };
+  const deps: AppDeps = { db, tenantDb, env, log: createLogger("warn"), encryptor: new Encryptor(env.encryptionKeys), jobs: noJobs, now: () => new Date(), webhookTokens: new WebhookTokenCache(), elevenlabs: elevenLabsClients(env.elevenLabsApiUrl) };
   let [user] = await db.select().from(users).where(eq(users.email, EMAIL));
   if (!user) {
     const userId = await registerUser(deps, { email: EMAIL, password: PASSWORD, name: "Demo Owner", organizationName: "Demo Voice Co" }, undefined);

@@ -4,6 +4,7 @@
  */
 import type { Role } from "@shared/permissions";
 import type { TenantDb } from "../db/tenant";
+import type { ElevenLabsClients } from "../elevenlabs/client";
 import type { Jobs } from "../jobs/types";
 import type { Encryptor } from "../lib/crypto";
 import type { Logger } from "../lib/logger";
@@ -18,6 +19,8 @@ export type Ctx = {
   now: () => Date;
   jobs: Jobs;
   encryptor: Encryptor;
+  /** The ElevenLabs client for an API key (decrypted by the caller from the organization's integration). */
+  elevenlabs: ElevenLabsClients;
   /** What ingestion keeps about this organization outside the database (decision 003: capabilities, not handles). */
   ingestion: {
     /** The organization's webhook secret, integration or token changed: every cache of it is dropped, on every instance. */

@@ -13,6 +13,7 @@ import { noJobs, type Jobs } from "../../server/jobs/types";
 import { createTestDatabase, type TestDatabase } from "./db";
 import { WebhookTokenCache } from "../../server/services/ingestion/webhook-token-cache";
 import { scanLogLine } from "../setup/canary";
+import { elevenLabsClients, type ElevenLabsClientOptions } from "../../server/elevenlabs/client";
 
 export type TestApp = {
   app: Express;
@@ -25,7 +26,13 @@ export type TestApp = {
   close: () => Promise<void>;
 };
 
-export type TestAppOptions = { env?: Record<string, string>; jobs?: Jobs; database?: TestDatabase };
+export type TestAppOptions = {
+  env?: Record<string, string>;
+  jobs?: Jobs;
+  database?: TestDatabase;
+  /** Defaults for the ElevenLabs client (timeouts, retries, sleep): the app's own unless a test needs shorter ones. */
+  elevenlabs?: Omit<ElevenLabsClientOptions, "baseUrl" | "apiKey">;
+};
 
 export function testEnv(overrides: Record<string, string> = {}): Env {
   return parseEnv({
@@ -59,6 +66,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     jobs: options.jobs ?? noJobs,
     now: () => new Date(),
     webhookTokens: new WebhookTokenCache(),
+    elevenlabs: elevenLabsClients(env.elevenLabsApiUrl, options.elevenlabs),
   };
   const app = await createApp(deps);
   return { app, deps, logs, databaseUrl: database.url, tenantPool: database.tenantPool, close: database.drop };

@@ -4,7 +4,7 @@
  * buffering unbounded bodies, and the app answers with that code and writes nothing half-done.
  *
  * The app builds its client with production defaults (10 s timeout, 3 retries with backoff), which would make a
- * timeout test take a minute; this file shortens those defaults (vi.mock below: 1.5 s, one retry, no backoff),
+ * timeout test take a minute; this file gives its app shorter ones through AppDeps (1.5 s, one retry, no backoff),
  * keeping every code path real.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
@@ -18,15 +18,6 @@ import { createTestApp, signUp, type TestApp } from "../helpers/app";
 import { insertCall } from "../helpers/calls";
 import { fakeMp3 } from "../fake-elevenlabs/server";
 
-vi.mock("../../server/elevenlabs/client", async (importOriginal) => {
-  const mod = await importOriginal<typeof import("../../server/elevenlabs/client")>();
-  class ShortDefaultsClient extends mod.ElevenLabsClient {
-    constructor(options: ElevenLabsClientOptions) {
-      super({ timeoutMs: 1_500, maxRetries: 1, maxRetryWaitMs: 1_000, sleep: async () => {}, ...options });
-    }
-  }
-  return { ...mod, ElevenLabsClient: ShortDefaultsClient };
-});
 
 const KEY = "sk_test_faults_e1a9";
 const AGENT_ID = "agent_faults";
@@ -263,7 +254,7 @@ describe("the app under ElevenLabs faults", () => {
   let org: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { ELEVENLABS_API_URL: baseUrl } });
+    t = await createTestApp({ env: { ELEVENLABS_API_URL: baseUrl }, elevenlabs: { timeoutMs: 1_500, maxRetries: 1, maxRetryWaitMs: 1_000, sleep: async () => {} } });
     owner = await signUp(t.app);
     org = owner.user.organization.id;
   });

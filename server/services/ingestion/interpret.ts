@@ -5,8 +5,10 @@
 import { z } from "zod";
 import { conversationDetail, conversationListItem } from "../../elevenlabs/types";
 import { fromDetail, fromInitiationFailure, fromListItem, type CallFields } from "./normalize";
+import { ELEVENLABS_ID_PATTERN } from "@shared/constants";
 
-export const ELEVENLABS_ID = /^[A-Za-z0-9_-]{1,128}$/;
+/** ElevenLabs agent and conversation ids: the one pattern, shared with the client and the ElevenLabs client. */
+export const ELEVENLABS_ID = ELEVENLABS_ID_PATTERN;
 /** The Integrations page's "Send test event": verified and stored like any delivery, builds no call. */
 export const TEST_EVENT_TYPE = "voiceai_test_event";
 

@@ -42,7 +42,7 @@ async function candidatesByAgent(deps: AppDeps, rawBody: Buffer): Promise<Candid
   } catch {
     return [];
   }
-  if (typeof agentId !== "string" || !/^[A-Za-z0-9_-]{1,128}$/.test(agentId)) return [];
+  if (typeof agentId !== "string" || !ELEVENLABS_ID.test(agentId)) return [];
   const rows = await deps.db
     .select({ organizationId: agents.organizationId, encryptedSecret: integrations.encryptedWebhookSecret })
     .from(agents)

@@ -43,7 +43,7 @@ export async function getIntegration(ctx: Ctx): Promise<Integration> {
 }
 
 export function elevenLabsClient(ctx: Ctx, apiKey: string): ElevenLabsClient {
-  return new ElevenLabsClient({ baseUrl: ctx.config.elevenLabsApiUrl, apiKey });
+  return ctx.elevenlabs(apiKey);
 }
 
 /** Tests a key against ElevenLabs; returns the status columns to store. */
