@@ -12,6 +12,8 @@ import { signInThrottle } from "./auth/sign-in-throttle";
 import { buildOpenApi, docsPage } from "./routes/openapi";
 import { createSessionMiddleware, SessionUserHandoff } from "./auth/session";
 import { loadContext } from "./auth/guards";
+import { apiTokenAuth, unlessBearer, type TokenRateLimit } from "./auth/api-token-auth";
+import { governanceRoutes } from "./routes/governance";
 import { authRoutes } from "./routes/auth";
 import { integrationRoutes } from "./routes/integrations";
 import { agentRoutes } from "./routes/agents";
@@ -29,6 +31,8 @@ export type CreateAppOptions = {
   rateLimits?: boolean;
   /** How the sign-in slow-down waits (tests record the delays instead of sleeping). */
   signInSleep?: (ms: number) => Promise<void>;
+  /** Requests per API token and window (default 600 a minute). */
+  tokenRateLimit?: TokenRateLimit;
   /** Mounts the client (static files or Vite middleware) after the API. */
   serveClient?: (app: Express) => void | Promise<void>;
 };
@@ -178,14 +182,16 @@ export async function createApp(deps: AppDeps, options: CreateAppOptions = {}): 
     }
   });
 
-  app.use("/api", csrfGuard(deps));
+  app.use("/api", unlessBearer(csrfGuard(deps)));
   // Webhooks are verified on their raw bytes; body-parser then skips the JSON parser for them.
   const limits = options.rateLimits ?? deps.env.nodeEnv !== "test";
   if (limits) app.use("/api/webhooks", webhookRateLimit(deps));
   app.use("/api/webhooks", express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }));
   app.use("/api", express.json({ limit: "256kb" }));
   const sessionUsers = new SessionUserHandoff();
-  app.use("/api", createSessionMiddleware(deps, sessionUsers));
+  // Bearer-token requests carry no session: no cookie is read or set for them (DESIGN.md §11).
+  app.use("/api", unlessBearer(createSessionMiddleware(deps, sessionUsers)));
+  app.use("/api", apiTokenAuth(deps, options.tokenRateLimit));
   app.use("/api", loadContext(deps, sessionUsers));
   if (limits) applyRateLimits(app, deps, options);
 
@@ -201,6 +207,7 @@ export async function createApp(deps: AppDeps, options: CreateAppOptions = {}): 
   oidcRoutes(api, deps);
   webhookRoutes(api, deps);
   alertRoutes(api);
+  governanceRoutes(api);
   app.use("/api", api.router);
 
   const openapi = buildOpenApi(api.routes);

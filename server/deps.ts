@@ -52,6 +52,6 @@ export function tenantCtx(deps: AppDeps, organizationId: string, caller: Caller 
       signalInbox: () => signalInbox(deps.db),
     },
     accounts: { organizationOfEmail: async (email) => (await findUserByEmail(deps.db, email))?.organizationId ?? null },
-    config: { appUrl: deps.env.appUrl, smtpUrl: deps.env.smtpUrl, elevenLabsApiUrl: deps.env.elevenLabsApiUrl, allowPrivateTargets: deps.env.allowPrivateTargets },
+    config: { appUrl: deps.env.appUrl, smtpUrl: deps.env.smtpUrl, elevenLabsApiUrl: deps.env.elevenLabsApiUrl, allowPrivateTargets: deps.env.allowPrivateTargets, retentionIntervalSeconds: deps.env.retentionIntervalSeconds },
   };
 }

@@ -41,6 +41,7 @@ const envSchema = z.object({
   SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
   ALERT_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
   ALLOW_PRIVATE_TARGETS: z.enum(["true", "false", ""]).optional(),
+  RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
   PROJECTOR: z.enum(["on", "off"]).default("on"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   FAKE_ELEVENLABS_KEY: z.string().min(1).default("sk_fake_demo_key_0001"),
@@ -68,6 +69,8 @@ export type Env = {
   alertIntervalSeconds: number;
   /** Alert channels may post to loopback/private addresses and plain http (tests, intranets). */
   allowPrivateTargets: boolean;
+  /** How often the retention job runs (DESIGN.md §11); 0 disables it. */
+  retentionIntervalSeconds: number;
   /** PROJECTOR=off: this instance acknowledges deliveries but builds no calls (others, or a later start, do). */
   projector: boolean;
   /** Reverse-proxy hops whose X-Forwarded-For is believed; 0 = the socket address (no proxy). */
@@ -152,6 +155,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     syncIntervalSeconds: e.SYNC_INTERVAL_SECONDS,
     alertIntervalSeconds: e.ALERT_INTERVAL_SECONDS,
     allowPrivateTargets: e.ALLOW_PRIVATE_TARGETS === "true",
+    retentionIntervalSeconds: e.RETENTION_INTERVAL_SECONDS,
     projector: e.PROJECTOR === "on",
     trustProxyHops: e.TRUST_PROXY === "" || e.TRUST_PROXY === "false" ? 0 : Number(e.TRUST_PROXY),
     logLevel: e.LOG_LEVEL,

@@ -16,6 +16,8 @@ export const PERMISSIONS = {
   "organization:manage": ["owner", "admin"],
   "alerts:read": ["owner", "admin", "member", "viewer"],
   "alerts:manage": ["owner", "admin"],
+  "calls:delete": ["owner", "admin"],
+  "tokens:manage": ["owner", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

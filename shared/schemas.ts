@@ -1,5 +1,6 @@
 /** The API contract: request and response shapes shared by client and server. */
 import { z } from "zod";
+import { governanceSettings, governanceSettingsPatch } from "./governance-schemas";
 import { ROLES } from "./permissions";
 import { CALL_STATUSES, CALL_SUCCESS, ELEVENLABS_ID_PATTERN, INTEGRATION_STATUSES } from "./constants";
 
@@ -253,12 +254,20 @@ export const billingUsage = z.object({
 });
 export type BillingUsage = z.infer<typeof billingUsage>;
 
-export const organizationSettings = z.object({ id: z.string(), name: z.string(), pricePerMinuteUsd: z.number() });
-export type OrganizationSettings = z.infer<typeof organizationSettings>;
-export const updateOrganizationInput = z.object({
-  name: z.string().trim().min(1).max(120).optional(),
-  pricePerMinuteUsd: z.number().min(0).max(1000).optional(),
+export const organizationSettings = z.object({
+  id: z.string(),
+  name: z.string(),
+  pricePerMinuteUsd: z.number(),
+  ...governanceSettings.shape,
 });
+export type OrganizationSettings = z.infer<typeof organizationSettings>;
+export const updateOrganizationInput = z
+  .object({
+    name: z.string().trim().min(1).max(120).optional(),
+    pricePerMinuteUsd: z.number().min(0).max(1000).optional(),
+  })
+  .extend(governanceSettingsPatch.shape)
+  .strict();
 
 // ---- team
 export const teamMember = z.object({ id: z.string(), email: z.string(), name: z.string().nullable(), role, lastLoginAt: isoDateTime.nullable() });

@@ -12,7 +12,7 @@ const RegisterPage = lazy(() => import("@/routes/register"));
 const NotFoundPage = lazy(() => import("@/routes/not-found"));
 const SignedInApp = lazy(() => import("@/components/layout/signed-in-app"));
 
-const SIGNED_IN_PATHS = /^\/(?:dashboard|agents|history|quality|alerts|integrations|billing|team|admin)(?:\/.*)?$/;
+const SIGNED_IN_PATHS = /^\/(?:dashboard|agents|history|quality|alerts|integrations|billing|team|admin|settings)(?:\/.*)?$/;
 
 function isUnauthorized(error: unknown): boolean {
   return error instanceof ApiError && error.status === 401;

@@ -21,7 +21,8 @@ export const APP_ROLE = "vad_app";
  */
 const GRANTS = sql`
   grant usage on schema public to vad_app;
-  grant select, update (name, price_per_minute_usd) on organizations to vad_app;
+  grant select, update (name, price_per_minute_usd, time_zone, retention_calls_days, retention_audio_days,
+    retention_raw_events_days, redaction_enabled, redaction_kinds, store_audio, mask_phone_numbers, weekly_digest) on organizations to vad_app;
   grant select, update (role), delete on users to vad_app;
   grant select, delete on sessions to vad_app;
   grant select, insert, update, delete on integrations to vad_app;
@@ -41,6 +42,8 @@ const GRANTS = sql`
   grant select, insert, update, delete on alert_deliveries to vad_app;
   grant select, insert, update, delete on digest_runs to vad_app;
   grant select on call_search to vad_app;
+  grant select, insert on call_tombstones to vad_app;
+  grant select, insert, update on api_tokens to vad_app;
 `;
 
 /** Whatever the role held before (an older release's grants, a hand-made grant) goes first. */

@@ -20,6 +20,7 @@ import type { AppDeps } from "../deps";
 import type { Lifecycle } from "../lib/lifecycle";
 import { ADVISORY_LOCKS, withAdvisoryLock } from "../db/migrate";
 import { agentsOfOrganization, agentsToSync, syncAgent, SyncRetryLater } from "../services/sync/sync-agent";
+import { runRetention } from "./retention";
 import { startProjector } from "../services/ingestion/projector";
 import type { Jobs, SyncJob } from "./types";
 import { createAlertQueues, startAlertJobs } from "./alert-jobs";
@@ -35,6 +36,8 @@ export type RunningJobs = Jobs & {
 export const SYNC_QUEUE = "agent-sync";
 /** Queues of earlier releases, emptied of schedules at start. */
 const OLD_TICK_QUEUE = "sync-tick";
+/** Data retention (DESIGN.md §11): one run at a time across all instances. */
+const RETENTION_QUEUE = "retention";
 const WORKERS = 2;
 /** A run's time budget; the sync hands the rest back at the first page boundary after it. */
 const SLICE_MS = 30_000;
@@ -80,6 +83,14 @@ async function tryAgentLock(pool: pg.Pool, agentId: string): Promise<(() => Prom
   };
 }
 
+/** Cron for the retention interval, at minute granularity (retention has no need of the second-exact sync scheduler). */
+export function retentionCron(intervalSeconds: number): string {
+  const minutes = Math.max(1, Math.round(intervalSeconds / 60));
+  if (minutes < 60) return `*/${minutes} * * * *`;
+  const hours = Math.min(24, Math.round(minutes / 60));
+  return hours >= 24 ? "0 0 * * *" : `0 */${hours} * * *`;
+}
+
 /** The next start of a periodic chain: its scheduled time plus the interval, skipping slots already past. */
 export function nextPeriodicStart(scheduled: Date, intervalSeconds: number, now: Date): Date {
   let next = scheduled.getTime() + intervalSeconds * 1000;
@@ -100,6 +111,7 @@ export async function startJobs(deps: Omit<AppDeps, "jobs"> & { databaseUrl: str
     await boss.createQueue(SYNC_QUEUE, { name: SYNC_QUEUE, policy: "short", retryLimit: 6, retryDelay: 10, retryBackoff: true, expireInSeconds: 15 * 60 });
     await boss.unschedule(OLD_TICK_QUEUE).catch(() => {});
     await createAlertQueues(boss, deps);
+    await boss.createQueue(RETENTION_QUEUE, { name: RETENTION_QUEUE, policy: "singleton", retryLimit: 1, expireInMinutes: 60 });
   });
 
   const send = (job: AgentJob, singletonKey: string, startAfter?: Date | number) =>
@@ -150,6 +162,13 @@ export async function startJobs(deps: Omit<AppDeps, "jobs"> & { databaseUrl: str
   // The inbox projector (docs/decisions/007): starts by draining whatever a previous process acknowledged but did
   // not project (a crash between the 200 and the projection loses nothing).
   const projector = deps.env.projector ? startProjector(deps) : null;
+
+  await boss.work(RETENTION_QUEUE, async () => {
+    const deleted = await runRetention(deps);
+    deps.log.info(deleted, "retention finished");
+  });
+  if (deps.env.retentionIntervalSeconds > 0) await boss.schedule(RETENTION_QUEUE, retentionCron(deps.env.retentionIntervalSeconds));
+  else await boss.unschedule(RETENTION_QUEUE).catch(() => {});
 
   /** Active jobs whose agent lock nobody holds: their process died. Failing them makes pg-boss retry them now. */
   const reap = async () => {

@@ -64,7 +64,8 @@ export function analyticsRoutes(api: ApiRouter) {
     {
       method: "patch",
       path: "/organization",
-      summary: "Rename the organization or change its price per minute (owners and admins)",
+      summary:
+        "Change the organization's name, price per minute, time zone, retention, redaction, audio storage, phone masking or weekly digest (owners and admins; each change audited)",
       access: "user",
       permission: "organization:manage",
       body: updateOrganizationInput,

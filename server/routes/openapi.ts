@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { errorResponse } from "@shared/schemas";
+import { tokenMayRead } from "@shared/governance-schemas";
 import type { AnyRouteDef } from "./api-router";
 
 function jsonSchema(schema: z.ZodType, io: "input" | "output") {
@@ -23,7 +24,7 @@ export function buildOpenApi(routes: AnyRouteDef[]) {
     paths[path][r.method] = {
       summary: r.summary,
       ...(r.permission ? { "x-permission": r.permission } : {}),
-      security: r.access === "public" ? [] : [{ session: [] }],
+      security: r.access === "public" ? [] : tokenMayRead(r.method, r.path) ? [{ session: [] }, { bearer: [] }] : [{ session: [] }],
       parameters,
       ...(r.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(r.body, "input") } } } } : {}),
       responses: {
@@ -37,7 +38,13 @@ export function buildOpenApi(routes: AnyRouteDef[]) {
   return {
     openapi: "3.1.0",
     info: { title: "VoiceAI Dashboard API", version: "1.0.0" },
-    components: { securitySchemes: { session: { type: "apiKey", in: "cookie", name: "vad.sid" } } },
+    components: {
+      securitySchemes: {
+        session: { type: "apiKey", in: "cookie", name: "vad.sid" },
+        // Read-only API tokens (`vad_…`, created under Settings): GET routes that list `bearer` only (docs/api.md).
+        bearer: { type: "http", scheme: "bearer", bearerFormat: "vad_…", description: "API token with viewer rights; read-only routes" },
+      },
+    },
     paths,
   };
 }

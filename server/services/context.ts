@@ -34,5 +34,5 @@ export type Ctx = {
    */
   accounts: { organizationOfEmail(email: string): Promise<string | null> };
   /** The public settings services need (never secrets: those stay in env). */
-  config: { appUrl: string; smtpUrl: string | undefined; elevenLabsApiUrl: string; allowPrivateTargets: boolean };
+  config: { appUrl: string; smtpUrl: string | undefined; elevenLabsApiUrl: string; allowPrivateTargets: boolean; retentionIntervalSeconds: number };
 };

@@ -223,6 +223,40 @@ test("a new organization connects ElevenLabs, adds an agent and sees its calls",
     await inspectPage(page, "team");
   });
 
+  await test.step("settings: retention, redaction and an API token that reads the calls", async () => {
+    await goTo(page, "Settings");
+    await expect(page.getByTestId("retention-last-run")).toHaveText("Retention has not run for this organization yet.");
+    await expect(page.getByText("Calls are kept forever.")).toBeVisible();
+    await page.getByLabel("Organization time zone").fill("Europe/Paris");
+    await page.getByLabel("Calls (days)").fill("365");
+    await page.getByLabel("Redact personal data in new calls").check();
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await expect(page.getByText("Settings saved", { exact: true })).toBeVisible();
+    // The status now says what the next run deletes.
+    await expect(page.getByText(/^Calls started before .*: 0 calls due now/)).toBeVisible();
+    await page.reload();
+    await expect(page.getByLabel("Organization time zone")).toHaveValue("Europe/Paris");
+    await expect(page.getByLabel("Redact personal data in new calls")).toBeChecked();
+
+    await page.getByLabel("Token name").fill("Journey BI");
+    await page.getByRole("button", { name: "Create token" }).click();
+    const tokenField = page.getByRole("textbox", { name: /Token “Journey BI”/ });
+    await expect(tokenField).toHaveValue(/^vad_/);
+    const token = await tokenField.inputValue();
+    const calls = await request.get("/api/call-logs", { headers: { Authorization: `Bearer ${token}` } });
+    expect(calls.status()).toBe(200);
+    expect(((await calls.json()) as { data: unknown[] }).data.length).toBe(BACKFILL_CONVERSATIONS + 1);
+    await inspectPage(page, "settings");
+    await page.getByRole("button", { name: "Done" }).click();
+    await expect(tokenField).toHaveCount(0);
+    const row = page.getByRole("table", { name: "API tokens" }).getByRole("row").filter({ hasText: "Journey BI" });
+    await expect(row).toContainText(token.slice(0, 12));
+    await row.getByRole("button", { name: "Revoke token Journey BI" }).click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Revoke token" }).click();
+    await expect(page.getByText("Token revoked", { exact: true })).toBeVisible();
+    expect((await request.get("/api/call-logs", { headers: { Authorization: `Bearer ${token}` } })).status()).toBe(401);
+  });
+
   await test.step("sign out", async () => {
     await signOut(page);
     await inspectPage(page, "login");

@@ -24,7 +24,7 @@ const EL_AGENT_B = "agent_tenant_b_3k2m";
 const AGENT_NAME_A = "Zebra Confidential Agent";
 const ORG_NAME_A = "Aardvark Holdings Secret";
 
-type Ids = { agent: string; call: string; member: string; invitation: string; alertRule: string; alertChannel: string };
+type Ids = { agent: string; call: string; member: string; invitation: string; alertRule: string; alertChannel: string; token: string };
 
 /**
  * What A id each path parameter stands for, by route path. A route with a parameter missing here fails
@@ -38,6 +38,7 @@ const PARAMS: Record<string, Record<string, (ids: Ids) => string | { own: string
   "/call-logs/:id/audio": { id: (ids) => ids.call },
   "/team/members/:id": { id: (ids) => ids.member },
   "/team/invitations/:id": { id: (ids) => ids.invitation },
+  "/tokens/:id": { id: (ids) => ids.token },
   "/integrations/:provider": { provider: () => ({ own: "elevenlabs" }) },
   "/alerts/channels/:id": { id: (ids) => ids.alertChannel },
   "/alerts/channels/:id/test": { id: (ids) => ids.alertChannel },
@@ -58,6 +59,7 @@ const BODIES: Record<string, unknown> = {
   "post /alerts/rules": { name: "B rule", metric: "call_volume", windowMinutes: 60, comparator: "below", threshold: 1 },
   "post /alerts/rules/preview": { metric: "failure_rate", windowMinutes: 60 },
   "patch /alerts/rules/:id": { name: "Renamed by B", enabled: false },
+  "post /tokens": { name: "B's token" },
 };
 
 let t: TestApp;
@@ -122,6 +124,7 @@ beforeAll(async () => {
     .post("/api/alerts/rules")
     .send({ name: "A secret rule", metric: "failure_rate", agentId: agent.body.id, windowMinutes: 60, comparator: "above", threshold: 0.2, channelIds: [channel.body.id] })
     .expect(201);
+  const token = (await ownerA.agent.post("/api/tokens").send({ name: "A's token" }).expect(201)).body as { id: string; token: string; prefix: string };
   ids = {
     agent: agent.body.id as string,
     call: allCalls.find((c) => c.hasAudio)!.id,
@@ -129,6 +132,7 @@ beforeAll(async () => {
     invitation: pending.invitationId,
     alertRule: rule.body.id as string,
     alertChannel: channel.body.id as string,
+    token: token.id,
   };
 
   secrets = [
@@ -141,6 +145,9 @@ beforeAll(async () => {
     pending.email,
     pending.invitationId,
     pending.token,
+    token.id,
+    token.token,
+    token.prefix,
     agent.body.id as string,
     EL_AGENT_A,
     AGENT_NAME_A,

@@ -18,6 +18,7 @@ type Caller = { email: string; password: string; agent: Agent };
 const ANY_SIGNED_IN = new Set([
   "get /auth/user", // who am I
   "get /organization", // the caller's own organization's name and price per minute, shown to every member
+  "get /organization/retention", // what retention will delete and when it last ran, shown on Settings to every member
 ]);
 
 const PLATFORM_ADMIN_EMAIL = `platform-${randomUUID().slice(0, 8)}@example.com`;

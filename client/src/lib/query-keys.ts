@@ -12,6 +12,8 @@ export const queryKeys = {
 
   org,
   organization: (orgId: string) => [...org(orgId), "organization"] as const,
+  retention: (orgId: string) => [...org(orgId), "organization", "retention"] as const,
+  apiTokens: (orgId: string) => [...org(orgId), "tokens"] as const,
   agents: (orgId: string) => [...org(orgId), "agents"] as const,
   availableAgents: (orgId: string, search?: string) =>
     search === undefined ? ([...org(orgId), "agents-available"] as const) : ([...org(orgId), "agents-available", search] as const),

@@ -230,6 +230,8 @@ export const webhookEvents = pgTable(
   },
   (t) => [
     index("webhook_events_org_received_idx").on(t.organizationId, t.receivedAt.desc()),
+    // Deleting a call deletes its raw events (DESIGN.md §11).
+    index("webhook_events_org_conversation_idx").on(t.organizationId, t.conversationId),
     // The projector's queue: only pending rows are in it, so it stays small however long raw events are kept.
     index("webhook_events_pending_idx")
       .on(t.nextAttemptAt.asc().nullsFirst(), t.receivedAt)

@@ -1,6 +1,9 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, json, numeric, pgPolicy, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, json, jsonb, numeric, pgPolicy, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { appRole, currentOrganization, tenantPolicy } from "./tenancy";
+
+/** What the last retention run deleted for an organization (shown on the Settings page). */
+export type RetentionRunCounts = { calls: number; audio: number; rawEvents: number };
 
 export const organizations = pgTable(
   "organizations",
@@ -14,6 +17,19 @@ export const organizations = pgTable(
     previousWebhookToken: text().unique(),
     previousWebhookTokenExpiresAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    // Data governance (DESIGN.md §11, docs/decisions/012). Retention days: null = keep forever.
+    timeZone: text().notNull().default("UTC"),
+    retentionCallsDays: integer(),
+    retentionAudioDays: integer(),
+    retentionRawEventsDays: integer().default(30),
+    redactionEnabled: boolean().notNull().default(false),
+    redactionKinds: text().array().notNull().default(sql`'{email,phone,card,ssn,iban}'::text[]`),
+    storeAudio: boolean().notNull().default(true),
+    maskPhoneNumbers: boolean().notNull().default(true),
+    /** null = the default: on when SMTP_URL is set. */
+    weeklyDigest: boolean(),
+    retentionLastRunAt: timestamp({ withTimezone: true }),
+    retentionLastCounts: jsonb().$type<RetentionRunCounts>(),
   },
   // A tenant sees and changes its own organization only (which columns it may change: server/db/app-role.ts);
   // organizations are created and deleted by the owner (registration, platform admin).

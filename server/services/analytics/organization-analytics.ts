@@ -4,6 +4,7 @@ import type { z } from "zod";
 import type { analyticsQuery } from "@shared/schemas";
 import type { Ctx } from "../context";
 import { parseBound, parseTimeZone } from "../calls/time-range";
+import { organizationTimeZone } from "../billing/organization-settings";
 import { defaultBounds, resolveUsageRange } from "./usage-range";
 import {
   agentScopeOf,
@@ -30,7 +31,8 @@ function toTotals(total: Omit<AgentUsage, "elevenlabsAgentId">, price: number): 
 }
 
 export async function getOrganizationAnalytics(ctx: Ctx, query: z.infer<typeof analyticsQuery>): Promise<Analytics> {
-  const tz = parseTimeZone(query.tz);
+  // The organization's zone unless the request names one (DESIGN.md §11).
+  const tz = query.tz ? parseTimeZone(query.tz) : await organizationTimeZone(ctx);
   const bounds = defaultBounds(parseBound(query.from, "from"), parseBound(query.to, "to"), ctx.now(), tz);
   const range = await resolveUsageRange(ctx, bounds.from, bounds.to, tz);
   const scope = await agentScopeOf(ctx, query.agentId);

@@ -1,5 +1,5 @@
 /**
- * call_hourly_rollups recomputed from call_logs. Ingestion keeps the rollups current call by call; this rebuild
+ * call_hourly_rollups recomputed from call_logs and the tombstones of deleted calls. Ingestion keeps the rollups current call by call; this rebuild
  * is the repair path (CLI, tests) and the definition they must agree with: one row per organization,
  * ElevenLabs agent and UTC hour of started_at; calls without a start time are not counted. call_quality_rollups
  * likewise, from each call's stored quality facts.
@@ -23,7 +23,12 @@ export async function rebuildRollups(db: OwnerDb, organizationId?: string): Prom
              count(*) filter (where call_successful = 'failure'),
              count(duration_seconds),
              coalesce(sum(cost_credits), 0)
-      from call_logs
+      from (
+        select organization_id, elevenlabs_agent_id, started_at, duration_seconds, call_successful, cost_credits from call_logs
+        -- Deleted calls still happened: their tombstones keep usage totals (DESIGN.md §11).
+        union all
+        select organization_id, elevenlabs_agent_id, started_at, duration_seconds, call_successful, cost_credits from call_tombstones
+      ) c
       where started_at is not null and ${scope}
       group by 1, 2, 3
       on conflict (organization_id, hour, elevenlabs_agent_id, shard) do update set

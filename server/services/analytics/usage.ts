@@ -31,7 +31,18 @@ export type DayUsage = { date: string; calls: number; seconds: number; credits: 
 
 type SpanUsage = AgentUsage & { span: string };
 
-/** The usage columns summed over rollup rows, and the same computed from call_logs rows. */
+/**
+ * Every call that happened: the calls we hold and the tombstones of deleted ones (which keep their usage columns,
+ * DESIGN.md §11), so deleting a call's content never changes a usage total. The planner pushes each reader's
+ * conditions into both branches (an index range on each).
+ */
+const happenedCalls = sql`(
+  select organization_id, elevenlabs_agent_id, started_at, duration_seconds, call_successful, cost_credits from call_logs
+  union all
+  select organization_id, elevenlabs_agent_id, started_at, duration_seconds, call_successful, cost_credits from call_tombstones
+)`;
+
+/** The usage columns summed over rollup rows, and the same computed from call rows. */
 const rollupSums = sql`sum(calls)::bigint as calls, sum(duration_seconds)::bigint as seconds, sum(success_calls)::bigint as success,
   sum(failure_calls)::bigint as failure, sum(duration_calls)::bigint as timed, sum(cost_credits)::numeric as credits`;
 const callSums = sql`count(*)::bigint as calls, coalesce(sum(duration_seconds), 0)::bigint as seconds,
@@ -82,7 +93,7 @@ async function usageBySpan(
       from pieces p
       cross join lateral (
         select elevenlabs_agent_id, ${callSums}
-        from call_logs
+        from ${happenedCalls} c
         where organization_id = ${ctx.organizationId} and started_at >= p.lo and started_at < p.hi and ${agentFilter}
         group by elevenlabs_agent_id
       ) c
@@ -160,7 +171,7 @@ async function usageByLocalDay(ctx: Ctx, range: UsageRange, scope: AgentScope, p
       group by elevenlabs_agent_id
       union all
       select null, elevenlabs_agent_id, ${callSums}
-      from previous_pieces p join call_logs c on organization_id = ${org} and started_at >= p.lo and started_at < p.hi and ${agentFilter}
+      from previous_pieces p join ${happenedCalls} c on organization_id = ${org} and started_at >= p.lo and started_at < p.hi and ${agentFilter}
       group by elevenlabs_agent_id`
     : sql``;
   const query = sql`
@@ -189,7 +200,7 @@ async function usageByLocalDay(ctx: Ctx, range: UsageRange, scope: AgentScope, p
       union all
       -- One aggregate over every piece (an index range each): an aggregate per piece costs more than its rows.
       select (started_at at time zone ${tz})::date as day, elevenlabs_agent_id, ${callSums}
-      from pieces p join call_logs c on organization_id = ${org} and started_at >= p.lo and started_at < p.hi and ${agentFilter}
+      from pieces p join ${happenedCalls} c on organization_id = ${org} and started_at >= p.lo and started_at < p.hi and ${agentFilter}
       group by 1, 2
       ${previousParts}
     )

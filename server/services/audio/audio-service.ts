@@ -7,6 +7,8 @@ import { AppError } from "../../lib/errors";
 import { ElevenLabsError } from "../../elevenlabs/errors";
 import { elevenLabsClient, requireApiKey, toAppError } from "../integrations/integration-service";
 import { storeAudio } from "../ingestion/upsert-call";
+import { organizationPreferences } from "../billing/organization-settings";
+import type { GovernanceSettings } from "@shared/governance-schemas";
 import { AUDIO_CHUNK_BYTES } from "../ingestion/inbox";
 
 const CHUNK = 256 * 1024;
@@ -39,7 +41,7 @@ const notFound = () => new AppError("not_found", 404, "This call has no recordin
 
 async function findCall(ctx: Ctx, id: string) {
   const [call] = await ctx.db
-    .select({ id: callLogs.id, conversationId: callLogs.conversationId })
+    .select({ id: callLogs.id, conversationId: callLogs.conversationId, startedAt: callLogs.startedAt })
     .from(callLogs)
     .where(and(eq(callLogs.id, id), eq(callLogs.organizationId, ctx.organizationId)));
   if (!call) throw new AppError("not_found", 404, "Not found");
@@ -145,8 +147,20 @@ async function fetchAndSend(ctx: Ctx, res: Response, call: { id: string; convers
   else throw notFound();
 }
 
+/**
+ * Whether a recording may be served or fetched (DESIGN.md §11): not when the organization keeps no audio, nor for a
+ * call older than its audio retention (the retention job deleted it, and it is not fetched back).
+ */
+function audioAllowed(prefs: GovernanceSettings | null, startedAt: Date | null, now: Date): boolean {
+  if (!prefs) return true;
+  if (!prefs.storeAudio) return false;
+  const days = prefs.retention.audioDays;
+  return days === null || !startedAt || startedAt.getTime() >= now.getTime() - days * 86_400_000;
+}
+
 export async function sendCallAudio(ctx: Ctx, res: Response, callLogId: string, rangeHeader: string | undefined): Promise<void> {
-  const call = await findCall(ctx, callLogId);
+  const [call, prefs] = await Promise.all([findCall(ctx, callLogId), organizationPreferences(ctx.db, ctx.organizationId, ctx.config)]);
+  if (!audioAllowed(prefs, call.startedAt, ctx.now())) throw notFound();
   if (await sendStored(ctx, res, call.id, rangeHeader)) return;
   await fetchAndSend(ctx, res, call, rangeHeader);
 }

@@ -2,6 +2,7 @@
 import type { BillingUsage } from "@shared/schemas";
 import type { Ctx } from "../context";
 import { addDays, localDate, parseTimeZone } from "../calls/time-range";
+import { organizationTimeZone } from "./organization-settings";
 import { resolveUsageRange } from "../analytics/usage-range";
 import { pricePerMinute, registeredAgents, round2, sumUsage, usageReport, withAgentNames } from "../analytics/usage";
 
@@ -11,7 +12,8 @@ function lastDayOf(month: string): string {
 }
 
 export async function getBillingUsage(ctx: Ctx, query: { month?: string; tz?: string }): Promise<BillingUsage> {
-  const tz = parseTimeZone(query.tz);
+  // Billing months are months in the organization's zone (DESIGN.md §11) unless the request names one.
+  const tz = query.tz ? parseTimeZone(query.tz) : await organizationTimeZone(ctx);
   const month = query.month ?? localDate(ctx.now(), tz).slice(0, 7);
   const range = await resolveUsageRange(
     ctx,

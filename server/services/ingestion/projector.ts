@@ -39,7 +39,8 @@ export async function projectEvent(tx: Tx, event: Claimed): Promise<"processed" 
   if ("ignored" in what) return "ignored";
   if ("nothingToBuild" in what) return "processed";
   const result = await upsertCall(tx, event.organizationId, what.fields, event.source, eventOrder(what.eventTime, event.type));
-  if (what.audio) await attachAudio(tx, event.organizationId, result.id, what.audio);
+  // A deleted call stays deleted (its tombstone): nothing to attach a recording to.
+  if (what.audio && result.id) await attachAudio(tx, event.organizationId, result.id, what.audio);
   return "processed";
 }
 

@@ -5,7 +5,7 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "../../db/tenant";
-import { agents, callAudio, callLogs } from "../../db/schema";
+import { agents, callAudio, callLogs, callTombstones } from "../../db/schema";
 import type { QualityFact } from "../../db/schema/calls";
 import { CALL_FIELD_COLUMNS, STATUS_RANK, type CallFields } from "./normalize";
 import { qualityFacts, sameFacts } from "../quality/quality-facts";
@@ -13,7 +13,8 @@ import { qualityFacts, sameFacts } from "../quality/quality-facts";
 type CallRow = typeof callLogs.$inferSelect;
 type Contribution = Pick<CallRow, "elevenlabsAgentId" | "startedAt" | "durationSeconds" | "callSuccessful" | "costCredits">;
 
-export type UpsertResult = { id: string; inserted: boolean };
+/** `deleted`: the conversation was deleted (retention or a person) and stays deleted; nothing was written. */
+export type UpsertResult = { id: string; inserted: boolean; deleted?: false } | { id: null; inserted: false; deleted: true };
 
 function hourOf(date: Date): Date {
   return new Date(Math.floor(date.getTime() / 3_600_000) * 3_600_000);
@@ -185,6 +186,12 @@ export async function upsertCall(
 ): Promise<UpsertResult> {
   const fresh = mergeCall(fields, order, null);
   for (let attempt = 0; attempt < 3; attempt++) {
+    // A deleted call never comes back, whichever path brings it (DESIGN.md §11).
+    const [tombstone] = await tx
+      .select({ conversationId: callTombstones.conversationId })
+      .from(callTombstones)
+      .where(and(eq(callTombstones.organizationId, organizationId), eq(callTombstones.conversationId, fields.conversationId)));
+    if (tombstone) return { id: null, inserted: false, deleted: true };
     const [inserted] = await tx
       .insert(callLogs)
       .values({

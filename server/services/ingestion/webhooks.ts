@@ -12,7 +12,9 @@ import { AppError } from "../../lib/errors";
 import { storableJson } from "../../lib/storable-json";
 import { webhookEnvelope } from "../../elevenlabs/types";
 import { verifySignature } from "../../elevenlabs/webhook-signature";
-import { AUDIO_CHUNK_BYTES, insertAudioChunk, insertInboxEvent, keepPayload, signalInbox } from "./inbox";
+import { AUDIO_CHUNK_BYTES, inboxRow, insertAudioChunk, insertInboxEvent, signalInbox } from "./inbox";
+import { webhookEvents } from "../../db/schema";
+import { deletedConversations, filterInboxPayload, ingestionPolicy } from "../redaction/ingestion-policy";
 import { ELEVENLABS_ID } from "./interpret";
 
 export type WebhookDelivery = { webhookToken?: string; rawBody: Buffer; signature: string | undefined };
@@ -86,15 +88,34 @@ async function storeDelivery(deps: AppDeps, organizationId: string, rawBody: Buf
   }
   const envelope = webhookEnvelope.safeParse(parsed);
   if (!envelope.success) {
-    await insertInboxEvent(db, { organizationId, type: null, source: "webhook", conversationId: null, eventAt: null, payload: parsed, failed: "invalid_payload: expected { type, event_timestamp, data }" });
+    const policy = await ingestionPolicy(db, organizationId);
+    const payload = filterInboxPayload(parsed, policy);
+    await insertInboxEvent(db, { organizationId, type: null, source: "webhook", conversationId: null, eventAt: null, payload, failed: "invalid_payload: expected { type, event_timestamp, data }" });
     return null;
   }
   const event = envelope.data;
   const conversationId = typeof event.data.conversation_id === "string" ? event.data.conversation_id : null;
   const base = { organizationId, type: event.type, source: "webhook" as const, conversationId, eventAt: eventTime(event.event_timestamp) };
+  // DESIGN.md §11: redaction (and the audio setting) apply before anything of the delivery is stored.
+  const [policy, deleted] = await Promise.all([
+    ingestionPolicy(db, organizationId),
+    conversationId ? deletedConversations(db, organizationId, [conversationId]) : Promise.resolve(new Set<string>()),
+  ]);
+  if (conversationId && deleted.has(conversationId)) {
+    // A retried delivery of a deleted call: acknowledged, recorded without its payload, never projected.
+    await db.insert(webhookEvents).values({ ...inboxRow({ ...base, payload: null }), state: "ignored", error: "ignored: call deleted", processedAt: new Date() });
+    return conversationId;
+  }
   if (event.type !== "post_call_audio") {
-    const payload = await keepPayload(organizationId, event);
+    const payload = filterInboxPayload(event, policy);
     await insertInboxEvent(db, { ...base, payload });
+  } else if (!policy.storeAudio) {
+    // Recordings are not kept for this organization: the bytes are dropped unread.
+    const { full_audio: _dropped, ...data } = event.data;
+    await db
+      .insert(webhookEvents)
+      .values({ ...inboxRow({ ...base, payload: { ...event, data } }), state: "ignored", error: "ignored: recordings are not kept", processedAt: new Date() });
+    return conversationId;
   } else {
     const audio = audioData.safeParse(event.data);
     const bytes = audio.success ? Buffer.from(audio.data.full_audio, "base64") : Buffer.alloc(0);

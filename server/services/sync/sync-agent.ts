@@ -12,7 +12,8 @@ import type { ElevenLabsClient } from "../../elevenlabs/client";
 import type { ConversationDetail, ConversationListItem } from "../../elevenlabs/types";
 import type { SyncJob } from "../../jobs/types";
 import { elevenLabsClient, markKeyRejected } from "../integrations/integration-service";
-import { insertInboxEvent, keepPayload } from "../ingestion/inbox";
+import { insertInboxEvent } from "../ingestion/inbox";
+import { deletedConversations, filterInboxPayload, ingestionPolicy, type IngestionPolicy } from "../redaction/ingestion-policy";
 import { ELEVENLABS_ID, type SyncPayload } from "../ingestion/interpret";
 
 /** Incremental syncs look back this far, for calls that finished processing after the last run. */
@@ -83,10 +84,10 @@ async function alreadyFinal(ctx: Ctx, ids: string[]): Promise<Set<string>> {
  * Writes what sync learned of one conversation into the inbox (type sync_conversation, event time = fetch time):
  * the projector builds the call exactly as it builds a webhook's.
  */
-async function recordFetch(ctx: Ctx, conversationId: string, content: Pick<SyncPayload, "item" | "detail">): Promise<void> {
+async function recordFetch(ctx: Ctx, conversationId: string, content: Pick<SyncPayload, "item" | "detail">, policy: IngestionPolicy): Promise<void> {
   const fetchedAt = ctx.now();
   const payload: SyncPayload = { fetched_at: Math.floor(fetchedAt.getTime() / 1000), ...content };
-  await insertInboxEvent(ctx.db, { organizationId: ctx.organizationId, type: "sync_conversation", source: "sync", conversationId, eventAt: fetchedAt, payload: await keepPayload(ctx.organizationId, payload) });
+  await insertInboxEvent(ctx.db, { organizationId: ctx.organizationId, type: "sync_conversation", source: "sync", conversationId, eventAt: fetchedAt, payload: filterInboxPayload(payload, policy) });
   ctx.ingestion.signalInbox();
 }
 
@@ -101,14 +102,14 @@ async function fetchDetail(ctx: Ctx, client: ElevenLabsClient, conversationId: s
   }
 }
 
-async function storeConversation(ctx: Ctx, client: ElevenLabsClient, item: ConversationListItem): Promise<boolean> {
+async function storeConversation(ctx: Ctx, client: ElevenLabsClient, item: ConversationListItem, policy: IngestionPolicy): Promise<boolean> {
   const detail = !item.status || FINAL.includes(item.status) ? await fetchDetail(ctx, client, item.conversation_id) : null;
-  await recordFetch(ctx, item.conversation_id, { item, detail });
+  await recordFetch(ctx, item.conversation_id, { item, detail }, policy);
   return detail !== null;
 }
 
 /** Re-fetches calls we hold in a non-final state (still processing when last seen). */
-async function refreshUnfinished(ctx: Ctx, client: ElevenLabsClient, elevenlabsAgentId: string): Promise<number> {
+async function refreshUnfinished(ctx: Ctx, client: ElevenLabsClient, elevenlabsAgentId: string, policy: IngestionPolicy): Promise<number> {
   const rows = await ctx.db
     .select({ conversationId: callLogs.conversationId })
     .from(callLogs)
@@ -126,7 +127,7 @@ async function refreshUnfinished(ctx: Ctx, client: ElevenLabsClient, elevenlabsA
     if (!ELEVENLABS_ID.test(conversationId)) return;
     const detail = await fetchDetail(ctx, client, conversationId);
     if (!detail) return;
-    await recordFetch(ctx, conversationId, { detail });
+    await recordFetch(ctx, conversationId, { detail }, policy);
     n++;
   });
   return n;
@@ -156,6 +157,7 @@ export async function syncAgent(deps: AppDeps, job: SyncJob & { agentId: string 
   if (integration.syncBlockedUntil && integration.syncBlockedUntil > now)
     throw new SyncRetryLater("rate limited", Math.ceil((integration.syncBlockedUntil.getTime() - now.getTime()) / 1000));
 
+  const policy = await ingestionPolicy(ctx.db, ctx.organizationId);
   const apiKey = deps.encryptor.decrypt(integration.encryptedApiKey, ctx.organizationId, "elevenlabs_api_key");
   const client = elevenLabsClient(ctx, apiKey);
   // A continuation resumes exactly where its previous slice stopped; otherwise a backfill resumes from its checkpoint.
@@ -177,17 +179,19 @@ export async function syncAgent(deps: AppDeps, job: SyncJob & { agentId: string 
     for (;;) {
       const page = await client.listConversations({ agentId: agent.elevenlabsAgentId, cursor, pageSize: PAGE_SIZE, callStartAfterUnix: after });
       if (page.skipped > 0) ctx.log.warn({ agentId: agent.id, skipped: page.skipped }, "sync: unreadable conversation rows in page; skipped");
-      const have = await alreadyFinal(ctx, page.conversations.map((c) => c.conversation_id).filter((id) => ELEVENLABS_ID.test(id)));
+      const ids = page.conversations.map((c) => c.conversation_id).filter((id) => ELEVENLABS_ID.test(id));
+      const [have, deleted] = await Promise.all([alreadyFinal(ctx, ids), deletedConversations(ctx.db, ctx.organizationId, ids)]);
       const todo = page.conversations.filter((c) => {
         if (!ELEVENLABS_ID.test(c.conversation_id)) {
           // One bad row never stops the agent's sync.
           ctx.log.warn({ agentId: agent.id, conversationId: c.conversation_id.slice(0, 200) }, "sync: malformed conversation id in page; skipped");
           return false;
         }
-        return !have.has(c.conversation_id) && c.agent_id === agent.elevenlabsAgentId;
+        // Deleted calls are not fetched again, let alone stored (DESIGN.md §11).
+        return !have.has(c.conversation_id) && !deleted.has(c.conversation_id) && c.agent_id === agent.elevenlabsAgentId;
       });
       await mapLimit(todo, DETAIL_CONCURRENCY, async (item) => {
-        if (await storeConversation(ctx, client, item)) fetched++;
+        if (await storeConversation(ctx, client, item, policy)) fetched++;
       });
       conversations += page.conversations.length;
       for (const c of page.conversations) {
@@ -203,7 +207,7 @@ export async function syncAgent(deps: AppDeps, job: SyncJob & { agentId: string 
         return { status: "partial", conversations, fetched, resume: { cursor, ...(after !== undefined ? { after } : {}) } };
       }
     }
-    fetched += await refreshUnfinished(ctx, client, agent.elevenlabsAgentId);
+    fetched += await refreshUnfinished(ctx, client, agent.elevenlabsAgentId, policy);
     await setAgentSync(ctx, agent.id, { syncStatus: "idle", syncError: null, lastSyncedAt: deps.now(), syncCursor: null, syncWatermark: watermark });
     return { status: "done", conversations, fetched };
   } catch (err) {

@@ -1,4 +1,4 @@
-import { BellIcon, BotIcon, GaugeIcon, CreditCardIcon, HistoryIcon, LayoutDashboardIcon, PlugIcon, ShieldCheckIcon, UsersIcon, type LucideIcon } from "lucide-react";
+import { BellIcon, BotIcon, GaugeIcon, CreditCardIcon, HistoryIcon, LayoutDashboardIcon, PlugIcon, SettingsIcon, ShieldCheckIcon, UsersIcon, type LucideIcon } from "lucide-react";
 
 export interface NavItem {
   href: string;
@@ -16,5 +16,6 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/integrations", label: "Integrations", icon: PlugIcon },
   { href: "/billing", label: "Billing", icon: CreditCardIcon },
   { href: "/team", label: "Team", icon: UsersIcon },
+  { href: "/settings", label: "Settings", icon: SettingsIcon },
   { href: "/admin", label: "Admin", icon: ShieldCheckIcon, platformAdminOnly: true },
 ];

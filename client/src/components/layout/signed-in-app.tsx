@@ -15,6 +15,7 @@ const BillingPage = lazy(() => import("@/routes/billing"));
 const TeamPage = lazy(() => import("@/routes/team"));
 const AdminPage = lazy(() => import("@/routes/admin"));
 const AlertsPage = lazy(() => import("@/routes/alerts"));
+const SettingsPage = lazy(() => import("@/routes/settings"));
 const NotFoundPage = lazy(() => import("@/routes/not-found"));
 
 export default function SignedInApp() {
@@ -33,6 +34,7 @@ export default function SignedInApp() {
               <Route path="/team" component={TeamPage} />
               <Route path="/admin" component={AdminPage} />
               <Route path="/alerts" component={AlertsPage} />
+              <Route path="/settings" component={SettingsPage} />
               <Route>
                 <NotFoundPage embedded />
               </Route>

@@ -1,7 +1,7 @@
 /** Call history: one page of calls per cursor, one call in detail, and the CSV export link. */
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { CallLogDetail, CallLogSummary } from "@shared/schemas";
-import { apiGet, withQuery } from "@/lib/api";
+import { apiDelete, apiGet, withQuery } from "@/lib/api";
 import { useOrgId } from "@/lib/auth";
 import { browserTimeZone } from "@/lib/format";
 import { queryKeys } from "@/lib/query-keys";
@@ -77,4 +77,14 @@ export function callExportUrl(filters: CallFilters): string {
 
 export function callAudioUrl(id: string): string {
   return `/api/call-logs/${encodeURIComponent(id)}/audio`;
+}
+
+/** Deletes a call with its recording and raw events (admins); usage totals keep counting it. */
+export function useDeleteCallLog() {
+  const orgId = useOrgId();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => apiDelete(`/api/call-logs/${encodeURIComponent(id)}`),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.callLogs(orgId) }),
+  });
 }

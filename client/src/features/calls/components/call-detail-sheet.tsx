@@ -14,6 +14,8 @@ import { CallAnalysis } from "@/features/calls/components/call-analysis";
 import { CallFacts } from "@/features/calls/components/call-facts";
 import { CallPlayer, type CallPlayerHandle } from "@/features/calls/components/call-player";
 import { Transcript, turnAt } from "@/features/calls/components/transcript";
+import { useCan } from "@/lib/auth";
+import { DeleteCallButton } from "@/features/calls/components/delete-call-button";
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -89,6 +91,7 @@ export function CallDetailSheet({ callId, onClose, neighbors }: { callId: string
   }, [callId, newer, older, onOpen]);
 
   const link = callId ? `${window.location.origin}/history?call=${encodeURIComponent(callId)}` : "";
+  const canDelete = useCan("calls:delete");
   return (
     <Sheet open={!!callId} onOpenChange={(open) => !open && onClose()}>
       <SheetContent side="right" className="sm:max-w-2xl">
@@ -137,7 +140,14 @@ export function CallDetailSheet({ callId, onClose, neighbors }: { callId: string
             <ErrorState title="Could not load this call" error={call.error} onRetry={() => void call.refetch()} />
           </div>
         ) : call.data ? (
-          <CallBody key={call.data.id} call={call.data} />
+          <>
+            <CallBody key={call.data.id} call={call.data} />
+            {canDelete && (
+              <div className="flex justify-end px-4 pb-4">
+                <DeleteCallButton callId={call.data.id} onDeleted={onClose} />
+              </div>
+            )}
+          </>
         ) : (
           <div className="grid gap-3 px-4" aria-busy="true">
             <Skeleton className="h-16 w-full" />

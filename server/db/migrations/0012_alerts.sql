@@ -73,6 +73,7 @@ CREATE TABLE "digest_runs" (
 );
 --> statement-breakpoint
 ALTER TABLE "digest_runs" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
+DROP VIEW "public"."call_search";--> statement-breakpoint
 ALTER TABLE "alert_channels" ADD CONSTRAINT "alert_channels_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "alert_deliveries" ADD CONSTRAINT "alert_deliveries_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "alert_deliveries" ADD CONSTRAINT "alert_deliveries_event_id_alert_events_id_fk" FOREIGN KEY ("event_id") REFERENCES "public"."alert_events"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -88,6 +89,7 @@ CREATE INDEX "alert_deliveries_pending_idx" ON "alert_deliveries" USING btree ("
 CREATE INDEX "alert_events_org_at_idx" ON "alert_events" USING btree ("organization_id","at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "alert_rules_organization_idx" ON "alert_rules" USING btree ("organization_id");--> statement-breakpoint
 CREATE INDEX "alert_rules_enabled_idx" ON "alert_rules" USING btree ("enabled","last_evaluated_at");--> statement-breakpoint
+CREATE VIEW "public"."call_search" AS (select "id", "organization_id", "agent_id", "elevenlabs_agent_id", "conversation_id", "status", "started_at", "duration_seconds", "call_successful", "termination_reason", "summary_title", "summary", "transcript", "analysis", "metadata", "cost_credits", "has_audio", "direction", "agent_number", "external_number", "language", "rating", "version_id", "branch_id", "call_credits", "llm_credits", "has_tool_error", "criteria_passed", "criteria_failed", "criteria_total", "details", "quality_facts", "source", "field_times", "search", "created_at", "updated_at" from call_logs where organization_id = nullif(current_setting('app.organization_id', true), '')::uuid);--> statement-breakpoint
 CREATE POLICY "alert_channels_tenant" ON "alert_channels" AS PERMISSIVE FOR ALL TO "vad_app" USING ("alert_channels"."organization_id" = nullif(current_setting('app.organization_id', true), '')::uuid) WITH CHECK ("alert_channels"."organization_id" = nullif(current_setting('app.organization_id', true), '')::uuid);--> statement-breakpoint
 CREATE POLICY "alert_deliveries_tenant" ON "alert_deliveries" AS PERMISSIVE FOR ALL TO "vad_app" USING ("alert_deliveries"."organization_id" = nullif(current_setting('app.organization_id', true), '')::uuid) WITH CHECK ("alert_deliveries"."organization_id" = nullif(current_setting('app.organization_id', true), '')::uuid);--> statement-breakpoint
 CREATE POLICY "alert_events_tenant" ON "alert_events" AS PERMISSIVE FOR ALL TO "vad_app" USING ("alert_events"."organization_id" = nullif(current_setting('app.organization_id', true), '')::uuid) WITH CHECK ("alert_events"."organization_id" = nullif(current_setting('app.organization_id', true), '')::uuid);--> statement-breakpoint

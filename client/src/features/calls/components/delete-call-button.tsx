@@ -1,0 +1,60 @@
+import { useState } from "react";
+import { Trash2Icon } from "lucide-react";
+import {
+  AlertDialog,
+  AlertDialogAction,
+  AlertDialogCancel,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogFooter,
+  AlertDialogHeader,
+  AlertDialogTitle,
+} from "@/components/ui/alert-dialog";
+import { Button } from "@/components/ui/button";
+import { toastError, toastSuccess } from "@/components/ui/use-toast";
+import { errorMessage } from "@/lib/api";
+import { useDeleteCallLog } from "@/features/calls/api";
+
+/** Admins delete a call for good (DESIGN.md §11): content, recording and raw events; usage totals stay. */
+export function DeleteCallButton({ callId, onDeleted }: { callId: string; onDeleted: () => void }) {
+  const [confirming, setConfirming] = useState(false);
+  const remove = useDeleteCallLog();
+  return (
+    <>
+      <Button variant="outline" size="sm" onClick={() => setConfirming(true)}>
+        <Trash2Icon aria-hidden="true" />
+        Delete call
+      </Button>
+      {confirming && (
+        <AlertDialog open onOpenChange={(open) => !open && setConfirming(false)}>
+          <AlertDialogContent>
+            <AlertDialogHeader>
+              <AlertDialogTitle>Delete this call?</AlertDialogTitle>
+              <AlertDialogDescription>
+                Its transcript, analysis, recording and raw webhook events are deleted for good, and sync will not bring
+                it back. It still counts in usage and billing totals.
+              </AlertDialogDescription>
+            </AlertDialogHeader>
+            <AlertDialogFooter>
+              <AlertDialogCancel>Cancel</AlertDialogCancel>
+              <AlertDialogAction
+                destructive
+                onClick={() =>
+                  remove.mutate(callId, {
+                    onSuccess: () => {
+                      toastSuccess("Call deleted");
+                      onDeleted();
+                    },
+                    onError: (failure) => toastError("Could not delete the call", errorMessage(failure)),
+                  })
+                }
+              >
+                Delete call
+              </AlertDialogAction>
+            </AlertDialogFooter>
+          </AlertDialogContent>
+        </AlertDialog>
+      )}
+    </>
+  );
+}
