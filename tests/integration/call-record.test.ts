@@ -200,6 +200,13 @@ describe("the full call record", () => {
     // Everyone else reads them whole; a viewer may still filter by a number they know.
     expect((await owner.get("/api/call-logs/export.csv").expect(200)).text).toContain("+441234560123");
     expect((await viewer.get("/api/call-logs/count").query({ phone: "+4915112345678" }).expect(200)).body).toEqual({ count: 1 });
+
+    // The organization can turn masking off (DESIGN.md §11 maskPhoneNumbers); then viewers read them whole too.
+    await owner.patch("/api/organization").send({ maskPhoneNumbers: false }).expect(200);
+    expect((await viewer.get(`/api/call-logs/${id}`).expect(200)).body.externalNumber).toBe("+441234560123");
+    expect((await viewer.get("/api/call-logs/export.csv").expect(200)).text).toContain("+441234560123");
+    await owner.patch("/api/organization").send({ maskPhoneNumbers: true }).expect(200);
+    expect((await viewer.get(`/api/call-logs/${id}`).expect(200)).body.externalNumber).toBe("+44••••••0123");
   });
 
   it("exports the new fields, criteria results and data-collection values as CSV columns", async () => {

@@ -120,7 +120,7 @@ async function keyColumns(ctx: Ctx, filters: ResolvedCallFilters): Promise<KeyCo
  */
 export async function exportCallLogsCsv(ctx: Ctx, filters: CallLogFilters): Promise<AsyncIterable<string>> {
   const resolved = resolveCallFilters(ctx, filters);
-  const options = { maskPhones: masksPhones(ctx) };
+  const options = { maskPhones: await masksPhones(ctx) };
   let page: { rows: DetailRow[]; next: CallCursor | null };
   let keys: KeyColumns;
   try {

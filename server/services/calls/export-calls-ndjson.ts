@@ -18,7 +18,7 @@ const BATCH = 500;
 export async function exportCallsNdjson(ctx: Ctx, filters: CallLogFilters): Promise<AsyncIterable<string>> {
   const resolved = resolveCallFilters(ctx, filters);
   // The same view options as GET /api/call-logs/:id (phone numbers masked for viewers).
-  const options = { maskPhones: masksPhones(ctx) };
+  const options = { maskPhones: await masksPhones(ctx) };
   let page: { rows: DetailRow[]; next: CallCursor | null };
   try {
     page = await fetchCallPage(ctx, detailColumns, resolved, undefined, BATCH);

@@ -15,5 +15,5 @@ export async function getCallLog(ctx: Ctx, id: string): Promise<CallLogDetail> {
     .leftJoin(agents, and(eq(agents.id, callLogs.agentId), eq(agents.organizationId, ctx.organizationId)))
     .where(and(eq(callLogs.organizationId, ctx.organizationId), eq(callLogs.id, id)));
   if (!row) throw notFound("Call");
-  return toCallDetail(row as unknown as DetailRow, { maskPhones: masksPhones(ctx) });
+  return toCallDetail(row as unknown as DetailRow, { maskPhones: await masksPhones(ctx) });
 }

@@ -16,7 +16,7 @@ export async function listCallLogs(
   const cursor = decodeCursor(query.cursor);
   try {
     const { rows, next } = await fetchCallPage(ctx, withSnippet(filters.search), filters, cursor, query.limit);
-    const options = { maskPhones: masksPhones(ctx) };
+    const options = { maskPhones: await masksPhones(ctx) };
     return { data: rows.map((row) => toCallSummary(row, options)), nextCursor: next ? encodeCursor(next) : null };
   } catch (err) {
     throw asInputError(err);

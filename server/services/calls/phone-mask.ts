@@ -2,6 +2,8 @@
  * Phone numbers masked for viewers (DESIGN.md §9): the country code and the last 4 digits kept, one `•` per hidden
  * digit (+44••••••0123), in fields, raw metadata and exports.
  */
+import { eq } from "drizzle-orm";
+import { organizations } from "../../db/schema";
 import type { Ctx } from "../context";
 
 /** ITU-T E.164 country codes of two digits; 1 and 7 are one digit, every other code three. */
@@ -51,9 +53,14 @@ export function maskPhonesDeep(value: unknown, key = ""): unknown {
 }
 
 /**
- * Whether this caller reads phone numbers masked: viewers do. The organization setting `maskPhoneNumbers`
- * (DESIGN.md §11, issue 19) can turn it off; until that setting exists every viewer reads them masked.
+ * Whether this caller reads phone numbers masked: viewers do, unless the organization turned masking off
+ * (`maskPhoneNumbers`, DESIGN.md §11). Everyone else reads them whole.
  */
-export function masksPhones(ctx: Pick<Ctx, "role">): boolean {
-  return ctx.role === "viewer";
+export async function masksPhones(ctx: Pick<Ctx, "role" | "db" | "organizationId">): Promise<boolean> {
+  if (ctx.role !== "viewer") return false;
+  const [row] = await ctx.db
+    .select({ mask: organizations.maskPhoneNumbers })
+    .from(organizations)
+    .where(eq(organizations.id, ctx.organizationId));
+  return row?.mask ?? true;
 }
