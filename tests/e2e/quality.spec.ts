@@ -6,10 +6,13 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import { newAccount, signUp } from "./support/accounts";
-import { FAKE_AGENT_ID, FAKE_KEY } from "./support/constants";
+import { APP_URL_IPV6, FAKE_AGENT_ID, FAKE_KEY } from "./support/constants";
 import { inspectPage } from "./support/inspect";
 import { signature } from "./support/webhooks";
 import { demoConversation, seededRandom } from "../../server/scripts/demo-conversations";
+
+// Over IPv6 loopback, like the other everyday specs: sign-ups from 127.0.0.1 are budgeted for the rest of the suite.
+test.use({ baseURL: APP_URL_IPV6 });
 
 const SECRET = "wsec_e2e_quality_secret";
 
