@@ -18,13 +18,18 @@ const SECRET = "wsec_e2e_quality_secret";
 
 async function deliver(page: Page, webhookUrl: string, data: Record<string, unknown>) {
   const raw = JSON.stringify({ type: "post_call_transcription", event_timestamp: Math.floor(Date.now() / 1000), data });
-  const response = await page.request.post(webhookUrl, { headers: { "content-type": "application/json", "elevenlabs-signature": signature(SECRET, raw) }, data: raw });
+  const response = await page.request.post(webhookUrl, {
+    headers: { "content-type": "application/json", "elevenlabs-signature": signature(SECRET, raw) },
+    data: raw,
+  });
   expect(response.status()).toBe(200);
 }
 
 test("the Quality page and the full call record", async ({ page }) => {
   await signUp(page, newAccount("quality"));
-  const saved = await page.request.post("/api/integrations", { data: { provider: "elevenlabs", apiKey: FAKE_KEY, webhookSecret: SECRET } });
+  const saved = await page.request.post("/api/integrations", {
+    data: { provider: "elevenlabs", apiKey: FAKE_KEY, webhookSecret: SECRET },
+  });
   expect(saved.ok()).toBe(true);
   expect((await page.request.post("/api/agents", { data: { elevenLabsAgentId: FAKE_AGENT_ID } })).status()).toBe(201);
   const webhookUrl = ((await saved.json()) as { webhook: { url: string } }).webhook.url;
@@ -32,9 +37,21 @@ test("the Quality page and the full call record", async ({ page }) => {
   const random = seededRandom(42);
   const now = Math.floor(Date.now() / 1000);
   for (let i = 0; i < 36; i++)
-    await deliver(page, webhookUrl, demoConversation(random, { agentId: FAKE_AGENT_ID, conversationId: `conv_e2e_quality_${i}`, startUnix: now - 7200 - i * 3 * 3600 }));
+    await deliver(
+      page,
+      webhookUrl,
+      demoConversation(random, {
+        agentId: FAKE_AGENT_ID,
+        conversationId: `conv_e2e_quality_${i}`,
+        startUnix: now - 7200 - i * 3 * 3600,
+      }),
+    );
   // The newest call, with a known shape: a failing tool, a slow turn, no recording, a rated phone call.
-  const known = demoConversation(random, { agentId: FAKE_AGENT_ID, conversationId: "conv_e2e_quality_known", startUnix: now - 600 }) as {
+  const known = demoConversation(random, {
+    agentId: FAKE_AGENT_ID,
+    conversationId: "conv_e2e_quality_known",
+    startUnix: now - 600,
+  }) as {
     transcript: Array<Record<string, unknown>>;
     metadata: Record<string, unknown>;
     analysis: Record<string, unknown>;
@@ -44,11 +61,36 @@ test("the Quality page and the full call record", async ({ page }) => {
     role: "agent",
     message: "Let me look that up.",
     time_in_call_secs: 4,
-    tool_calls: [{ request_id: "req_known", tool_name: "lookup_order", params_as_json: '{"order_id":"A-9"}', tool_has_been_called: true, type: "webhook" }],
-    tool_results: [{ request_id: "req_known", tool_name: "lookup_order", result_value: '{"error":"upstream timeout"}', is_error: true, tool_latency_secs: 4.2, type: "webhook" }],
-    conversation_turn_metrics: { metrics: { convai_llm_service_ttfb: { elapsed_time: 2.4 }, convai_tts_service_ttfb: { elapsed_time: 0.3 } } },
+    tool_calls: [
+      {
+        request_id: "req_known",
+        tool_name: "lookup_order",
+        params_as_json: '{"order_id":"A-9"}',
+        tool_has_been_called: true,
+        type: "webhook",
+      },
+    ],
+    tool_results: [
+      {
+        request_id: "req_known",
+        tool_name: "lookup_order",
+        result_value: '{"error":"upstream timeout"}',
+        is_error: true,
+        tool_latency_secs: 4.2,
+        type: "webhook",
+      },
+    ],
+    conversation_turn_metrics: {
+      metrics: { convai_llm_service_ttfb: { elapsed_time: 2.4 }, convai_tts_service_ttfb: { elapsed_time: 0.3 } },
+    },
   });
-  known.metadata.phone_call = { type: "twilio", direction: "inbound", agent_number: "+14155550100", external_number: "+441234560123", call_sid: "CA1" };
+  known.metadata.phone_call = {
+    type: "twilio",
+    direction: "inbound",
+    agent_number: "+14155550100",
+    external_number: "+441234560123",
+    call_sid: "CA1",
+  };
   known.metadata.charging = { call_charge: 500, llm_charge: 40, llm_price: 0.016 };
   known.metadata.feedback = { rating: 2, comment: "Too slow." };
   known.analysis.evaluation_criteria_results = {
@@ -89,7 +131,10 @@ test("the Quality page and the full call record", async ({ page }) => {
   });
 
   await test.step("call detail", async () => {
-    await page.getByRole("button", { name: /open call details/ }).first().click();
+    await page
+      .getByRole("button", { name: /open call details/ })
+      .first()
+      .click();
     const sheet = page.getByRole("dialog");
     await expect(sheet.getByRole("heading", { name: "Known quality call" })).toBeVisible();
     await expect(sheet.getByText("Recording unavailable")).toBeVisible();
@@ -100,7 +145,10 @@ test("the Quality page and the full call record", async ({ page }) => {
     const tool = sheet.locator("details").filter({ hasText: "lookup_order" }).filter({ hasText: "Error" }).first();
     await tool.locator("summary").click();
     await expect(tool).toContainText("upstream timeout");
-    await expect(sheet.getByRole("link", { name: "Open in ElevenLabs" })).toHaveAttribute("href", /conv_e2e_quality_known/);
+    await expect(sheet.getByRole("link", { name: "Open in ElevenLabs" })).toHaveAttribute(
+      "href",
+      /conv_e2e_quality_known/,
+    );
     const first = new URL(page.url()).searchParams.get("call");
     await page.keyboard.press("j");
     await expect.poll(() => new URL(page.url()).searchParams.get("call")).not.toBe(first);
