@@ -99,9 +99,9 @@ describe("NDJSON export", () => {
       const outputMb = bytes / 1024 / 1024;
       console.log(`NDJSON export: ${total} calls, ${outputMb.toFixed(0)} MB streamed; RSS ${(warm.rss / 1024 / 1024).toFixed(0)} MB after warm-up, peak +${growthMb.toFixed(1)} MB`);
       expect(outputMb).toBeGreaterThan(250);
-      // The reading client shares this process's heap, and GC timing under a loaded machine moves the peak by tens of
-      // MB (19 to 58 MB seen); an export that buffered would grow by the whole output (over 250 MB).
-      expect(growthMb).toBeLessThan(128);
+      // The reading client shares this process's heap, and GC timing on a loaded machine moves the peak a lot (19 to
+      // 98 MB seen for 450 MB of output); an export that buffered would grow by at least the whole output.
+      expect(growthMb).toBeLessThan(outputMb * 0.4);
     } finally {
       server.close();
     }
