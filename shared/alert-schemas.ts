@@ -2,9 +2,9 @@
 import { z } from "zod";
 import { ALERT_METRICS, CHANNEL_TYPES, RATE_METRICS } from "./alert-constants";
 
-export * from "./alert-constants";
+import { isoDateTime } from "./dates";
 
-const isoDateTime = z.string();
+export * from "./alert-constants";
 
 export const alertChannel = z.object({
   id: z.string(),
@@ -15,6 +15,7 @@ export const alertChannel = z.object({
 });
 export type AlertChannel = z.infer<typeof alertChannel>;
 export const alertChannelList = z.object({ data: z.array(alertChannel) });
+export type AlertChannelList = z.infer<typeof alertChannelList>;
 
 export const createChannelInput = z.object({
   type: z.enum(CHANNEL_TYPES),
@@ -110,6 +111,7 @@ export const alertRule = z.object({
 });
 export type AlertRule = z.infer<typeof alertRule>;
 export const alertRuleList = z.object({ data: z.array(alertRule) });
+export type AlertRuleList = z.infer<typeof alertRuleList>;
 
 export const alertEventsQuery = z.object({
   ruleId: z.uuid().optional(),
@@ -130,6 +132,7 @@ export const alertEvent = z.object({
 });
 export type AlertEvent = z.infer<typeof alertEvent>;
 export const alertEventPage = z.object({ data: z.array(alertEvent), nextCursor: z.string().nullable() });
+export type AlertEventPage = z.infer<typeof alertEventPage>;
 
 export const channelTestResult = deliveryOutcome;
 

@@ -1,5 +1,6 @@
 /** Data governance and API access (DESIGN.md §11): organization settings, retention status, API tokens. */
 import { z } from "zod";
+import { isoDateTime } from "./dates";
 import { REDACTION_KINDS } from "./constants";
 
 export { REDACTION_KINDS };
@@ -57,7 +58,7 @@ const counts = z.object({ calls: z.number(), audio: z.number(), rawEvents: z.num
 /** GET /api/organization/retention: what the next run will delete, and what the last one did. */
 export const retentionStatus = z.object({
   intervalSeconds: z.number(),
-  lastRunAt: z.string().nullable(),
+  lastRunAt: isoDateTime.nullable(),
   lastDeleted: counts.nullable(),
   cutoffs: z.object({ calls: z.string().nullable(), audio: z.string().nullable(), rawEvents: z.string().nullable() }),
   /** Rows past their cut-off now (counted up to `countCap`; at the cap, read it as "at least"). */
@@ -79,9 +80,9 @@ export const apiToken = z.object({
   id: z.string(),
   name: z.string(),
   prefix: z.string(),
-  createdAt: z.string(),
-  expiresAt: z.string().nullable(),
-  lastUsedAt: z.string().nullable(),
+  createdAt: isoDateTime,
+  expiresAt: isoDateTime.nullable(),
+  lastUsedAt: isoDateTime.nullable(),
 });
 export type ApiToken = z.infer<typeof apiToken>;
 export const apiTokenList = z.object({ data: z.array(apiToken) });
@@ -95,8 +96,8 @@ export const apiTokenCreated = z.object({
   /** The whole token: shown once, never again. */
   token: z.string(),
   prefix: z.string(),
-  createdAt: z.string(),
-  expiresAt: z.string().nullable(),
+  createdAt: isoDateTime,
+  expiresAt: isoDateTime.nullable(),
 });
 export type ApiTokenCreated = z.infer<typeof apiTokenCreated>;
 export const tokenIdParams = z.object({ id: z.string().uuid() });

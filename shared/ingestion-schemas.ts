@@ -1,5 +1,6 @@
 /** Ingestion health (DESIGN.md §8): deliveries, refused deliveries, the ElevenLabs workspace webhook, test events. */
 import { z } from "zod";
+import { isoDateTime } from "./dates";
 
 export const DELIVERY_STATES = ["pending", "processed", "failed", "ignored"] as const;
 
@@ -13,7 +14,7 @@ export const delivery = z.object({
   type: z.string().nullable(),
   conversationId: z.string().nullable(),
   source: z.enum(["webhook", "sync"]),
-  receivedAt: z.string(),
+  receivedAt: isoDateTime,
   state: z.enum(DELIVERY_STATES),
   error: z.string().nullable(),
 });
@@ -34,7 +35,7 @@ export const workspaceWebhook = z.object({
   isDisabled: z.boolean(),
   isAutoDisabled: z.boolean(),
   mostRecentFailureErrorCode: z.number().nullable(),
-  mostRecentFailureAt: z.string().nullable(),
+  mostRecentFailureAt: isoDateTime.nullable(),
   /** Points at this organization's webhook URL. */
   pointsHere: z.boolean(),
 });

@@ -1,5 +1,6 @@
 /** GET /api/analytics/quality (DESIGN.md §9): voice-quality analytics, served from pre-aggregated histograms. */
 import { z } from "zod";
+import { isoDateTime } from "./dates";
 
 const percentiles = z.object({
   p50: z.number().nullable(),
@@ -10,7 +11,7 @@ const percentiles = z.object({
 });
 
 export const qualityAnalytics = z.object({
-  range: z.object({ from: z.string(), to: z.string(), tz: z.string(), fromAt: z.string(), toAt: z.string() }),
+  range: z.object({ from: z.string(), to: z.string(), tz: z.string(), fromAt: isoDateTime, toAt: isoDateTime }),
   latency: z.object({ llmTtfbMs: percentiles, ttsTtfbMs: percentiles, toolLatencyMs: percentiles }),
   latencyDaily: z.array(z.object({ date: z.string(), llmTtfbP90Ms: z.number().nullable(), ttsTtfbP90Ms: z.number().nullable() })),
   criteria: z.array(

@@ -2,9 +2,8 @@
 import { z } from "zod";
 import { governanceSettings, governanceSettingsPatch } from "./governance-schemas";
 import { ROLES } from "./permissions";
-import { CALL_STATUSES, CALL_SUCCESS, ELEVENLABS_ID_PATTERN, INTEGRATION_STATUSES } from "./constants";
-
-const isoDateTime = z.string();
+import { CALL_STATUSES, CALL_SUCCESS, ELEVENLABS_ID_PATTERN, INTEGRATION_STATUSES, SYNC_STATUSES } from "./constants";
+import { dateBound, isoDateTime } from "./dates";
 
 export const errorResponse = z.object({
   error: z.object({
@@ -55,6 +54,8 @@ export const integration = z.object({
   webhook: z.object({ url: z.string(), secretConfigured: z.boolean() }),
 });
 export type Integration = z.infer<typeof integration>;
+export const integrationList = z.object({ data: z.array(integration) });
+export type IntegrationList = z.infer<typeof integrationList>;
 
 export const saveIntegrationInput = z.object({
   provider: z.literal("elevenlabs"),
@@ -62,12 +63,15 @@ export const saveIntegrationInput = z.object({
   webhookSecret: z.string().trim().min(1).max(512).optional(),
 });
 export const testIntegrationInput = z.object({ provider: z.literal("elevenlabs") });
+export type SaveIntegrationInput = Omit<z.input<typeof saveIntegrationInput>, "provider">;
 
 // ---- agents
 export const elevenLabsAgentId = z
   .string()
   .regex(ELEVENLABS_ID_PATTERN, "Agent ids are 1-128 letters, digits, '-' or '_'");
 export const validateAgentInput = z.object({ elevenLabsAgentId });
+export const validatedAgent = z.object({ elevenLabsAgentId: z.string(), name: z.string() });
+export type ValidatedAgent = z.infer<typeof validatedAgent>;
 export const createAgentInput = z.object({ elevenLabsAgentId, name: z.string().trim().min(1).max(200).optional() });
 export const updateAgentInput = z.object({ name: z.string().trim().min(1).max(200) });
 export const agent = z.object({
@@ -82,9 +86,12 @@ export const agent = z.object({
   minutes: z.number(),
   credits: z.number(),
   successRate: z.number().nullable(),
-  sync: z.object({ status: z.string(), lastSyncedAt: isoDateTime.nullable(), error: z.string().nullable() }),
+  sync: z.object({ status: z.enum(SYNC_STATUSES), lastSyncedAt: isoDateTime.nullable(), error: z.string().nullable() }),
 });
 export type Agent = z.infer<typeof agent>;
+export const agentList = z.object({ data: z.array(agent) });
+export type AgentList = z.infer<typeof agentList>;
+export const syncQueued = z.object({ queued: z.boolean() });
 /** GET /api/agents/available: the agents the organization's key can see in ElevenLabs (DESIGN §14). */
 export const availableAgentsQuery = z.object({
   search: z.string().trim().max(200).optional(),
@@ -96,18 +103,13 @@ export const availableAgentsPage = z.object({ data: z.array(availableAgent), nex
 export type AvailableAgentsPage = z.infer<typeof availableAgentsPage>;
 
 // ---- calls
-const dateOrDateTime = z
-  .string()
-  .max(40)
-  .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) || !Number.isNaN(Date.parse(v)), "Use YYYY-MM-DD or an ISO date-time")
-  .refine((v) => !/^\d{4}-\d{2}-\d{2}$/.test(v) || !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), "Not a real date");
 const intFromQuery = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 export const uuid = z.string().uuid();
 
 export const callLogFilters = z.object({
   agentId: uuid.optional(),
-  from: dateOrDateTime.optional(),
-  to: dateOrDateTime.optional(),
+  from: dateBound.optional(),
+  to: dateBound.optional(),
   tz: z.string().max(64).optional(),
   status: z.enum(CALL_STATUSES).optional(),
   success: z.enum(["true", "false", "unknown"]).optional(),
@@ -139,6 +141,7 @@ export const listCallLogsQuery = callLogFilters.extend({
 });
 export type ListCallLogsQuery = z.infer<typeof listCallLogsQuery>;
 export const callLogCount = z.object({ count: z.number() });
+export type CallLogCount = z.infer<typeof callLogCount>;
 
 export const callLogSummary = z.object({
   id: z.string(),
@@ -165,6 +168,8 @@ export const callLogSummary = z.object({
   snippet: z.array(z.object({ text: z.string(), match: z.boolean() })).nullable(),
 });
 export type CallLogSummary = z.infer<typeof callLogSummary>;
+export const callLogPage = z.object({ data: z.array(callLogSummary), nextCursor: z.string().nullable() });
+export type CallLogPage = z.infer<typeof callLogPage>;
 export const turnMetrics = z.object({
   llmTtfbMs: z.number().nullable(),
   llmTtfSentenceMs: z.number().nullable(),
@@ -201,8 +206,8 @@ export type CallLogDetail = z.infer<typeof callLogDetail>;
 
 // ---- analytics and billing
 export const analyticsQuery = z.object({
-  from: dateOrDateTime.optional(),
-  to: dateOrDateTime.optional(),
+  from: dateBound.optional(),
+  to: dateBound.optional(),
   agentId: uuid.optional(),
   tz: z.string().max(64).optional(),
 });
@@ -325,5 +330,7 @@ export const adminOrganization = z.object({
   createdAt: isoDateTime,
 });
 export type AdminOrganization = z.infer<typeof adminOrganization>;
+export const adminOrganizationList = z.object({ data: z.array(adminOrganization) });
+export type AdminOrganizationList = z.infer<typeof adminOrganizationList>;
 
 export const idParam = z.object({ id: uuid });

@@ -1,5 +1,4 @@
-import { z } from "zod";
-import { adminOrganization, adminStats } from "@shared/schemas";
+import { adminOrganizationList, adminStats } from "@shared/schemas";
 import type { AppDeps } from "../deps";
 import type { ApiRouter } from "./api-router";
 import { getPlatformStats, listPlatformOrganizations } from "../services/admin/platform-stats";
@@ -22,7 +21,7 @@ export function adminRoutes(api: ApiRouter, deps: AppDeps) {
       path: "/admin/organizations",
       summary: "Every organization with its users, agents, calls and minutes (platform administrators only)",
       access: "platformAdmin",
-      response: z.object({ data: z.array(adminOrganization) }),
+      response: adminOrganizationList,
     },
     async () => ({ data: await listPlatformOrganizations(deps.db) }),
   );

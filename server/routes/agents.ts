@@ -1,5 +1,4 @@
-import { z } from "zod";
-import { agent, availableAgentsPage, availableAgentsQuery, createAgentInput, idParam, updateAgentInput, validateAgentInput } from "@shared/schemas";
+import { agent, agentList, availableAgentsPage, availableAgentsQuery, createAgentInput, idParam, syncQueued, updateAgentInput, validateAgentInput, validatedAgent } from "@shared/schemas";
 import type { ApiRouter } from "./api-router";
 import { listAvailableAgents } from "../services/agents/available-agents";
 import { createAgent, deleteAgent, getAgent, listAgents, renameAgent, requestAgentSync, validateAgent } from "../services/agents/agent-service";
@@ -8,7 +7,7 @@ const agentParams = idParam;
 
 export function agentRoutes(api: ApiRouter) {
   api.define(
-    { method: "post", path: "/agents/validate", summary: "Look an agent id up in ElevenLabs", access: "user", permission: "agents:manage", body: validateAgentInput, response: z.object({ elevenLabsAgentId: z.string(), name: z.string() }) },
+    { method: "post", path: "/agents/validate", summary: "Look an agent id up in ElevenLabs", access: "user", permission: "agents:manage", body: validateAgentInput, response: validatedAgent },
     ({ ctx, body }) => validateAgent(ctx, body.elevenLabsAgentId),
   );
   api.define(
@@ -16,7 +15,7 @@ export function agentRoutes(api: ApiRouter) {
     ({ ctx, body, req }) => createAgent(ctx, body, req.ip),
   );
   api.define(
-    { method: "get", path: "/agents", summary: "Registered agents with call counts and sync state", access: "user", permission: "agents:read", response: z.object({ data: z.array(agent) }) },
+    { method: "get", path: "/agents", summary: "Registered agents with call counts and sync state", access: "user", permission: "agents:read", response: agentList },
     async ({ ctx }) => ({ data: await listAgents(ctx) }),
   );
   api.define(
@@ -38,7 +37,7 @@ export function agentRoutes(api: ApiRouter) {
     },
   );
   api.define(
-    { method: "post", path: "/agents/:id/sync", summary: "Queue a sync of this agent's conversations", access: "user", permission: "agents:sync", params: agentParams, response: z.object({ queued: z.boolean() }), status: 202 },
+    { method: "post", path: "/agents/:id/sync", summary: "Queue a sync of this agent's conversations", access: "user", permission: "agents:sync", params: agentParams, response: syncQueued, status: 202 },
     ({ ctx, params }) => requestAgentSync(ctx, params.id),
   );
 }

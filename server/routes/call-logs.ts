@@ -1,6 +1,5 @@
 import { once } from "node:events";
-import { z } from "zod";
-import { callLogCount, callLogDetail, callLogFilters, callLogSummary, idParam, listCallLogsQuery } from "@shared/schemas";
+import { callLogCount, callLogDetail, callLogFilters, callLogPage, idParam, listCallLogsQuery } from "@shared/schemas";
 import type { ApiRouter } from "./api-router";
 import { exportCallLogsCsv } from "../services/calls/export-call-logs";
 import { countCallLogs } from "../services/calls/count-call-logs";
@@ -16,7 +15,7 @@ export function callLogRoutes(api: ApiRouter) {
       access: "user",
       permission: "calls:read",
       query: listCallLogsQuery,
-      response: z.object({ data: z.array(callLogSummary), nextCursor: z.string().nullable() }),
+      response: callLogPage,
     },
     ({ ctx, query }) => listCallLogs(ctx, query),
   );

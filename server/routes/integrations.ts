@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { integration, saveIntegrationInput, testIntegrationInput } from "@shared/schemas";
+import { integration, integrationList, saveIntegrationInput, testIntegrationInput } from "@shared/schemas";
 import type { ApiRouter } from "./api-router";
 import { AppError } from "../lib/errors";
 import { deleteIntegration, getIntegration, saveIntegration, testIntegration } from "../services/integrations/integration-service";
 
 export function integrationRoutes(api: ApiRouter) {
   api.define(
-    { method: "get", path: "/integrations", summary: "The organization's integrations", access: "user", permission: "integrations:read", response: z.object({ data: z.array(integration) }) },
+    { method: "get", path: "/integrations", summary: "The organization's integrations", access: "user", permission: "integrations:read", response: integrationList },
     async ({ ctx }) => ({ data: [await getIntegration(ctx)] }),
   );
   api.define(

@@ -80,7 +80,7 @@ try {
       await saveIntegration(ctx, { apiKey: env.fakeElevenLabsKey });
       console.log(`Connected to the fake ElevenLabs at ${app?.elevenLabsApiUrl ?? env.elevenLabsApiUrl}: "Sync now" pulls its conversations.`);
     }
-    await tenant.insert(agents).values(demoAgents.map((a) => ({ ...a, organizationId: orgId, syncStatus: "idle", lastSyncedAt: new Date() })));
+    await tenant.insert(agents).values(demoAgents.map((a) => ({ ...a, organizationId: orgId, syncStatus: "idle" as const, lastSyncedAt: new Date() })));
     const now = Date.now();
     const random = seededRandom(2026);
     let n = 0;

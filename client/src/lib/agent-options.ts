@@ -1,6 +1,6 @@
 /** The organization's agents as filter options (id and name), shared by every page with an agent filter. */
 import { useQuery } from "@tanstack/react-query";
-import type { Agent } from "@shared/schemas";
+import type { AgentList } from "@shared/schemas";
 import { apiGet } from "@/lib/api";
 import { useOrgId } from "@/lib/auth";
 import { queryKeys } from "@/lib/query-keys";
@@ -15,7 +15,7 @@ export function useAgentOptions() {
   return useQuery({
     // Same key and payload as the Agents page: one cache entry, invalidated by agent changes.
     queryKey: queryKeys.agents(orgId),
-    queryFn: ({ signal }) => apiGet<{ data: Agent[] }>("/api/agents", signal),
+    queryFn: ({ signal }) => apiGet<AgentList>("/api/agents", signal),
     select: (list): AgentOption[] => list.data.map((agent) => ({ id: agent.id, name: agent.name })),
   });
 }

@@ -1,4 +1,5 @@
 import { boolean, index, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import type { SyncStatus } from "../../../shared/constants";
 import { organizations } from "./organizations";
 import { tenantPolicy } from "./tenancy";
 
@@ -35,7 +36,7 @@ export const agents = pgTable(
     name: text().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lastSyncedAt: timestamp({ withTimezone: true }),
-    syncStatus: text().notNull().default("idle"),
+    syncStatus: text().$type<SyncStatus>().notNull().default("idle"),
     syncError: text(),
     /** Newest call start seen by sync (unix seconds); incremental sync starts from here minus an overlap. */
     syncWatermark: timestamp({ withTimezone: true }),

@@ -3,15 +3,12 @@
  * PostgreSQL does the zone arithmetic (one tz database decides every day boundary).
  */
 import { sql, type SQL } from "drizzle-orm";
+import { DATE_ONLY, dateBoundProblem } from "@shared/dates";
 import { AppError } from "../../lib/errors";
 
 export type Bound = { kind: "date"; date: string } | { kind: "instant"; iso: string };
 
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
 const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/;
-const MIN_YEAR = 1970;
-const MAX_YEAR = 9999;
 
 export function invalidField(field: string, message: string): AppError {
   return new AppError("invalid_input", 400, "Some fields are invalid", { [field]: message });
@@ -31,20 +28,9 @@ export function parseTimeZone(tz: string | undefined, field = "tz"): string {
 
 export function parseBound(value: string | undefined, field: string): Bound | undefined {
   if (value === undefined || value === "") return undefined;
-  if (DATE_ONLY.test(value)) {
-    const year = Number(value.slice(0, 4));
-    const date = new Date(`${value}T00:00:00Z`);
-    if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value || year < MIN_YEAR || year > MAX_YEAR)
-      throw invalidField(field, "Not a real date");
-    return { kind: "date", date: value };
-  }
-  // An instant needs its offset: "10:00" alone would mean whatever zone the server happens to run in.
-  if (!ISO_INSTANT.test(value)) throw invalidField(field, "Use YYYY-MM-DD or an ISO date-time with Z or an offset");
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw invalidField(field, "Use YYYY-MM-DD or an ISO date-time with Z or an offset");
-  const year = new Date(ms).getUTCFullYear();
-  if (year < MIN_YEAR || year > MAX_YEAR) throw invalidField(field, "Date out of range");
-  return { kind: "instant", iso: new Date(ms).toISOString() };
+  const problem = dateBoundProblem(value);
+  if (problem) throw invalidField(field, problem);
+  return DATE_ONLY.test(value) ? { kind: "date", date: value } : { kind: "instant", iso: new Date(value).toISOString() };
 }
 
 /** Start of the range as a timestamptz expression: a date means its local midnight in `tz`. */

@@ -1,6 +1,6 @@
 /** "2 firing" beside Alerts in the sidebar: the organization's rules in the firing state, refreshed every minute. */
 import { useQuery } from "@tanstack/react-query";
-import type { AlertRule } from "@shared/alert-schemas";
+import type { AlertRuleList } from "@shared/alert-schemas";
 import { apiGet } from "@/lib/api";
 import { useCan, useOrgId } from "@/lib/auth";
 import { queryKeys } from "@/lib/query-keys";
@@ -11,7 +11,7 @@ export function FiringBadge() {
   const rules = useQuery({
     // Same key and payload as the Alerts page: one cache entry.
     queryKey: queryKeys.alertRules(orgId),
-    queryFn: ({ signal }) => apiGet<{ data: AlertRule[] }>("/api/alerts/rules", signal),
+    queryFn: ({ signal }) => apiGet<AlertRuleList>("/api/alerts/rules", signal),
     refetchInterval: 60_000,
     enabled: canRead,
   });

@@ -1,6 +1,6 @@
 /** Platform-wide numbers for platform admins. */
 import { useQuery } from "@tanstack/react-query";
-import type { AdminOrganization, AdminStats } from "@shared/schemas";
+import type { AdminOrganizationList, AdminStats } from "@shared/schemas";
 import { apiGet } from "@/lib/api";
 import { useOrgId } from "@/lib/auth";
 import { queryKeys } from "@/lib/query-keys";
@@ -17,6 +17,6 @@ export function useAdminOrganizations() {
   const orgId = useOrgId();
   return useQuery({
     queryKey: queryKeys.adminOrganizations(orgId),
-    queryFn: ({ signal }) => apiGet<{ data: AdminOrganization[] }>("/api/admin/organizations", signal),
+    queryFn: ({ signal }) => apiGet<AdminOrganizationList>("/api/admin/organizations", signal),
   });
 }

@@ -1,19 +1,12 @@
 /** Agent queries and mutations. Changes to agents also touch calls and analytics (names, links). */
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
-import type { Agent, AvailableAgentsPage } from "@shared/schemas";
+import type { Agent, AgentList, AvailableAgentsPage, ValidatedAgent } from "@shared/schemas";
+import type { SyncStatus } from "@shared/constants";
 import { apiDelete, apiGet, apiPatch, apiPost, withQuery } from "@/lib/api";
 import { useOrgId } from "@/lib/auth";
 import { queryKeys } from "@/lib/query-keys";
 
-export interface AgentList {
-  data: Agent[];
-}
-export interface ValidatedAgent {
-  elevenLabsAgentId: string;
-  name: string;
-}
-
-const SYNC_IN_PROGRESS = new Set(["queued", "running"]);
+const SYNC_IN_PROGRESS: ReadonlySet<SyncStatus> = new Set(["queued", "running"]);
 export const isSyncing = (agent: Agent) => SYNC_IN_PROGRESS.has(agent.sync.status);
 
 export function useAgents() {

@@ -2,8 +2,10 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type {
   AlertChannel,
-  AlertEvent,
+  AlertChannelList,
+  AlertEventPage,
   AlertRule,
+  AlertRuleList,
   ChannelCreated,
   CreateChannelInput,
   CreateRuleInput,
@@ -17,13 +19,14 @@ import { apiDelete, apiGet, apiPatch, apiPost, withQuery } from "@/lib/api";
 import { useCan, useOrgId } from "@/lib/auth";
 import { queryKeys } from "@/lib/query-keys";
 
-export type { AlertChannel, AlertEvent, AlertRule, DeliveryOutcome };
+export type { AlertEvent } from "@shared/alert-schemas";
+export type { AlertChannel, AlertRule, DeliveryOutcome };
 
 export function useAlertRules(options: { refetchInterval?: number } = {}) {
   const orgId = useOrgId();
   return useQuery({
     queryKey: queryKeys.alertRules(orgId),
-    queryFn: ({ signal }) => apiGet<{ data: AlertRule[] }>("/api/alerts/rules", signal),
+    queryFn: ({ signal }) => apiGet<AlertRuleList>("/api/alerts/rules", signal),
     refetchInterval: options.refetchInterval ?? 30_000,
   });
 }
@@ -33,7 +36,7 @@ export function useAlertChannels() {
   const canManage = useCan("alerts:manage");
   return useQuery({
     queryKey: queryKeys.alertChannels(orgId),
-    queryFn: ({ signal }) => apiGet<{ data: AlertChannel[] }>("/api/alerts/channels", signal),
+    queryFn: ({ signal }) => apiGet<AlertChannelList>("/api/alerts/channels", signal),
     enabled: canManage,
   });
 }
@@ -43,7 +46,7 @@ export function useAlertEvents() {
   return useInfiniteQuery({
     queryKey: queryKeys.alertEvents(orgId),
     queryFn: ({ pageParam, signal }) =>
-      apiGet<{ data: AlertEvent[]; nextCursor: string | null }>(withQuery("/api/alerts/events", { limit: 20, cursor: pageParam }), signal),
+      apiGet<AlertEventPage>(withQuery("/api/alerts/events", { limit: 20, cursor: pageParam }), signal),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     refetchInterval: 30_000,

@@ -1,6 +1,6 @@
 /** Call history: one page of calls per cursor, one call in detail, and the CSV export link. */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { CallLogDetail, CallLogSummary } from "@shared/schemas";
+import type { CallLogCount, CallLogDetail, CallLogPage } from "@shared/schemas";
 import { apiDelete, apiGet, withQuery } from "@/lib/api";
 import { useOrgId } from "@/lib/auth";
 import { browserTimeZone } from "@/lib/format";
@@ -23,11 +23,6 @@ export interface CallFilters {
   minRating?: number;
   criterion?: string;
   phone?: string;
-}
-
-export interface CallLogPage {
-  data: CallLogSummary[];
-  nextCursor: string | null;
 }
 
 export const PAGE_SIZE = 25;
@@ -65,7 +60,7 @@ export function useCallLogCount(filters: CallFilters) {
   const query = apiQuery(filters);
   return useQuery({
     queryKey: [...queryKeys.callLogList(orgId, query), "count"],
-    queryFn: ({ signal }) => apiGet<{ count: number }>(withQuery("/api/call-logs/count", query), signal),
+    queryFn: ({ signal }) => apiGet<CallLogCount>(withQuery("/api/call-logs/count", query), signal),
     placeholderData: keepPreviousData,
     refetchInterval: FIRST_PAGE_REFRESH_MS * 6,
   });

@@ -1,17 +1,10 @@
 /** ElevenLabs integration: read the status, save the key or webhook secret, test, remove. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { Integration } from "@shared/schemas";
+import type { Integration, IntegrationList, SaveIntegrationInput } from "@shared/schemas";
 import { apiDelete, apiGet, apiPost } from "@/lib/api";
 import { useOrgId } from "@/lib/auth";
 import { queryKeys } from "@/lib/query-keys";
 
-export interface IntegrationList {
-  data: Integration[];
-}
-export interface SaveIntegrationInput {
-  apiKey?: string;
-  webhookSecret?: string;
-}
 
 export function useElevenLabsIntegration() {
   const orgId = useOrgId();

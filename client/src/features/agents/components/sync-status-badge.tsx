@@ -1,3 +1,4 @@
+import type { SyncStatus } from "@shared/constants";
 import type { Agent } from "@shared/schemas";
 import { Badge, type BadgeVariant } from "@/components/ui/badge";
 import { focusRing } from "@/components/ui/button";
@@ -5,7 +6,7 @@ import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip
 import { formatDateTime } from "@/lib/format";
 import { cn } from "@/lib/utils";
 
-const STATUS: Record<string, { label: string; variant: BadgeVariant }> = {
+const STATUS: Record<SyncStatus, { label: string; variant: BadgeVariant }> = {
   idle: { label: "Not synced yet", variant: "secondary" },
   queued: { label: "Queued", variant: "info" },
   running: { label: "Syncing", variant: "info" },
@@ -16,7 +17,7 @@ const STATUS: Record<string, { label: string; variant: BadgeVariant }> = {
 export function SyncStatusBadge({ sync }: { sync: Agent["sync"] }) {
   // The server goes back to "idle" after a sync: with a last sync time, idle means up to date.
   const key = sync.status === "idle" && sync.lastSyncedAt ? "ok" : sync.status;
-  const status = STATUS[key] ?? { label: sync.status, variant: "secondary" as const };
+  const status = STATUS[key];
   // A failure is spelled out beside the badge (AgentSyncState); the tooltip says when the last good sync was.
   const detail = sync.lastSyncedAt ? `Last synced ${formatDateTime(sync.lastSyncedAt)}` : null;
 
