@@ -37,7 +37,8 @@ export const user = z.object({
   name: z.string().nullable(),
   role,
   isPlatformAdmin: z.boolean(),
-  organization: z.object({ id: z.string(), name: z.string() }),
+  /** `timeZone`: the organization's IANA zone (DESIGN.md §11): the pages count days and show times in it. */
+  organization: z.object({ id: z.string(), name: z.string(), timeZone: z.string() }),
 });
 export type User = z.infer<typeof user>;
 

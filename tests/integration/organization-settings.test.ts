@@ -127,5 +127,16 @@ describe("the organization's time zone as the default for analytics and billing"
     const analytics = await s.agent.get("/api/analytics/organization").query({ from: "2026-11-01", to: "2026-11-01" }).expect(200);
     expect(analytics.body.range.tz).toBe("Asia/Tokyo");
     expect(analytics.body.totals.calls).toBe(1);
+
+    // History's whole-day filters, the quality page and the user the client formats dates with follow it too.
+    const day = { from: "2026-11-01", to: "2026-11-01" };
+    expect((await s.agent.get("/api/call-logs").query(day).expect(200)).body.data).toHaveLength(1);
+    expect((await s.agent.get("/api/call-logs/count").query(day).expect(200)).body.count).toBe(1);
+    expect((await s.agent.get("/api/call-logs").query({ ...day, tz: "UTC" }).expect(200)).body.data).toHaveLength(0);
+    const csv = await s.agent.get("/api/call-logs/export.csv").query(day).expect(200);
+    expect(csv.text.trim().split("\n")).toHaveLength(2);
+    const quality = await s.agent.get("/api/analytics/quality").query(day).expect(200);
+    expect(quality.body.range.tz).toBe("Asia/Tokyo");
+    expect((await s.agent.get("/api/auth/user").expect(200)).body.organization).toMatchObject({ id: org, timeZone: "Asia/Tokyo" });
   });
 });

@@ -129,6 +129,22 @@ describe("the retention job", () => {
     expect(after.due).toEqual({ calls: 0, audio: 0, rawEvents: 0 });
   });
 
+  it("reaches calls without a start time by when they were stored", async () => {
+    const s = await signUp(t.app, { organizationName: "No Start Org" });
+    const orgId = s.user.organization.id;
+    const stale = await insertCall(t.deps.db, orgId, { startedAt: null, status: "failed", summary: "never started" });
+    const fresh = await insertCall(t.deps.db, orgId, { startedAt: null, status: "failed" });
+    await t.deps.db.execute(sql`update call_logs set created_at = now() - interval '40 days' where id = ${stale.id}`);
+    await addAudio(orgId, stale.id);
+    await s.agent.patch("/api/organization").send({ retention: { callsDays: 30 } }).expect(200);
+    expect((await s.agent.get("/api/organization/retention").expect(200)).body.due).toMatchObject({ calls: 1 });
+
+    expect(await runRetention({ ...t.deps }, orgId)).toMatchObject({ calls: 1 });
+    await s.agent.get(`/api/call-logs/${stale.id}`).expect(404);
+    await s.agent.get(`/api/call-logs/${fresh.id}`).expect(200);
+    expect(await rows(callAudio, orgId)).toBe(0);
+  });
+
   it("deletes recordings past the audio retention and never fetches them back", async () => {
     const s = await signUp(t.app, { organizationName: "Audio Retention" });
     const a = await insertAgent(t.deps.db, s.user.organization.id, { elevenlabsAgentId: "agent_ret" });

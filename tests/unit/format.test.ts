@@ -1,6 +1,6 @@
 /** The one number-format module: units never wrap away from their number, signs and time zones read well. */
 import { describe, expect, it } from "vitest";
-import { formatCredits, formatDuration, formatMinutes, formatPointsChange, formatSignedNumber, timeZoneLabel } from "@/lib/format";
+import { displayTimeZone, formatCredits, formatDate, formatDateTime, formatDuration, formatMinutes, formatPointsChange, formatSignedNumber, setDisplayTimeZone, timeZoneLabel, toIsoDay } from "@/lib/format";
 
 describe("lib/format", () => {
   it("joins units with a no-break space so a figure never wraps", () => {
@@ -17,6 +17,21 @@ describe("lib/format", () => {
     expect(formatSignedNumber(0)).toBe("0");
     expect(formatPointsChange(0.034)).toBe("+3.4\u00a0pts");
     expect(formatPointsChange(-0.1)).toBe("\u221210\u00a0pts");
+  });
+
+  it("shows dates and calendar days in the organization's zone once it is set", () => {
+    // 20:00 UTC on Jan 15 is already Jan 16 in Kolkata (UTC+5:30).
+    const late = new Date("2026-01-15T20:00:00Z");
+    setDisplayTimeZone("Asia/Kolkata");
+    expect(displayTimeZone()).toBe("Asia/Kolkata");
+    expect(toIsoDay(late)).toBe("2026-01-16");
+    expect(formatDateTime(late)).toMatch(/1:30/);
+    expect(timeZoneLabel()).toMatch(/^Asia\/Kolkata/);
+    setDisplayTimeZone("America/Los_Angeles");
+    expect(toIsoDay(late)).toBe("2026-01-15");
+    expect(formatDate(late)).toMatch(/15/);
+    setDisplayTimeZone("Not/AZone");
+    expect(displayTimeZone()).toBe("America/Los_Angeles");
   });
 
   it("names the time zone", () => {

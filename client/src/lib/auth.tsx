@@ -3,11 +3,14 @@ import { createContext, useContext, type ReactNode } from "react";
 import type { User } from "@shared/schemas";
 import { can, type Permission } from "@shared/permissions";
 import { apiGet } from "@/lib/api";
+import { setDisplayTimeZone } from "@/lib/format";
 import { queryKeys } from "@/lib/query-keys";
 
 const CurrentUserContext = createContext<User | null>(null);
 
 export function CurrentUserProvider({ user, children }: { user: User; children: ReactNode }) {
+  // Before any page below formats a date: dates are shown in the organization's zone.
+  setDisplayTimeZone(user.organization.timeZone);
   return <CurrentUserContext.Provider value={user}>{children}</CurrentUserContext.Provider>;
 }
 

@@ -1,6 +1,8 @@
 /**
- * Every number, amount, duration and date the UI shows is formatted here, in the user's locale and time
- * zone (Intl picks both up from the browser). A unit is joined to its number by a no-break space, so
+ * Every number, amount, duration and date the UI shows is formatted here, in the user's locale (from the browser)
+ * and the organization's time zone (DESIGN.md §11: the zone analytics count days in, so a call's time, its day in
+ * History and the dashboard's day agree for every member, wherever they sit; the browser's zone until the user
+ * is loaded). A unit is joined to its number by a no-break space, so
  * "1,379.12 min" never wraps; the pages show figures with tabular digits (the `figure` class in index.css).
  */
 
@@ -13,8 +15,6 @@ const preciseCurrencyFormat = new Intl.NumberFormat(undefined, {
   maximumFractionDigits: 4,
 });
 const percentFormat = new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 1 });
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const shortDayFormat = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", timeZone: "UTC" });
 const monthFormat = new Intl.DateTimeFormat(undefined, { month: "long", year: "numeric", timeZone: "UTC" });
 const relativeFormat = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
@@ -25,6 +25,33 @@ const NBSP = "\u00a0";
 
 export function browserTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
+let displayZone: string | undefined;
+let zoned = zonedFormats(undefined);
+
+function zonedFormats(timeZone: string | undefined) {
+  return {
+    date: new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeZone }),
+    dateTime: new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short", timeZone }),
+    // en-CA writes YYYY-MM-DD.
+    isoDay: new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone }),
+  };
+}
+
+/** The zone every date below is shown and counted in: the organization's (set by the signed-in app shell). */
+export function setDisplayTimeZone(timeZone: string): void {
+  if (timeZone === displayZone) return;
+  try {
+    zoned = zonedFormats(timeZone);
+    displayZone = timeZone;
+  } catch {
+    // A zone this browser does not know: keep the browser's own.
+  }
+}
+
+export function displayTimeZone(): string {
+  return displayZone ?? browserTimeZone();
 }
 
 export function formatNumber(value: number | null | undefined): string {
@@ -54,8 +81,8 @@ export function formatPointsChange(fractionDelta: number): string {
   return formatSignedNumber(Math.round(fractionDelta * 1000) / 10, "pts", (n) => decimalFormat.format(n));
 }
 
-/** The user's time zone by name, e.g. "Europe/Berlin (CET)" or just "UTC". */
-export function timeZoneLabel(timeZone: string = browserTimeZone(), at: Date = new Date()): string {
+/** A time zone by name, e.g. "Europe/Berlin (CET)" or just "UTC"; by default the one dates are shown in. */
+export function timeZoneLabel(timeZone: string = displayTimeZone(), at: Date = new Date()): string {
   const short = new Intl.DateTimeFormat(undefined, { timeZone, timeZoneName: "short" })
     .formatToParts(at)
     .find((part) => part.type === "timeZoneName")?.value;
@@ -100,12 +127,12 @@ function toDate(value: string | Date | null | undefined): Date | null {
 
 export function formatDate(value: string | Date | null | undefined): string {
   const date = toDate(value);
-  return date ? dateFormat.format(date) : EMPTY;
+  return date ? zoned.date.format(date) : EMPTY;
 }
 
 export function formatDateTime(value: string | Date | null | undefined): string {
   const date = toDate(value);
-  return date ? dateTimeFormat.format(date) : EMPTY;
+  return date ? zoned.dateTime.format(date) : EMPTY;
 }
 
 /** "2026-11-03" (a calendar day, no time zone) -> "Nov 3". */
@@ -137,12 +164,10 @@ export function formatRelative(value: string | Date | null | undefined, now: Dat
   return relativeFormat.format(0, "second");
 }
 
-/** A local calendar day as "YYYY-MM-DD". */
+/** The calendar day an instant falls on in the display zone, as "YYYY-MM-DD". */
 export function toIsoDay(date: Date): string {
-  const y = date.getFullYear();
-  const m = String(date.getMonth() + 1).padStart(2, "0");
-  const d = String(date.getDate()).padStart(2, "0");
-  return `${y}-${m}-${d}`;
+  const part = (type: string) => zoned.isoDay.formatToParts(date).find((p) => p.type === type)?.value ?? "";
+  return `${part("year")}-${part("month")}-${part("day")}`;
 }
 
 export function toIsoMonth(date: Date): string {

@@ -88,7 +88,7 @@ export default function DashboardPage() {
           <Card>
             <CardHeader>
               <CardTitle>Calls and minutes per day</CardTitle>
-              <CardDescription>Days are counted in your time zone, {timeZoneLabel(current.data?.range.tz)}.</CardDescription>
+              <CardDescription>Days are counted in the organization's time zone, {timeZoneLabel(current.data?.range.tz)}.</CardDescription>
             </CardHeader>
             <CardContent>
               {current.data ? <LazyDailyUsageChart data={current.data.daily} /> : <Skeleton className="h-72 w-full" />}

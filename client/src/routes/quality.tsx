@@ -141,7 +141,7 @@ export default function QualityPage() {
       ) : (
         <div className="grid gap-4" aria-busy={quality.isFetching && !data}>
           <LatencyStats data={data} />
-          <ChartCard title="Latency per day" description={`90th percentile of each day's turns, in your time zone, ${timeZoneLabel(data?.range.tz)}.`}>
+          <ChartCard title="Latency per day" description={`90th percentile of each day's turns, in the organization's time zone, ${timeZoneLabel(data?.range.tz)}.`}>
             {data ? <LazyLatencyTrendChart data={data.latencyDaily} /> : <Skeleton className="h-64 w-full" />}
           </ChartCard>
           <div className="grid gap-4 lg:grid-cols-2">

@@ -21,7 +21,7 @@ export async function findUserByEmail(db: OwnerDb, email: string): Promise<UserR
 /** The signed-in user as the API shows it, or null when the user no longer exists. */
 export async function getUserView(deps: AppDeps, userId: string): Promise<User | null> {
   const [row] = await deps.db
-    .select({ user: users, organization: { id: organizations.id, name: organizations.name } })
+    .select({ user: users, organization: { id: organizations.id, name: organizations.name, timeZone: organizations.timeZone } })
     .from(users)
     .innerJoin(organizations, eq(organizations.id, users.organizationId))
     .where(eq(users.id, userId));

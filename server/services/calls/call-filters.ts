@@ -1,7 +1,7 @@
 /** The History filters of DESIGN.md §5 and §9 as one SQL condition, always scoped to the caller's organization. */
 import { and, eq, gte, isNotNull, lte, sql, type SQL } from "drizzle-orm";
 import type { CallLogFilters } from "@shared/schemas";
-import { callLogs } from "../../db/schema";
+import { callLogs, organizations } from "../../db/schema";
 import type { Ctx } from "../context";
 import { checkOrder, fromInstantSql, invalidField, parseBound, parseTimeZone, toInstantSql } from "./time-range";
 
@@ -17,12 +17,23 @@ export type ResolvedCallFilters = {
   search: string | null;
 };
 
+/** The zone whole-day bounds are read in: the request's `tz`, else the organization's time zone (DESIGN.md §11). */
+async function zoneOf(ctx: Ctx, tz: string | undefined): Promise<string> {
+  if (tz) return parseTimeZone(tz);
+  const [row] = await ctx.db
+    .select({ timeZone: organizations.timeZone })
+    .from(organizations)
+    .where(eq(organizations.id, ctx.organizationId));
+  return row?.timeZone ?? "UTC";
+}
+
 /** Validates the filters (400 with fields on nonsense) and builds the WHERE clause. */
-export function resolveCallFilters(ctx: Ctx, filters: CallLogFilters): ResolvedCallFilters {
-  const tz = parseTimeZone(filters.tz);
+export async function resolveCallFilters(ctx: Ctx, filters: CallLogFilters): Promise<ResolvedCallFilters> {
   const from = parseBound(filters.from, "from");
   const to = parseBound(filters.to, "to");
   checkOrder(from, to);
+  // Only a whole-day bound needs a zone; instants are zone-free, so the common page skips the lookup.
+  const tz = from?.kind === "date" || to?.kind === "date" ? await zoneOf(ctx, filters.tz) : parseTimeZone(filters.tz);
   if (
     filters.minDuration !== undefined &&
     filters.maxDuration !== undefined &&

@@ -7,7 +7,7 @@ import { resolveCallFilters } from "./call-filters";
 import { asInputError } from "./time-range";
 
 export async function countCallLogs(ctx: Ctx, query: CallLogFilters): Promise<{ count: number }> {
-  const filters = resolveCallFilters(ctx, query);
+  const filters = await resolveCallFilters(ctx, query);
   try {
     const { rows } = await ctx.db.execute<{ count: number }>(sql`select count(*)::bigint as count from ${callSource(filters)} where ${filters.where}`);
     return { count: Number(rows[0]?.count ?? 0) };

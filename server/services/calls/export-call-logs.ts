@@ -119,7 +119,7 @@ async function keyColumns(ctx: Ctx, filters: ResolvedCallFilters): Promise<KeyCo
  * database a 503, not a truncated 200. The rest of the CSV is produced batch by batch as the caller consumes it.
  */
 export async function exportCallLogsCsv(ctx: Ctx, filters: CallLogFilters): Promise<AsyncIterable<string>> {
-  const resolved = resolveCallFilters(ctx, filters);
+  const resolved = await resolveCallFilters(ctx, filters);
   const options = { maskPhones: await masksPhones(ctx) };
   let page: { rows: DetailRow[]; next: CallCursor | null };
   let keys: KeyColumns;

@@ -16,7 +16,7 @@ const BATCH = 500;
 
 /** Validates the filters and reads the first batch before any byte is sent (400 and 503 stay real statuses). */
 export async function exportCallsNdjson(ctx: Ctx, filters: CallLogFilters): Promise<AsyncIterable<string>> {
-  const resolved = resolveCallFilters(ctx, filters);
+  const resolved = await resolveCallFilters(ctx, filters);
   // The same view options as GET /api/call-logs/:id (phone numbers masked for viewers).
   const options = { maskPhones: await masksPhones(ctx) };
   let page: { rows: DetailRow[]; next: CallCursor | null };

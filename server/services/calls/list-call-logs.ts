@@ -12,7 +12,7 @@ export async function listCallLogs(
   ctx: Ctx,
   query: ListCallLogsQuery,
 ): Promise<{ data: CallLogSummary[]; nextCursor: string | null }> {
-  const filters = resolveCallFilters(ctx, query);
+  const filters = await resolveCallFilters(ctx, query);
   const cursor = decodeCursor(query.cursor);
   try {
     const { rows, next } = await fetchCallPage(ctx, withSnippet(filters.search), filters, cursor, query.limit);

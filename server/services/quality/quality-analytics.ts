@@ -8,6 +8,7 @@ import { parseBound, parseTimeZone } from "../calls/time-range";
 import { defaultBounds, resolveUsageRange } from "../analytics/usage-range";
 import { agentScopeOf, registeredAgents } from "../analytics/usage";
 import { withoutJit } from "../analytics/without-jit";
+import { organizationTimeZone } from "../billing/organization-settings";
 import { addDays } from "../calls/time-range";
 import { FACT } from "./quality-facts";
 import { bucketValue, DURATION_EDGES, histogramPercentile } from "./latency-buckets";
@@ -48,7 +49,7 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
 const ALL_KINDS = Object.values(FACT);
 
 export async function getQualityAnalytics(ctx: Ctx, query: z.infer<typeof analyticsQuery>): Promise<QualityAnalytics> {
-  const tz = parseTimeZone(query.tz);
+  const tz = query.tz ? parseTimeZone(query.tz) : await organizationTimeZone(ctx);
   const bounds = defaultBounds(parseBound(query.from, "from"), parseBound(query.to, "to"), ctx.now(), tz);
   const range = await resolveUsageRange(ctx, bounds.from, bounds.to, tz);
   const scope = await agentScopeOf(ctx, query.agentId);

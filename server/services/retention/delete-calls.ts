@@ -66,13 +66,22 @@ export async function deleteCallsBatch(
   return { calls: Number(row?.calls ?? 0), rawEvents: Number(row?.raw_events ?? 0), conversationIds: row?.conversation_ids ?? [] };
 }
 
+/**
+ * Calls (alias `c`) that started before `cutoff`. A call without a start time (a failed initiation, a payload
+ * without one) counts from when it was stored, so retention reaches it too.
+ */
+export function startedBefore(cutoff: Date): SQL {
+  const at = cutoff.toISOString();
+  return sql`(c.started_at < ${at}::timestamptz or (c.started_at is null and c.created_at < ${at}::timestamptz))`;
+}
+
 /** Deletes up to `limit` stored recordings of calls that started before `cutoff` (null: every recording). */
 export async function deleteAudioBatch(db: Queryable, organizationId: string, cutoff: Date | null, limit: number): Promise<number> {
   const result = await db.execute<{ n: number }>(sql`
     with victims as (
       select a.call_log_id from call_audio a
       join call_logs c on c.id = a.call_log_id and c.organization_id = ${organizationId}::uuid
-      where a.organization_id = ${organizationId}::uuid ${cutoff ? sql`and c.started_at < ${cutoff.toISOString()}::timestamptz` : sql``}
+      where a.organization_id = ${organizationId}::uuid ${cutoff ? sql`and ${startedBefore(cutoff)}` : sql``}
       limit ${limit}
       for update of a skip locked
     ),

@@ -8,7 +8,7 @@ import type { RetentionStatus } from "@shared/governance-schemas";
 import { organizations, type RetentionRunCounts } from "../../db/schema";
 import type { TenantDb } from "../../db/tenant";
 import type { Ctx } from "../context";
-import { deleteAudioBatch, deleteCallsBatch, deleteRawEventsBatch } from "./delete-calls";
+import { deleteAudioBatch, deleteCallsBatch, deleteRawEventsBatch, startedBefore } from "./delete-calls";
 
 const BATCH = 500;
 /** One run stops an organization's work after this many batches; the next run goes on where it stopped. */
@@ -51,8 +51,7 @@ export async function applyRetention(db: TenantDb, policy: RetentionPolicy, now:
   let rawEvents = 0;
   let calls = 0;
   if (cut.calls) {
-    const before = cut.calls.toISOString();
-    const where = sql`c.started_at < ${before}::timestamptz`;
+    const where = startedBefore(cut.calls);
     calls = await drain(async () => {
       const r = await deleteCallsBatch(db, policy.id, where, BATCH, "retention");
       rawEvents += r.rawEvents;
@@ -89,10 +88,10 @@ export async function getRetentionStatus(ctx: Ctx): Promise<RetentionStatus> {
   );
   const org_ = ctx.organizationId;
   const capped = (inner: ReturnType<typeof sql>) => sql`(select count(*) from (${inner} limit ${COUNT_CAP}) x)::int`;
-  const audioCondition = cut.allAudio ? sql`` : sql`and c.started_at < ${cut.audio?.toISOString() ?? null}::timestamptz`;
+  const audioCondition = cut.allAudio || !cut.audio ? sql`` : sql`and ${startedBefore(cut.audio)}`;
   const result = await ctx.db.execute<{ calls: number; audio: number; raw_events: number }>(sql`
     select
-      ${cut.calls ? capped(sql`select 1 from call_logs where organization_id = ${org_}::uuid and started_at < ${cut.calls.toISOString()}::timestamptz`) : sql`0`} as calls,
+      ${cut.calls ? capped(sql`select 1 from call_logs c where c.organization_id = ${org_}::uuid and ${startedBefore(cut.calls)}`) : sql`0`} as calls,
       ${
         cut.allAudio || cut.audio
           ? capped(sql`select 1 from call_audio a join call_logs c on c.id = a.call_log_id and c.organization_id = ${org_}::uuid where a.organization_id = ${org_}::uuid ${audioCondition}`)

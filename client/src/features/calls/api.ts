@@ -3,7 +3,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import type { CallLogCount, CallLogDetail, CallLogPage } from "@shared/schemas";
 import { apiDelete, apiGet, withQuery } from "@/lib/api";
 import { useOrgId } from "@/lib/auth";
-import { browserTimeZone } from "@/lib/format";
+import { displayTimeZone } from "@/lib/format";
 import { queryKeys } from "@/lib/query-keys";
 
 export interface CallFilters {
@@ -30,8 +30,8 @@ export const PAGE_SIZE = 25;
 const FIRST_PAGE_REFRESH_MS = 5_000;
 
 function apiQuery(filters: CallFilters) {
-  // Dates are whole days in the user's time zone.
-  return { ...filters, tz: filters.from || filters.to ? browserTimeZone() : undefined };
+  // Dates are whole days in the organization's time zone.
+  return { ...filters, tz: filters.from || filters.to ? displayTimeZone() : undefined };
 }
 
 export function useCallLogPage(filters: CallFilters, cursor: string | undefined) {

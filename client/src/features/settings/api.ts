@@ -34,8 +34,10 @@ export function useUpdateSettings() {
     mutationFn: (patch: SettingsPatch) => apiPatch<OrganizationSettings>("/api/organization", patch),
     onSuccess: (settings) => {
       queryClient.setQueryData(queryKeys.organization(orgId), settings);
-      // The time zone changes billing months and analytics days; retention changes what is due.
+      // The time zone changes billing months, analytics days and every date shown (the user carries it);
+      // retention changes what is due.
       return Promise.all([
+        queryClient.invalidateQueries({ queryKey: queryKeys.authUser }),
         queryClient.invalidateQueries({ queryKey: queryKeys.retention(orgId) }),
         queryClient.invalidateQueries({ queryKey: queryKeys.billing(orgId) }),
         queryClient.invalidateQueries({ queryKey: queryKeys.analytics(orgId) }),
