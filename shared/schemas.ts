@@ -333,5 +333,45 @@ export const adminOrganization = z.object({
 export type AdminOrganization = z.infer<typeof adminOrganization>;
 export const adminOrganizationList = z.object({ data: z.array(adminOrganization) });
 export type AdminOrganizationList = z.infer<typeof adminOrganizationList>;
+/** GET /api/admin/organizations: `search` matches the organization's name or a member's email (part of either). */
+export const adminOrganizationsQuery = z.object({ search: z.string().trim().max(200).optional() });
+/** GET /api/admin/organizations/:id (DESIGN §14): one organization for support, with what usually explains a question. */
+export const adminOrganizationDetail = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: isoDateTime,
+  calls: z.number(),
+  minutes: z.number(),
+  members: z.array(
+    z.object({
+      id: z.string(),
+      email: z.string(),
+      name: z.string().nullable(),
+      role,
+      isPlatformAdmin: z.boolean(),
+      createdAt: isoDateTime,
+      lastLoginAt: isoDateTime.nullable(),
+    }),
+  ),
+  agents: z.array(
+    z.object({
+      id: z.string(),
+      elevenLabsAgentId: z.string(),
+      name: z.string(),
+      createdAt: isoDateTime,
+      sync: z.object({ status: z.enum(SYNC_STATUSES), lastSyncedAt: isoDateTime.nullable(), error: z.string().nullable() }),
+    }),
+  ),
+  /** null: no ElevenLabs key saved yet. Never the key or the webhook secret. */
+  integration: z
+    .object({ status: z.enum(INTEGRATION_STATUSES), keyHint: z.string().nullable(), lastTestedAt: isoDateTime.nullable(), lastError: z.string().nullable() })
+    .nullable(),
+  lastCall: z.object({ id: z.string(), startedAt: isoDateTime, agentName: z.string().nullable(), status: z.string() }).nullable(),
+  /** The newest fact received (a webhook delivery or a synced conversation), whatever its outcome. */
+  lastDelivery: z
+    .object({ receivedAt: isoDateTime, type: z.string().nullable(), source: z.enum(["webhook", "sync"]), state: z.string(), error: z.string().nullable() })
+    .nullable(),
+});
+export type AdminOrganizationDetail = z.infer<typeof adminOrganizationDetail>;
 
 export const idParam = z.object({ id: uuid });

@@ -1,6 +1,7 @@
-import { adminOrganizationList, adminStats } from "@shared/schemas";
+import { adminOrganizationDetail, adminOrganizationList, adminOrganizationsQuery, adminStats, idParam } from "@shared/schemas";
 import type { AppDeps } from "../deps";
 import type { ApiRouter } from "./api-router";
+import { getPlatformOrganization } from "../services/admin/organization-detail";
 import { getPlatformStats, listPlatformOrganizations } from "../services/admin/platform-stats";
 
 // Platform-wide reads use the owner handle (deps.db, decision 003): a tenant handle sees one organization by design.
@@ -19,10 +20,22 @@ export function adminRoutes(api: ApiRouter, deps: AppDeps) {
     {
       method: "get",
       path: "/admin/organizations",
-      summary: "Every organization with its users, agents, calls and minutes (platform administrators only)",
+      summary: "Every organization with its users, agents, calls and minutes; `search` matches a name or a member's email (platform administrators only)",
       access: "platformAdmin",
+      query: adminOrganizationsQuery,
       response: adminOrganizationList,
     },
-    async () => ({ data: await listPlatformOrganizations(deps.db) }),
+    async ({ query }) => ({ data: await listPlatformOrganizations(deps.db, query) }),
+  );
+  api.define(
+    {
+      method: "get",
+      path: "/admin/organizations/:id",
+      summary: "One organization with its members, agents, integration status, last call and last delivery (platform administrators only)",
+      access: "platformAdmin",
+      params: idParam,
+      response: adminOrganizationDetail,
+    },
+    ({ params }) => getPlatformOrganization(deps.db, params.id),
   );
 }

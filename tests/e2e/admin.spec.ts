@@ -23,4 +23,18 @@ test("a platform admin sees the Admin page with totals and organizations", async
   const orgCard = page.getByText("Organizations", { exact: true }).first().locator("xpath=ancestor::*[@data-slot='card'][1]");
   await expect(orgCard).toContainText(/\d/);
   await inspectPage(page, "admin");
+
+  // Search narrows the list by name (or a member's email); the name opens the organization.
+  await page.getByRole("searchbox", { name: "Search organizations" }).fill(tenant.email);
+  await expect(organizations.getByRole("row")).toHaveCount(2);
+  await expect(page).toHaveURL(/[?&]q=/);
+  await organizations.getByRole("link", { name: tenant.organization }).click();
+  await expect(page.getByRole("heading", { level: 1, name: tenant.organization })).toBeVisible();
+  await expect(page.getByRole("table", { name: "Members" })).toContainText(tenant.email);
+  await expect(page.getByText("No key saved")).toBeVisible();
+  await expect(page.getByText("No agents registered.")).toBeVisible();
+  await inspectPage(page, "admin-organization");
+  // The browser's Back keeps the search (it lives in the URL).
+  await page.goBack();
+  await expect(page.getByRole("searchbox", { name: "Search organizations" })).toHaveValue(tenant.email);
 });

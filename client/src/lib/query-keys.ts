@@ -36,5 +36,6 @@ export const queryKeys = {
   digestPreview: (orgId: string) => [...org(orgId), "alerts", "digest"] as const,
   // Platform-wide data, kept under the viewer's organization so sign-out clears it too.
   adminStats: (orgId: string) => [...org(orgId), "admin", "stats"] as const,
-  adminOrganizations: (orgId: string) => [...org(orgId), "admin", "organizations"] as const,
+  adminOrganizations: (orgId: string, search = "") => [...org(orgId), "admin", "organizations", { search }] as const,
+  adminOrganization: (orgId: string, id: string) => [...org(orgId), "admin", "organization", id] as const,
 };

@@ -1,5 +1,5 @@
 /** Platform-wide numbers for platform administrators only: the one place that reads across organizations. */
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { AdminOrganization, AdminStats } from "@shared/schemas";
 import type { OwnerDb } from "../../db/owner";
 import { round2 } from "../analytics/usage";
@@ -9,7 +9,8 @@ import { withoutJit } from "../analytics/without-jit";
  * Every organization with its counts, in one query. Calls and seconds come from the hourly rollups (a few rows per
  * hour instead of every call) plus the calls without a start time, which rollups leave out (an index probe per organization).
  */
-const perOrganization = sql`
+function perOrganization(where: SQL = sql`true`) {
+  return sql`
   select o.id, o.name, o.created_at as "createdAt",
          coalesce(u.n, 0)::bigint as users, coalesce(a.n, 0)::bigint as agents,
          (coalesce(r.calls, 0) + n.calls)::bigint as calls, (coalesce(r.seconds, 0) + n.seconds)::bigint as seconds
@@ -23,14 +24,16 @@ const perOrganization = sql`
     select count(*) as calls, coalesce(sum(duration_seconds), 0) as seconds
     from call_logs c
     where c.organization_id = o.id and c.started_at is null
-  ) n`;
+  ) n
+  where ${where}`;
+}
 
 export async function getPlatformStats(db: OwnerDb): Promise<AdminStats> {
   const [r] = await withoutJit(
     db,
     sql`select count(*)::bigint as organizations, coalesce(sum(users), 0)::bigint as users, coalesce(sum(agents), 0)::bigint as agents,
                coalesce(sum(calls), 0)::bigint as calls, coalesce(sum(seconds), 0)::bigint as seconds
-        from (${perOrganization}) o`,
+        from (${perOrganization()}) o`,
   );
   return {
     organizations: Number(r.organizations),
@@ -41,8 +44,17 @@ export async function getPlatformStats(db: OwnerDb): Promise<AdminStats> {
   };
 }
 
-export async function listPlatformOrganizations(db: OwnerDb): Promise<AdminOrganization[]> {
-  const rows = await withoutJit(db, sql`${perOrganization} order by o.created_at desc, o.id`);
+/** A LIKE pattern matching `text` anywhere, its own % _ and \ taken literally. */
+function containing(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export async function listPlatformOrganizations(db: OwnerDb, query: { search?: string } = {}): Promise<AdminOrganization[]> {
+  const where = query.search
+    ? sql`(o.name ilike ${containing(query.search)} or exists (
+        select 1 from users m where m.organization_id = o.id and m.email ilike ${containing(query.search)}))`
+    : undefined;
+  const rows = await withoutJit(db, sql`${perOrganization(where)} order by o.created_at desc, o.id`);
   return rows.map((r) => ({
     id: String(r.id),
     name: String(r.name),

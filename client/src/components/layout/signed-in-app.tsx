@@ -14,6 +14,7 @@ const IntegrationsPage = lazy(() => import("@/routes/integrations"));
 const BillingPage = lazy(() => import("@/routes/billing"));
 const TeamPage = lazy(() => import("@/routes/team"));
 const AdminPage = lazy(() => import("@/routes/admin"));
+const AdminOrganizationPage = lazy(() => import("@/routes/admin-organization"));
 const AlertsPage = lazy(() => import("@/routes/alerts"));
 const SettingsPage = lazy(() => import("@/routes/settings"));
 const NotFoundPage = lazy(() => import("@/routes/not-found"));
@@ -33,6 +34,7 @@ export default function SignedInApp() {
               <Route path="/billing" component={BillingPage} />
               <Route path="/team" component={TeamPage} />
               <Route path="/admin" component={AdminPage} />
+              <Route path="/admin/organizations/:id" component={AdminOrganizationPage} />
               <Route path="/alerts" component={AlertsPage} />
               <Route path="/settings" component={SettingsPage} />
               <Route>

@@ -1,6 +1,6 @@
 /** Platform-wide numbers for platform admins. */
-import { useQuery } from "@tanstack/react-query";
-import type { AdminOrganizationList, AdminStats } from "@shared/schemas";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import type { AdminOrganizationDetail, AdminOrganizationList, AdminStats } from "@shared/schemas";
 import { apiGet } from "@/lib/api";
 import { useOrgId } from "@/lib/auth";
 import { queryKeys } from "@/lib/query-keys";
@@ -13,10 +13,22 @@ export function useAdminStats() {
   });
 }
 
-export function useAdminOrganizations() {
+/** Every organization, or those whose name or a member's email contains `search`. */
+export function useAdminOrganizations(search = "") {
   const orgId = useOrgId();
   return useQuery({
-    queryKey: queryKeys.adminOrganizations(orgId),
-    queryFn: ({ signal }) => apiGet<AdminOrganizationList>("/api/admin/organizations", signal),
+    queryKey: queryKeys.adminOrganizations(orgId, search),
+    queryFn: ({ signal }) =>
+      apiGet<AdminOrganizationList>(`/api/admin/organizations${search ? `?${new URLSearchParams({ search })}` : ""}`, signal),
+    // Typing a search keeps the last list on screen instead of flashing a skeleton per keystroke.
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useAdminOrganization(id: string) {
+  const orgId = useOrgId();
+  return useQuery({
+    queryKey: queryKeys.adminOrganization(orgId, id),
+    queryFn: ({ signal }) => apiGet<AdminOrganizationDetail>(`/api/admin/organizations/${encodeURIComponent(id)}`, signal),
   });
 }
