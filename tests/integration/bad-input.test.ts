@@ -28,6 +28,7 @@ let t: TestApp;
 const fake = new FakeElevenLabs();
 let routes: AnyRouteDef[];
 let owner: Awaited<ReturnType<typeof signUp>>;
+let platformAdmin: Awaited<ReturnType<typeof signUp>>;
 let webhookPath: string;
 let realIds: string[];
 let superuser: pg.Client;
@@ -249,7 +250,7 @@ async function declaredHugeBody(path: string, length: number): Promise<{ status:
 
 function send(def: AnyRouteDef, path: string, query: string, body: unknown) {
   // Logout would end the owner's session for every later route: call it without one.
-  const client = def.path === "/auth/logout" ? request(t.app) : owner.agent;
+  const client = def.path === "/auth/logout" ? request(t.app) : def.access === "platformAdmin" ? platformAdmin.agent : owner.agent;
   const url = query ? `${path}?${query}` : path;
   let req = client[def.method](url);
   if (def.path.startsWith("/webhooks")) req = req.set("elevenlabs-signature", `t=${Math.floor(Date.now() / 1000)},v0=${"0".repeat(64)}`);
@@ -261,11 +262,14 @@ beforeAll(async () => {
   await fake.start();
   fake.addWorkspace(KEY);
   fake.addAgent(KEY, EL_AGENT, "Bad input agent");
-  t = await createTestApp({ env: { ELEVENLABS_API_URL: fake.url } });
+  // Platform-admin routes are called as a platform admin (another organization), so hostile input reaches their parsing too.
+  t = await createTestApp({ env: { ELEVENLABS_API_URL: fake.url, PLATFORM_ADMIN_EMAILS: "bad-input-platform@example.com" } });
   routes = t.app.locals.routes as AnyRouteDef[];
   superuser = new pg.Client({ connectionString: t.databaseUrl });
   await superuser.connect();
   owner = await signUp(t.app);
+  platformAdmin = await signUp(t.app, { email: "bad-input-platform@example.com" });
+  expect(platformAdmin.user.isPlatformAdmin).toBe(true);
   const integration = await owner.agent.post("/api/integrations").send({ provider: "elevenlabs", apiKey: KEY, webhookSecret: SECRET }).expect(200);
   webhookPath = new URL(integration.body.webhook.url as string).pathname;
   const agent = await owner.agent.post("/api/agents").send({ elevenLabsAgentId: EL_AGENT }).expect(201);
