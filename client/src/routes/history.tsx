@@ -1,18 +1,20 @@
 import { useState } from "react";
-import { ChevronLeftIcon, ChevronRightIcon, DownloadIcon, HistoryIcon } from "lucide-react";
+import { ChevronLeftIcon, ChevronRightIcon, DownloadIcon, HistoryIcon, SlidersHorizontalIcon } from "lucide-react";
 import type { CallLogSummary } from "@shared/schemas";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorState } from "@/components/error-state";
 import { PageHeader } from "@/components/page-header";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
-import { useAgentOptions } from "@/lib/agent-options";
+import { Sheet, SheetContent, SheetDescription, SheetHeader, SheetTitle, SheetTrigger } from "@/components/ui/sheet";
+import { useAgentOptions, type AgentOption } from "@/lib/agent-options";
 import { formatNumber, isIsoDay } from "@/lib/format";
-import { useUrlParams } from "@/lib/url-state";
+import { useMediaQuery, WIDE } from "@/lib/use-media-query";
+import { useUrlParams, type UrlChanges } from "@/lib/url-state";
 import { callExportUrl, useCallLogCount, useCallLogPage, type CallFilters } from "@/features/calls/api";
 import { CallDetailSheet } from "@/features/calls/components/call-detail-sheet";
-import { CallFiltersBar } from "@/features/calls/components/call-filters";
-import { CallsTable } from "@/features/calls/components/calls-table";
+import { activeFilterCount, CallFiltersBar, CallSearch } from "@/features/calls/components/call-filters";
+import { CallsList, CallsTable } from "@/features/calls/components/calls-table";
 import { TableSettings, useTableSettings } from "@/features/calls/components/table-settings";
 
 const SUCCESS_VALUES = new Set(["true", "false", "unknown"]);
@@ -49,6 +51,36 @@ function readFilters(params: URLSearchParams): CallFilters {
   };
 }
 
+/** Phones: the search stays in view; every other filter is in a sheet behind "Filters (n)". */
+function PhoneFilters({ filters, agents, onChange, matching }: { filters: CallFilters; agents: AgentOption[]; onChange: (changes: UrlChanges) => void; matching?: number }) {
+  const count = activeFilterCount(filters);
+  return (
+    <div className="grid gap-3">
+      <CallSearch filters={filters} onChange={onChange} />
+      <Sheet>
+        <SheetTrigger asChild>
+          <Button variant="outline" className="justify-self-start">
+            <SlidersHorizontalIcon aria-hidden="true" />
+            Filters{count > 0 && ` (${count})`}
+            {count > 0 && <span className="sr-only"> active</span>}
+          </Button>
+        </SheetTrigger>
+        <SheetContent>
+          <SheetHeader>
+            <SheetTitle>Filters</SheetTitle>
+            <SheetDescription>
+              {matching === undefined ? "Calls update as you change a filter." : `${formatNumber(matching)} matching ${matching === 1 ? "call" : "calls"}.`}
+            </SheetDescription>
+          </SheetHeader>
+          <div className="px-4 pb-6">
+            <CallFiltersBar filters={filters} agents={agents} onChange={onChange} variant="sheet" />
+          </div>
+        </SheetContent>
+      </Sheet>
+    </div>
+  );
+}
+
 export default function HistoryPage() {
   const [params, setParams] = useUrlParams();
   const filters = readFilters(params);
@@ -66,6 +98,7 @@ export default function HistoryPage() {
 
   const count = useCallLogCount(filters);
   const [settings, setSettings] = useTableSettings();
+  const wide = useMediaQuery(WIDE);
 
   const open = (call: CallLogSummary) => setParams({ call: call.id });
   const at = calls.findIndex((call) => call.id === openCallId);
@@ -82,7 +115,7 @@ export default function HistoryPage() {
         description="Every call of your agents, newest first. New calls appear automatically."
         actions={
           <>
-            <TableSettings settings={settings} onChange={setSettings} />
+            {wide && <TableSettings settings={settings} onChange={setSettings} />}
             <Button asChild variant="outline">
               <a href={callExportUrl(filters)} download>
                 <DownloadIcon aria-hidden="true" />
@@ -92,7 +125,11 @@ export default function HistoryPage() {
           </>
         }
       />
-      <CallFiltersBar filters={filters} agents={agents.data ?? []} onChange={setParams} />
+      {wide ? (
+        <CallFiltersBar filters={filters} agents={agents.data ?? []} onChange={setParams} />
+      ) : (
+        <PhoneFilters filters={filters} agents={agents.data ?? []} onChange={setParams} matching={count.data?.count} />
+      )}
       {page.isError ? (
         <ErrorState title="Could not load calls" error={page.error} onRetry={() => void page.refetch()} />
       ) : !page.isPending && calls.length === 0 && cursors.length === 1 ? (
@@ -108,7 +145,11 @@ export default function HistoryPage() {
       ) : (
         <Card className="gap-0 py-0">
           <CardContent className="px-0" aria-busy={page.isFetching && page.isPlaceholderData}>
-            <CallsTable calls={calls} loading={page.isPending} onOpen={open} columns={settings.columns} density={settings.density} />
+            {wide ? (
+              <CallsTable calls={calls} loading={page.isPending} onOpen={open} columns={settings.columns} density={settings.density} />
+            ) : (
+              <CallsList calls={calls} loading={page.isPending} onOpen={open} />
+            )}
           </CardContent>
           <nav aria-label="Pagination" className="flex items-center justify-between gap-2 border-t px-4 py-3">
             <p className="text-sm text-muted-foreground" aria-live="polite">

@@ -158,23 +158,77 @@ function DateFilter({ label, value, onChange }: { label: string; value: string |
   );
 }
 
+const CLEAR_ALL: UrlChanges = {
+  q: null,
+  agent: null,
+  success: null,
+  from: null,
+  to: null,
+  status: null,
+  minDuration: null,
+  maxDuration: null,
+  direction: null,
+  toolError: null,
+  minRating: null,
+  language: null,
+  phone: null,
+  terminationReason: null,
+  versionId: null,
+  criterion: null,
+};
+
+const { q: _search, ...ALL_BUT_SEARCH } = CLEAR_ALL;
+
+/** How many filters other than the search are set: the number on the phone's "Filters (n)" button. */
+export function activeFilterCount(filters: CallFilters): number {
+  return Object.entries(filters).filter(([key, value]) => key !== "q" && value !== undefined && value !== "").length;
+}
+
+/** The search box alone: inline above the list on phones, where the other filters are in a sheet. */
+export function CallSearch({ filters, onChange }: { filters: CallFilters; onChange: (changes: UrlChanges) => void }) {
+  const search = useCallback((q: string) => onChange({ q }), [onChange]);
+  return (
+    <div role="search" aria-label="Search calls" className="flex">
+      <SearchInput value={filters.q ?? ""} onSearch={search} />
+    </div>
+  );
+}
+
+/**
+ * Every History filter. `bar`: rows of fields above the table (tablet width and up). `sheet`: the same fields but the
+ * search, two to a row at full width, for the phone's filter sheet.
+ */
 export function CallFiltersBar({
   filters,
   agents,
   onChange,
+  variant = "bar",
 }: {
   filters: CallFilters;
   agents: AgentOption[];
   onChange: (changes: UrlChanges) => void;
+  variant?: "bar" | "sheet";
 }) {
-  const active = Object.values(filters).some((value) => value !== undefined && value !== "");
+  const sheet = variant === "sheet";
+  // The sheet leaves the search (outside it) alone.
+  const active = sheet ? activeFilterCount(filters) > 0 : Object.values(filters).some((value) => value !== undefined && value !== "");
   const statuses = Object.fromEntries(CALL_STATUSES.map((status) => [status, STATUS_LABELS[status] ?? status]));
   const search = useCallback((q: string) => onChange({ q }), [onChange]);
   const byText = useCallback((key: string) => (value: string) => onChange({ [key]: value }), [onChange]);
+  // In the sheet every field takes its grid cell's width (the bar's fixed widths are for a row of fields).
+  const row = sheet
+    ? "grid grid-cols-2 items-end gap-3 [&_input]:w-full [&_[data-slot=select-trigger]]:w-full [&>*]:min-w-0"
+    : "flex flex-wrap items-end gap-3";
+  const clear = active && (
+    <Button variant={sheet ? "outline" : "ghost"} className={sheet ? "col-span-2" : undefined} onClick={() => onChange(sheet ? ALL_BUT_SEARCH : CLEAR_ALL)}>
+      <XIcon aria-hidden="true" />
+      Clear filters
+    </Button>
+  );
   return (
     <div className="grid gap-3" role="search" aria-label="Filter calls">
-      <div className="flex flex-wrap items-end gap-3">
-        <SearchInput value={filters.q ?? ""} onSearch={search} />
+      <div className={row}>
+        {!sheet && <SearchInput value={filters.q ?? ""} onSearch={search} />}
         <AgentFilter agents={agents} value={filters.agentId} onChange={(agent) => onChange({ agent })} />
         <SelectFilter
           label="Outcome"
@@ -184,14 +238,14 @@ export function CallFiltersBar({
           onChange={(success) => onChange({ success })}
         />
       </div>
-      <div className="flex flex-wrap items-end gap-3">
+      <div className={row}>
         <DateFilter label="From" value={filters.from} onChange={(from) => onChange({ from })} />
         <DateFilter label="To" value={filters.to} onChange={(to) => onChange({ to })} />
         <SelectFilter label="Status" anyLabel="Any status" value={filters.status} options={statuses} onChange={(status) => onChange({ status })} />
         <NumberFilter label="Min. seconds" value={filters.minDuration} onChange={(minDuration) => onChange({ minDuration })} />
         <NumberFilter label="Max. seconds" value={filters.maxDuration} onChange={(maxDuration) => onChange({ maxDuration })} />
       </div>
-      <div className="flex flex-wrap items-end gap-3">
+      <div className={row}>
         <SelectFilter label="Direction" anyLabel="Any direction" value={filters.direction} options={DIRECTION_LABELS} onChange={(direction) => onChange({ direction })} />
         <SelectFilter label="Tools" anyLabel="Any call" value={filters.toolError} options={TOOL_ERROR_LABELS} onChange={(toolError) => onChange({ toolError })} />
         <SelectFilter
@@ -206,34 +260,7 @@ export function CallFiltersBar({
         <TextFilter label="Ended because" value={filters.terminationReason} placeholder="exact reason" onChange={byText("terminationReason")} />
         <TextFilter label="Version" value={filters.versionId} placeholder="version id" onChange={byText("versionId")} />
         <TextFilter label="Criterion" value={filters.criterion} placeholder="resolved:failure" onChange={byText("criterion")} />
-        {active && (
-          <Button
-            variant="ghost"
-            onClick={() =>
-              onChange({
-                q: null,
-                agent: null,
-                success: null,
-                from: null,
-                to: null,
-                status: null,
-                minDuration: null,
-                maxDuration: null,
-                direction: null,
-                toolError: null,
-                minRating: null,
-                language: null,
-                phone: null,
-                terminationReason: null,
-                versionId: null,
-                criterion: null,
-              })
-            }
-          >
-            <XIcon aria-hidden="true" />
-            Clear filters
-          </Button>
-        )}
+        {clear}
       </div>
     </div>
   );

@@ -2,6 +2,7 @@ import { AudioLinesIcon, PhoneIncomingIcon, PhoneOutgoingIcon, WrenchIcon } from
 import type { CallLogSummary } from "@shared/schemas";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow, TableSkeletonRows } from "@/components/ui/table";
 import { focusRing } from "@/components/ui/button";
+import { Skeleton } from "@/components/ui/skeleton";
 import { formatCredits, formatDateTime, formatDuration } from "@/lib/format";
 import { cn } from "@/lib/utils";
 import { CallOutcomeBadge } from "@/features/calls/components/call-outcome-badge";
@@ -25,7 +26,7 @@ export type Density = "comfortable" | "compact";
 /** Where a search matched, the matching words marked. */
 function Snippet({ snippet }: { snippet: NonNullable<CallLogSummary["snippet"]> }) {
   return (
-    <p className="mt-1 line-clamp-2 max-w-xl text-xs font-normal whitespace-normal text-muted-foreground">
+    <span className="mt-1 line-clamp-2 block max-w-xl text-xs font-normal whitespace-normal text-muted-foreground">
       {snippet.map((piece, i) =>
         piece.match ? (
           <mark key={i} className="rounded-sm bg-amber-200 px-0.5 text-foreground dark:bg-amber-700/60">
@@ -35,7 +36,7 @@ function Snippet({ snippet }: { snippet: NonNullable<CallLogSummary["snippet"]> 
           <span key={i}>{piece.text}</span>
         ),
       )}
-    </p>
+    </span>
   );
 }
 
@@ -102,6 +103,53 @@ const CELL_CLASS: Record<CallColumn, string> = {
   title: "max-w-80 truncate text-muted-foreground",
 };
 
+function StartedAt({ call }: { call: CallLogSummary }) {
+  return call.startedAt ? <time dateTime={call.startedAt}>{formatDateTime(call.startedAt)}</time> : <>Unknown time</>;
+}
+
+/**
+ * Phones: one row per call with the essentials (started, agent, outcome, duration), the whole row a button
+ * that opens the call. The table's other columns are in the call's detail.
+ */
+export function CallsList({ calls, loading, onOpen }: { calls: CallLogSummary[]; loading: boolean; onOpen: (call: CallLogSummary) => void }) {
+  return (
+    <ul aria-label="Calls" aria-busy={loading} className="divide-y">
+      {loading &&
+        Array.from({ length: 6 }, (_, i) => (
+          <li key={i} className="grid gap-2 px-4 py-3" aria-hidden="true">
+            <Skeleton className="h-4 w-40" />
+            <Skeleton className="h-3 w-56" />
+          </li>
+        ))}
+      {calls.map((call) => (
+        <li key={call.id}>
+          <button
+            type="button"
+            className={cn("grid w-full gap-1 px-4 py-3 text-left hover:bg-muted/50", focusRing, "focus-visible:ring-inset focus-visible:ring-offset-0")}
+            onClick={() => onOpen(call)}
+          >
+            <span className="flex items-start justify-between gap-3">
+              <span className="font-medium">
+                <StartedAt call={call} />
+                <span className="sr-only">: open call details</span>
+              </span>
+              <span className="inline-flex shrink-0 items-center gap-1">
+                <CallOutcomeBadge call={call} />
+                {call.hasToolError && <WrenchIcon aria-label="A tool returned an error" className="size-4 text-red-600 dark:text-red-400" />}
+              </span>
+            </span>
+            <span className="flex items-baseline justify-between gap-3 text-sm text-muted-foreground">
+              <span className="min-w-0 truncate">{call.agentName ?? call.elevenLabsAgentId}</span>
+              <span className="shrink-0 tabular-nums">{formatDuration(call.durationSeconds)}</span>
+            </span>
+            {call.snippet && <Snippet snippet={call.snippet} />}
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function CallsTable({
   calls,
   loading,
@@ -143,7 +191,7 @@ export function CallsTable({
                   onOpen(call);
                 }}
               >
-                {call.startedAt ? <time dateTime={call.startedAt}>{formatDateTime(call.startedAt)}</time> : "Unknown time"}
+                <StartedAt call={call} />
                 <span className="sr-only">: open call details</span>
               </button>
               {call.snippet && <Snippet snippet={call.snippet} />}
