@@ -81,6 +81,27 @@ test("an owner sets up a channel and a rule, and sees it fire", async ({ page })
       await inspectPage(page, "alerts-firing", { fullPage: true });
       expect(received).toHaveLength(2);
     });
+
+    await test.step("on a phone rules, channels and firing history are rows with everything in reach", async () => {
+      await page.setViewportSize({ width: 390, height: 844 });
+      const within = async (locator: ReturnType<typeof page.getByRole>) => {
+        await locator.scrollIntoViewIfNeeded();
+        const box = await locator.boundingBox();
+        expect(box && box.x >= 0 && box.x + box.width <= 390, "within the phone's width").toBe(true);
+      };
+      const rule = page.getByRole("list", { name: "Alert rules" }).getByRole("listitem").filter({ hasText: "No calls at all" });
+      await within(rule.getByText("Firing"));
+      await within(rule.getByRole("button", { name: "Delete No calls at all" }));
+      const channel = page.getByRole("list", { name: "Alert channels" }).getByRole("listitem").filter({ hasText: "On-call Slack" });
+      await within(channel.getByRole("button", { name: "Send test" }));
+      await channel.getByRole("button", { name: "Delete On-call Slack" }).click();
+      // Deleting a channel asks first; cancelling keeps it.
+      await page.getByRole("alertdialog").getByRole("button", { name: "Cancel" }).click();
+      await expect(channel).toBeVisible();
+      const fired = page.getByRole("list", { name: "Firing history" }).getByRole("listitem").first();
+      await within(fired.getByText("Delivered"));
+      await page.setViewportSize({ width: 1280, height: 800 });
+    });
   } finally {
     await new Promise<void>((r) => receiver.close(() => r()));
   }

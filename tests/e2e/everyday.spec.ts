@@ -49,7 +49,7 @@ test("the dashboard says 'new' or the difference instead of a huge percentage, n
   // Only this period has calls: one note under the cards, not one per card.
   await expect(calls).toContainText(/\d/);
   await expect(page.getByText(/no calls in the previous period/i)).toHaveCount(1);
-  await expect(page.getByText("Days are counted in your time zone, UTC.")).toBeVisible();
+  await expect(page.getByText("Days are counted in the organization's time zone, UTC.")).toBeVisible();
   await expect(card(page, "ElevenLabs credits")).toContainText(/\d/);
 
   // One call 40 days ago (the previous 30-day period): the current count is many times that.

@@ -19,6 +19,8 @@ import { EmptyState } from "@/components/empty-state";
 import { errorMessage } from "@/lib/api";
 import { useAgentOptions } from "@/lib/agent-options";
 import { formatRelative } from "@/lib/format";
+import { useMediaQuery, WIDE } from "@/lib/use-media-query";
+import { cn } from "@/lib/utils";
 import { useDeleteRule, useUpdateRule } from "@/features/alerts/api";
 import { describeCondition, formatMetric } from "@/features/alerts/format";
 import { RuleDialog } from "@/features/alerts/components/rule-dialog";
@@ -28,15 +30,68 @@ export function RuleStateBadge({ rule }: { rule: AlertRule }) {
   return rule.state === "firing" ? <Badge variant="destructive">Firing</Badge> : <Badge variant="success">OK</Badge>;
 }
 
-export function RulesTable({ rules, channels, canManage }: { rules: AlertRule[]; channels: AlertChannel[]; canManage: boolean }) {
+function RuleActions({
+  rule,
+  onToggle,
+  onEdit,
+  onDelete,
+  className = "justify-end",
+}: {
+  rule: AlertRule;
+  onToggle: (rule: AlertRule) => void;
+  onEdit: (rule: AlertRule) => void;
+  onDelete: (rule: AlertRule) => void;
+  className?: string;
+}) {
+  return (
+    <div className={cn("flex gap-1", className)}>
+      <Button
+        variant="ghost"
+        size="sm"
+        aria-label={`${rule.enabled ? "Disable" : "Enable"} ${rule.name}`}
+        onClick={() => onToggle(rule)}
+      >
+        {rule.enabled ? "Disable" : "Enable"}
+      </Button>
+      <Button variant="ghost" size="icon" aria-label={`Edit ${rule.name}`} onClick={() => onEdit(rule)}>
+        <PencilIcon aria-hidden="true" />
+      </Button>
+      <Button variant="ghost" size="icon" aria-label={`Delete ${rule.name}`} onClick={() => onDelete(rule)}>
+        <Trash2Icon aria-hidden="true" />
+      </Button>
+    </div>
+  );
+}
+
+export function RulesTable({
+  rules,
+  channels,
+  canManage,
+}: {
+  rules: AlertRule[];
+  channels: AlertChannel[];
+  canManage: boolean;
+}) {
   const agents = useAgentOptions();
   const update = useUpdateRule();
   const remove = useDeleteRule();
   const [editing, setEditing] = useState<AlertRule | null>(null);
   const [deleting, setDeleting] = useState<AlertRule | null>(null);
-  const agentName = (id: string | null) => (id ? (agents.data?.find((a) => a.id === id)?.name ?? "One agent") : "All agents");
+  const wide = useMediaQuery(WIDE);
+  const toggle = (rule: AlertRule) =>
+    update.mutate(
+      { id: rule.id, enabled: !rule.enabled },
+      { onError: (e) => toastError("Could not change the rule", errorMessage(e)) },
+    );
+  const agentName = (id: string | null) =>
+    id ? (agents.data?.find((a) => a.id === id)?.name ?? "One agent") : "All agents";
   const channelNames = (ids: string[]) =>
-    canManage ? ids.map((id) => channels.find((c) => c.id === id)?.name).filter(Boolean).join(", ") || "No channel" : `${ids.length} channel${ids.length === 1 ? "" : "s"}`;
+    canManage
+      ? ids
+          .map((id) => channels.find((c) => c.id === id)?.name)
+          .filter(Boolean)
+          .join(", ") || "No channel"
+      : `${ids.length} channel${ids.length === 1 ? "" : "s"}`;
 
   if (!rules.length)
     return (
@@ -48,80 +103,101 @@ export function RulesTable({ rules, channels, canManage }: { rules: AlertRule[];
       />
     );
 
+  const list = (
+    <ul aria-label="Alert rules" className="divide-y border-t">
+      {rules.map((rule) => (
+        <li key={rule.id} className="grid gap-1 px-4 py-3">
+          <div className="flex items-start justify-between gap-2">
+            <span className="font-medium">{rule.name}</span>
+            <RuleStateBadge rule={rule} />
+          </div>
+          <p className="text-xs text-muted-foreground">
+            {describeCondition(rule)} · {agentName(rule.agentId)}
+            {rule.criterionId ? ` · criterion ${rule.criterionId}` : ""}
+          </p>
+          <p className="text-xs text-muted-foreground">
+            Now <span className="figure text-foreground">{formatMetric(rule.metric, rule.lastValue)}</span> · last fired{" "}
+            {rule.lastFiredAt ? formatRelative(rule.lastFiredAt) : "never"} · notifies {channelNames(rule.channelIds)}
+          </p>
+          {canManage && (
+            <RuleActions rule={rule} onToggle={toggle} onEdit={setEditing} onDelete={setDeleting} className="-ml-3" />
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+
   return (
     <>
-      <Table label="Alert rules">
-        <TableHeader>
-          <TableRow>
-            <TableHead>Rule</TableHead>
-            <TableHead>State</TableHead>
-            <TableHead className="text-right">Current value</TableHead>
-            <TableHead>Last fired</TableHead>
-            <TableHead>Notifies</TableHead>
-            {canManage && (
-              <TableHead className="text-right">
-                <span className="sr-only">Actions</span>
-              </TableHead>
-            )}
-          </TableRow>
-        </TableHeader>
-        <TableBody>
-          {rules.map((rule) => (
-            <TableRow key={rule.id}>
-              <TableCell>
-                <div className="grid">
-                  <span className="font-medium">{rule.name}</span>
-                  <span className="text-xs text-muted-foreground">
-                    {describeCondition(rule)} · {agentName(rule.agentId)}
-                    {rule.criterionId ? ` · criterion ${rule.criterionId}` : ""}
-                  </span>
-                </div>
-              </TableCell>
-              <TableCell>
-                <RuleStateBadge rule={rule} />
-              </TableCell>
-              <TableCell className="text-right tabular-nums">{formatMetric(rule.metric, rule.lastValue)}</TableCell>
-              <TableCell className="text-sm text-muted-foreground">{rule.lastFiredAt ? formatRelative(rule.lastFiredAt) : "Never"}</TableCell>
-              <TableCell className="text-sm">{channelNames(rule.channelIds)}</TableCell>
+      {wide ? (
+        <Table label="Alert rules">
+          <TableHeader>
+            <TableRow>
+              <TableHead>Rule</TableHead>
+              <TableHead>State</TableHead>
+              <TableHead className="text-right">Current value</TableHead>
+              <TableHead>Last fired</TableHead>
+              <TableHead>Notifies</TableHead>
               {canManage && (
-                <TableCell className="text-right">
-                  <div className="flex justify-end gap-1">
-                    <Button
-                      variant="ghost"
-                      size="sm"
-                      aria-label={`${rule.enabled ? "Disable" : "Enable"} ${rule.name}`}
-                      onClick={() =>
-                        update.mutate(
-                          { id: rule.id, enabled: !rule.enabled },
-                          { onError: (e) => toastError("Could not change the rule", errorMessage(e)) },
-                        )
-                      }
-                    >
-                      {rule.enabled ? "Disable" : "Enable"}
-                    </Button>
-                    <Button variant="ghost" size="icon" aria-label={`Edit ${rule.name}`} onClick={() => setEditing(rule)}>
-                      <PencilIcon aria-hidden="true" />
-                    </Button>
-                    <Button variant="ghost" size="icon" aria-label={`Delete ${rule.name}`} onClick={() => setDeleting(rule)}>
-                      <Trash2Icon aria-hidden="true" />
-                    </Button>
-                  </div>
-                </TableCell>
+                <TableHead className="text-right">
+                  <span className="sr-only">Actions</span>
+                </TableHead>
               )}
             </TableRow>
-          ))}
-        </TableBody>
-      </Table>
-      {editing && <RuleDialog key={editing.id} open onOpenChange={(o) => !o && setEditing(null)} rule={editing} channels={channels} />}
+          </TableHeader>
+          <TableBody>
+            {rules.map((rule) => (
+              <TableRow key={rule.id}>
+                <TableCell>
+                  <div className="grid">
+                    <span className="font-medium">{rule.name}</span>
+                    <span className="text-xs text-muted-foreground">
+                      {describeCondition(rule)} · {agentName(rule.agentId)}
+                      {rule.criterionId ? ` · criterion ${rule.criterionId}` : ""}
+                    </span>
+                  </div>
+                </TableCell>
+                <TableCell>
+                  <RuleStateBadge rule={rule} />
+                </TableCell>
+                <TableCell className="text-right tabular-nums">{formatMetric(rule.metric, rule.lastValue)}</TableCell>
+                <TableCell className="text-sm text-muted-foreground">
+                  {rule.lastFiredAt ? formatRelative(rule.lastFiredAt) : "Never"}
+                </TableCell>
+                <TableCell className="text-sm">{channelNames(rule.channelIds)}</TableCell>
+                {canManage && (
+                  <TableCell className="text-right">
+                    <RuleActions rule={rule} onToggle={toggle} onEdit={setEditing} onDelete={setDeleting} />
+                  </TableCell>
+                )}
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      ) : (
+        list
+      )}
+      {editing && (
+        <RuleDialog
+          key={editing.id}
+          open
+          onOpenChange={(o) => !o && setEditing(null)}
+          rule={editing}
+          channels={channels}
+        />
+      )}
       <AlertDialog open={deleting !== null} onOpenChange={(o) => !o && setDeleting(null)}>
         <AlertDialogContent>
           <AlertDialogHeader>
             <AlertDialogTitle>Delete {deleting?.name}?</AlertDialogTitle>
-            <AlertDialogDescription>The rule stops being evaluated and its firing history is removed.</AlertDialogDescription>
+            <AlertDialogDescription>
+              The rule stops being evaluated and its firing history is removed.
+            </AlertDialogDescription>
           </AlertDialogHeader>
           <AlertDialogFooter>
             <AlertDialogCancel>Cancel</AlertDialogCancel>
             <AlertDialogAction
+              destructive
               onClick={() =>
                 deleting &&
                 remove.mutate(deleting.id, {

@@ -17,6 +17,7 @@ import { toastError, toastSuccess } from "@/components/ui/use-toast";
 import { errorMessage } from "@/lib/api";
 import { useCurrentUser } from "@/lib/auth";
 import { formatRelative, formatDateTime } from "@/lib/format";
+import { useMediaQuery, WIDE } from "@/lib/use-media-query";
 import { useChangeRole, useRemoveMember, type TeamMember } from "@/features/team/api";
 import { ROLE_LABELS } from "@/features/team/components/role-label";
 import { RoleSelect } from "@/features/team/components/role-select";
@@ -27,31 +28,55 @@ export function MembersTable({ members, canManage }: { members: TeamMember[]; ca
   const remove = useRemoveMember();
   const [removing, setRemoving] = useState<TeamMember | null>(null);
   // Only owners hand out or take away ownership; the server enforces it too.
-  const canTouch = (member: TeamMember) => canManage && member.id !== me.id && (me.role === "owner" || member.role !== "owner");
+  const canTouch = (member: TeamMember) =>
+    canManage && member.id !== me.id && (me.role === "owner" || member.role !== "owner");
+
+  const wide = useMediaQuery(WIDE);
+  const roleControl = (member: TeamMember, who: string) =>
+    canTouch(member) ? (
+      <RoleSelect
+        value={member.role}
+        label={`Role of ${who}`}
+        allowOwner={me.role === "owner"}
+        onChange={(role) =>
+          changeRole.mutate(
+            { id: member.id, role },
+            {
+              onSuccess: () => toastSuccess("Role changed", `${who} is now ${ROLE_LABELS[role].toLowerCase()}.`),
+              onError: (error) => toastError("Could not change the role", errorMessage(error)),
+            },
+          )
+        }
+      />
+    ) : (
+      <Badge variant="outline">{ROLE_LABELS[member.role]}</Badge>
+    );
+  const lastSignIn = (member: TeamMember) =>
+    member.lastLoginAt ? (
+      <time dateTime={member.lastLoginAt} title={formatDateTime(member.lastLoginAt)}>
+        {formatRelative(member.lastLoginAt)}
+      </time>
+    ) : (
+      "Never"
+    );
+  const removeButton = (member: TeamMember, who: string) =>
+    canTouch(member) && (
+      <Button variant="ghost" size="icon" aria-label={`Remove ${who}`} onClick={() => setRemoving(member)}>
+        <UserMinusIcon aria-hidden="true" />
+      </Button>
+    );
 
   return (
     <>
-      <Table label="Team members">
-        <TableHeader>
-          <TableRow>
-            <TableHead>Member</TableHead>
-            <TableHead>Role</TableHead>
-            <TableHead>Last sign-in</TableHead>
-            {canManage && (
-              <TableHead className="text-right">
-                <span className="sr-only">Actions</span>
-              </TableHead>
-            )}
-          </TableRow>
-        </TableHeader>
-        <TableBody>
+      {!wide ? (
+        <ul aria-label="Team members" className="divide-y">
           {members.map((member) => {
             const who = member.name || member.email;
             return (
-              <TableRow key={member.id}>
-                <TableCell>
-                  <div className="grid">
-                    <span className="font-medium">
+              <li key={member.id} className="grid gap-2 px-4 py-3">
+                <div className="flex items-start justify-between gap-2">
+                  <div className="grid min-w-0">
+                    <span className="font-medium break-words">
                       {who}
                       {member.id === me.id && (
                         <Badge variant="secondary" className="ml-2">
@@ -59,57 +84,64 @@ export function MembersTable({ members, canManage }: { members: TeamMember[]; ca
                         </Badge>
                       )}
                     </span>
-                    {member.name && <span className="text-xs text-muted-foreground">{member.email}</span>}
+                    {member.name && <span className="text-xs break-all text-muted-foreground">{member.email}</span>}
+                    <span className="text-xs text-muted-foreground">Last sign-in {lastSignIn(member)}</span>
                   </div>
-                </TableCell>
-                <TableCell>
-                  {canTouch(member) ? (
-                    <RoleSelect
-                      value={member.role}
-                      label={`Role of ${who}`}
-                      allowOwner={me.role === "owner"}
-                      onChange={(role) =>
-                        changeRole.mutate(
-                          { id: member.id, role },
-                          {
-                            onSuccess: () => toastSuccess("Role changed", `${who} is now ${ROLE_LABELS[role].toLowerCase()}.`),
-                            onError: (error) => toastError("Could not change the role", errorMessage(error)),
-                          },
-                        )
-                      }
-                    />
-                  ) : (
-                    <Badge variant="outline">{ROLE_LABELS[member.role]}</Badge>
-                  )}
-                </TableCell>
-                <TableCell className="whitespace-nowrap">
-                  {member.lastLoginAt ? (
-                    <time dateTime={member.lastLoginAt} title={formatDateTime(member.lastLoginAt)}>
-                      {formatRelative(member.lastLoginAt)}
-                    </time>
-                  ) : (
-                    "Never"
-                  )}
-                </TableCell>
-                {canManage && (
-                  <TableCell className="text-right">
-                    {canTouch(member) && (
-                      <Button variant="ghost" size="icon" aria-label={`Remove ${who}`} onClick={() => setRemoving(member)}>
-                        <UserMinusIcon aria-hidden="true" />
-                      </Button>
-                    )}
-                  </TableCell>
-                )}
-              </TableRow>
+                  {canManage && removeButton(member, who)}
+                </div>
+                <div>{roleControl(member, who)}</div>
+              </li>
             );
           })}
-        </TableBody>
-      </Table>
+        </ul>
+      ) : (
+        <Table label="Team members">
+          <TableHeader>
+            <TableRow>
+              <TableHead>Member</TableHead>
+              <TableHead>Role</TableHead>
+              <TableHead>Last sign-in</TableHead>
+              {canManage && (
+                <TableHead className="text-right">
+                  <span className="sr-only">Actions</span>
+                </TableHead>
+              )}
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {members.map((member) => {
+              const who = member.name || member.email;
+              return (
+                <TableRow key={member.id}>
+                  <TableCell>
+                    <div className="grid">
+                      <span className="font-medium">
+                        {who}
+                        {member.id === me.id && (
+                          <Badge variant="secondary" className="ml-2">
+                            You
+                          </Badge>
+                        )}
+                      </span>
+                      {member.name && <span className="text-xs text-muted-foreground">{member.email}</span>}
+                    </div>
+                  </TableCell>
+                  <TableCell>{roleControl(member, who)}</TableCell>
+                  <TableCell className="whitespace-nowrap">{lastSignIn(member)}</TableCell>
+                  {canManage && <TableCell className="text-right">{removeButton(member, who)}</TableCell>}
+                </TableRow>
+              );
+            })}
+          </TableBody>
+        </Table>
+      )}
       <AlertDialog open={!!removing} onOpenChange={(open) => !open && setRemoving(null)}>
         <AlertDialogContent>
           <AlertDialogHeader>
             <AlertDialogTitle>Remove {removing?.name || removing?.email}?</AlertDialogTitle>
-            <AlertDialogDescription>They lose access to this organization at once. You can invite them again later.</AlertDialogDescription>
+            <AlertDialogDescription>
+              They lose access to this organization at once. You can invite them again later.
+            </AlertDialogDescription>
           </AlertDialogHeader>
           <AlertDialogFooter>
             <AlertDialogCancel>Cancel</AlertDialogCancel>
