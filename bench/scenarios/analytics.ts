@@ -16,6 +16,7 @@ export async function analyticsScenario(ctx: BenchContext): Promise<ScenarioResu
     { name: "365 days, UTC", days: 365, tz: "UTC" },
     { name: "365 days, America/New_York", days: 365, tz: "America/New_York" },
     { name: "365 days, Asia/Kolkata (half-hour zone)", days: 365, tz: "Asia/Kolkata" },
+    { name: "365 days, Asia/Kathmandu (quarter-hour zone)", days: 365, tz: "Asia/Kathmandu" },
   ];
   for (const c of cases) {
     const path = `/api/analytics/organization?${new URLSearchParams({ from: day(1 - c.days), to: day(0), tz: c.tz })}`;

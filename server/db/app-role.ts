@@ -30,6 +30,7 @@ const GRANTS = sql`
   grant select, insert, update, delete on call_logs to vad_app;
   grant select, insert, update, delete on call_audio to vad_app;
   grant select, insert, update, delete on call_hourly_rollups to vad_app;
+  grant select, insert, update, delete on call_quarter_rollups to vad_app;
   grant select, insert, update, delete on call_quality_rollups to vad_app;
   grant select, insert, update, delete on webhook_events to vad_app;
   grant select, insert, update, delete on call_audio_chunks to vad_app;

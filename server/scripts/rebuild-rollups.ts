@@ -1,6 +1,7 @@
 /**
- * `npm run rollups:rebuild [organization-id]`: recomputes call_hourly_rollups from call_logs (every organization,
- * or one), folding split buckets back into one row each. Ingestion keeps the rollups current; this is the repair
+ * `npm run rollups:rebuild [organization-id]`: recomputes call_hourly_rollups, call_quarter_rollups and
+ * call_quality_rollups from call_logs and the tombstones (every organization, or one), folding split buckets back into
+ * one row each. Ingestion keeps the rollups current; this is the repair
  * path, and the definition the rollups are tested against (server/services/analytics/rollups.ts).
  */
 import { parseEnv } from "../env";

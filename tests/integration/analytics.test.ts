@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomBytes, randomUUID } from "node:crypto";
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import request from "supertest";
 import type TestAgent from "supertest/lib/agent";
@@ -9,7 +10,7 @@ import { createTestApp, signUp, type TestApp } from "../helpers/app";
 import { insertAgent, insertCalls, type AgentRow, type CallFactoryInput } from "../helpers/calls";
 import { rebuildRollups } from "../../server/services/analytics/rollups";
 import { tenantCtx } from "../../server/deps";
-import { usageByAgent, usageByDay } from "../../server/services/analytics/usage";
+import { usageByAgent, usageByDay, usageReport } from "../../server/services/analytics/usage";
 import { resolveUsageRange } from "../../server/services/analytics/usage-range";
 import type { Bound } from "../../server/services/calls/time-range";
 
@@ -135,6 +136,15 @@ beforeAll(async () => {
     "2026-10-31T18:29:59Z",
     "2026-10-24T22:00:00Z",
     "2026-10-25T23:00:00Z",
+    // Asia/Kathmandu's midnight (+05:45) and the quarters beside it, on both sides.
+    "2026-10-31T18:15:00Z",
+    "2026-10-31T18:14:59.999Z",
+    "2026-10-31T18:00:00Z",
+    "2026-10-31T18:44:59Z",
+    "2026-10-31T18:45:00Z",
+    // Pacific/Chatham's midnight (+13:45 in November).
+    "2026-11-02T10:15:00Z",
+    "2026-11-02T10:14:59Z",
   ]) {
     const f: Fixture = {
       elevenlabsAgentId: "agent_alpha",
@@ -169,6 +179,8 @@ describe("GET /api/analytics/organization", () => {
     ["Asia/Tokyo", "2026-10-01", "2026-11-20"],
     ["Asia/Kolkata", "2026-10-25", "2026-11-05"], // +05:30: not on whole hours, answered from raw calls
     ["Asia/Kathmandu", "2026-11-01", "2026-11-01"], // +05:45
+    ["Asia/Kathmandu", "2026-09-20", "2026-11-20"],
+    ["Asia/Kolkata", "2026-09-20", "2026-11-20"],
   ])("matches numbers computed independently from the calls (%s, %s..%s)", async (tz, from, to) => {
     const body = await getAnalytics(a, { from, to, tz });
     const want = expected(from, to, tz);
@@ -338,7 +350,7 @@ describe("GET /api/analytics/organization", () => {
   });
 });
 
-describe("hourly rollups", () => {
+describe("hourly and quarter-hour rollups", () => {
   it("give exactly the raw aggregate over call_logs, in any zone and for any instants", async () => {
     const ctx = tenantCtx(t.deps, orgA);
     const sort = <T extends { elevenlabsAgentId: string }>(rows: T[]) =>
@@ -349,6 +361,31 @@ describe("hourly rollups", () => {
       ["America/Los_Angeles", { kind: "date", date: "2026-10-30" }, { kind: "date", date: "2026-11-03" }],
       ["Asia/Kolkata", { kind: "date", date: "2026-10-01" }, { kind: "date", date: "2026-11-20" }], // +05:30
       ["Pacific/Chatham", { kind: "date", date: "2026-11-01" }, { kind: "date", date: "2026-11-05" }], // +13:45
+      ["Asia/Kathmandu", { kind: "date", date: "2026-09-20" }, { kind: "date", date: "2026-11-20" }], // +05:45
+      ["Asia/Kathmandu", { kind: "date", date: "2026-10-31" }, { kind: "date", date: "2026-11-01" }],
+      ["Asia/Kolkata", { kind: "date", date: "2026-10-31" }, { kind: "date", date: "2026-11-01" }],
+      // Instants on quarter-hours (no call row read) and off them (a sub-quarter piece at each end).
+      [
+        "Asia/Kolkata",
+        { kind: "instant", iso: "2026-10-03T10:15:00.000Z" },
+        { kind: "instant", iso: "2026-11-08T05:45:00.000Z" },
+      ],
+      [
+        "Asia/Kathmandu",
+        { kind: "instant", iso: "2026-10-31T18:15:00.000Z" },
+        { kind: "instant", iso: "2026-10-31T18:45:00.000Z" },
+      ],
+      [
+        "Asia/Kathmandu",
+        { kind: "instant", iso: "2026-10-31T17:59:59.000Z" },
+        { kind: "instant", iso: "2026-10-31T18:15:00.001Z" },
+      ],
+      // Inside one quarter: only call rows.
+      [
+        "Asia/Kathmandu",
+        { kind: "instant", iso: "2026-10-31T18:14:00.000Z" },
+        { kind: "instant", iso: "2026-10-31T18:16:00.000Z" },
+      ],
       [
         "UTC",
         { kind: "instant", iso: "2026-10-03T10:17:31.000Z" },
@@ -387,27 +424,92 @@ describe("hourly rollups", () => {
       ).toBe(fromCalls.reduce((n, a) => n + a.calls, 0));
       const agentOnly = await usageByAgent(ctx, range.fromAt, range.toAt, "agent_beta", "rollups");
       expect(agentOnly, label).toEqual(fromCalls.filter((r) => r.elevenlabsAgentId === "agent_beta"));
+      // The Dashboard's one query: days, agents and the previous period (its own hours, quarters and edges).
+      const report = await usageReport(ctx, range, undefined, { previous: true });
+      const reportCalls = await usageReport(ctx, range, undefined, { previous: true, source: "raw" });
+      expect(sort(report.byAgent), label).toEqual(sort(reportCalls.byAgent));
+      expect(sort(report.previous), label).toEqual(sort(reportCalls.previous));
+      expect(report.daily, label).toEqual(reportCalls.daily);
+      const reportBeta = await usageReport(ctx, range, "agent_beta", { previous: true });
+      expect(reportBeta.byAgent, label).toEqual(fromCalls.filter((r) => r.elevenlabsAgentId === "agent_beta"));
+    }
+  });
+
+  it("read calls for a quarter a local midnight cuts (zones off quarter-hours, like Africa/Monrovia before 1972)", async () => {
+    const { user } = await signUp(t.app);
+    const org = user.organization.id;
+    const ctx = tenantCtx(t.deps, org);
+    // Monrovia was at -00:44:30: local midnight of 1970-06-02 is 00:44:30Z, inside the quarter from 00:30.
+    await insertCalls(
+      t.deps.db,
+      org,
+      ["1970-06-02T00:30:00Z", "1970-06-02T00:44:29Z", "1970-06-02T00:44:30Z", "1970-06-02T00:59:00Z", "1970-06-01T12:00:00Z"].map(
+        (iso, i) => ({ elevenlabsAgentId: "agent_old", startedAt: new Date(iso), durationSeconds: 10 + i, costCredits: 1 }),
+      ),
+    );
+    await rebuildRollups(t.deps.db, org);
+    for (const [from, to] of [
+      [{ kind: "date", date: "1970-06-01" }, { kind: "date", date: "1970-06-03" }],
+      [{ kind: "instant", iso: "1970-06-01T12:00:00Z" }, { kind: "instant", iso: "1970-06-02T00:45:00Z" }],
+    ] as Array<[Bound, Bound]>) {
+      const range = await resolveUsageRange(ctx, from, to, "Africa/Monrovia");
+      const daily = await usageByDay(ctx, range, undefined, "rollups");
+      expect(daily).toEqual(await usageByDay(ctx, range, undefined, "raw"));
+      expect(daily.find((d) => d.date === "1970-06-01")?.calls).toBe(3);
     }
   });
 
   it("rebuild one organization without touching the others, idempotently", async () => {
-    const before = await t.deps.db.execute(
-      `select organization_id, sum(calls)::int as calls from call_hourly_rollups group by 1 order by 1`,
-    );
+    const sums = (table: string) =>
+      t.deps.db.execute(`select organization_id, sum(calls)::int as calls, sum(cost_credits)::text as credits from ${table} group by 1 order by 1`);
+    const before = await sums("call_hourly_rollups");
     await rebuildRollups(t.deps.db, orgA);
     await rebuildRollups(t.deps.db, orgA);
-    const after = await t.deps.db.execute(
-      `select organization_id, sum(calls)::int as calls from call_hourly_rollups group by 1 order by 1`,
-    );
+    const after = await sums("call_hourly_rollups");
     expect(after.rows).toEqual(before.rows);
     const mine = after.rows.find((r) => r.organization_id === orgA);
     expect(mine?.calls).toBe(fixtures.length);
+    // Every hour is the sum of its quarters.
+    expect((await sums("call_quarter_rollups")).rows).toEqual(after.rows);
+    const { rows: hoursOffTheirQuarters } = await t.deps.db.execute(sql`
+      select h.organization_id, h.hour from (
+        select organization_id, elevenlabs_agent_id, hour, sum(calls) c, sum(duration_seconds) d, sum(cost_credits) k from call_hourly_rollups group by 1, 2, 3
+      ) h full join (
+        select organization_id, elevenlabs_agent_id, date_trunc('hour', quarter, 'UTC') as hour, sum(calls) c, sum(duration_seconds) d, sum(cost_credits) k
+        from call_quarter_rollups group by 1, 2, 3
+      ) q using (organization_id, elevenlabs_agent_id, hour)
+      where h.c is distinct from q.c or h.d is distinct from q.d or h.k is distinct from q.k`);
+    expect(hoursOffTheirQuarters).toEqual([]);
+  });
+
+  it("were filled by their migration from the calls stored before it, as the rebuild fills them", async () => {
+    const dir = path.resolve(import.meta.dirname, "../../server/db/migrations");
+    const file = fs.readdirSync(dir).find((f) => f.endsWith("_quarter_rollups.sql"));
+    const backfill = fs.readFileSync(path.join(dir, file!), "utf8").split("--> statement-breakpoint").at(-1)!;
+    expect(backfill).toMatch(/^\s*(--.*\n)*INSERT INTO "call_quarter_rollups"/);
+    const rows = `select organization_id, elevenlabs_agent_id, quarter, sum(calls)::int c, sum(duration_seconds)::int d, sum(success_calls)::int s,
+      sum(failure_calls)::int f, sum(duration_calls)::int n, sum(cost_credits)::text k from call_quarter_rollups group by 1, 2, 3 order by 1, 2, 3`;
+    const rebuilt = (await t.deps.db.execute(rows)).rows;
+    expect(rebuilt.length).toBeGreaterThan(800);
+    // Run in a transaction that is rolled back: the other tests keep their rollups.
+    let migrated: unknown[] = [];
+    await t.deps.db
+      .transaction(async (tx) => {
+        await tx.execute(sql`delete from call_quarter_rollups`);
+        await tx.execute(sql.raw(backfill));
+        migrated = (await tx.execute(rows)).rows;
+        tx.rollback();
+      })
+      .catch((err: Error) => expect(err.message).toMatch(/rollback/i));
+    expect(migrated).toEqual(rebuilt);
   });
 
   it("are rebuilt by `npm run rollups:rebuild` after they were lost", async () => {
-    const sums = `select organization_id, sum(calls)::int as calls, sum(duration_seconds)::int as seconds from call_hourly_rollups group by 1 order by 1`;
+    const sums = `select 'h', organization_id, sum(calls)::int as calls, sum(duration_seconds)::int as seconds from call_hourly_rollups group by 2 union all
+      select 'q', organization_id, sum(calls)::int as calls, sum(duration_seconds)::int as seconds from call_quarter_rollups group by 2 order by 1, 2`;
     const before = await t.deps.db.execute(sums);
     await t.deps.db.execute(sql`delete from call_hourly_rollups where organization_id = ${orgA}`);
+    await t.deps.db.execute(sql`delete from call_quarter_rollups where organization_id = ${orgA}`);
     const env = { ...process.env, NODE_ENV: "test", DATABASE_URL: t.databaseUrl, SESSION_SECRET: "x".repeat(32), ENCRYPTION_KEY: randomBytes(32).toString("base64") };
     const script = path.resolve(import.meta.dirname, "../../server/scripts/rebuild-rollups.ts");
     const run = (args: string[]) => spawnSync(process.execPath, ["--import", "tsx", script, ...args], { env, encoding: "utf8", timeout: 60_000 });

@@ -56,10 +56,19 @@ function visible(r: typeof callLogs.$inferSelect) {
 }
 
 async function rollupsMatchCalls(): Promise<void> {
-  const live = await t.deps.db.execute(sql`select hour, elevenlabs_agent_id, sum(calls)::int c, sum(duration_seconds)::int d, sum(cost_credits)::text k from call_hourly_rollups where organization_id = ${org.organizationId} group by 1, 2 having sum(calls) <> 0 order by 1, 2`);
+  const read = () =>
+    t.deps.db.execute(sql`
+      select 'hour' as kind, hour as at, elevenlabs_agent_id, sum(calls)::int c, sum(duration_seconds)::int d, sum(cost_credits)::text k
+      from call_hourly_rollups where organization_id = ${org.organizationId} group by 1, 2, 3 having sum(calls) <> 0
+      union all
+      select 'quarter', quarter, elevenlabs_agent_id, sum(calls)::int c, sum(duration_seconds)::int d, sum(cost_credits)::text k
+      from call_quarter_rollups where organization_id = ${org.organizationId} group by 1, 2, 3 having sum(calls) <> 0
+      order by 1, 2, 3`);
+  const live = await read();
   await rebuildRollups(t.deps.db, org.organizationId);
-  const rebuilt = await t.deps.db.execute(sql`select hour, elevenlabs_agent_id, sum(calls)::int c, sum(duration_seconds)::int d, sum(cost_credits)::text k from call_hourly_rollups where organization_id = ${org.organizationId} group by 1, 2 having sum(calls) <> 0 order by 1, 2`);
+  const rebuilt = await read();
   expect(live.rows).toEqual(rebuilt.rows);
+  expect(live.rows.some((r) => r.kind === "quarter")).toBe(live.rows.some((r) => r.kind === "hour"));
 }
 
 describe("projection", () => {

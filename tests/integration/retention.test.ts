@@ -74,14 +74,16 @@ describe("the retention job", () => {
   it("deletes old calls with their audio and raw events; the month's billing and analytics stay the same", async () => {
     const now = Date.now();
     const old = new Date(now - 100 * DAY);
-    old.setUTCMinutes(17, 0, 0); // inside an hour: the analytics read its hour's edge pieces from call rows
+    // Inside an hour, around local midnights of Asia/Kathmandu (18:15 UTC) and Asia/Kolkata (18:30 UTC): the analytics
+    // read quarter-hour rollups there, and call rows for the edges of an instant range.
+    old.setUTCHours(18, 10, 0, 0);
     const month = old.toISOString().slice(0, 7);
     const oldCall = await insertCall(t.deps.db, org, { agent, startedAt: old, durationSeconds: 120, costCredits: 40.5, summary: "old call" });
     // 1,200 more old calls: the job works in batches of 500.
     await insertCalls(
       t.deps.db,
       org,
-      Array.from({ length: 1200 }, (_, i) => ({ agent, startedAt: new Date(old.getTime() + i * 1000), durationSeconds: 30, costCredits: 1 })),
+      Array.from({ length: 1200 }, (_, i) => ({ agent, startedAt: new Date(old.getTime() + i * 2000), durationSeconds: 30, costCredits: 1 })),
     );
     const recent = await insertCall(t.deps.db, org, { agent, startedAt: new Date(now - 2 * DAY), durationSeconds: 60, summary: "recent call" });
     await addAudio(org, oldCall.id);
@@ -98,6 +100,20 @@ describe("the retention job", () => {
     const dayBefore = (await owner.get("/api/analytics/organization").query({ from: day, to: day }).expect(200)).body;
     expect(billingBefore.totals.calls).toBe(1201);
     expect(analyticsBefore.totals.calls).toBeGreaterThan(0);
+    const nextDay = new Date(old.getTime() + DAY).toISOString().slice(0, 10);
+    const zoned = async () => {
+      const views = [];
+      for (const tz of ["Asia/Kolkata", "Asia/Kathmandu"])
+        for (const query of [{ ...instants, tz }, { from: day, to: nextDay, tz }]) {
+          const { totals, daily } = (await owner.get("/api/analytics/organization").query(query).expect(200)).body;
+          views.push({ tz, totals, daily });
+        }
+      return views;
+    };
+    const zonedBefore = await zoned();
+    // Kathmandu's midnight at 18:15 UTC: the old call and 150 more (every 2 s from 18:10) on the day before it.
+    expect(zonedBefore[2].daily.map((d: { calls: number }) => d.calls)).toEqual([151, 1050]);
+    expect(zonedBefore[0].daily.map((d: { calls: number }) => d.calls)).toEqual([601, 600]); // Kolkata: 18:30
 
     await owner.patch("/api/organization").send({ retention: { callsDays: 30, rawEventsDays: 30 } }).expect(200);
     const due = (await owner.get("/api/organization/retention").expect(200)).body;
@@ -119,9 +135,11 @@ describe("the retention job", () => {
     expect((await owner.get("/api/billing/usage").query({ month }).expect(200)).body).toEqual(billingBefore);
     expect((await owner.get("/api/analytics/organization").query(instants).expect(200)).body.totals).toEqual(analyticsBefore.totals);
     expect((await owner.get("/api/analytics/organization").query({ from: day, to: day }).expect(200)).body.totals).toEqual(dayBefore.totals);
+    expect(await zoned()).toEqual(zonedBefore);
     // And stay so when the rollups are rebuilt.
     await rebuildRollups(t.deps.db, org);
     expect((await owner.get("/api/billing/usage").query({ month }).expect(200)).body).toEqual(billingBefore);
+    expect(await zoned()).toEqual(zonedBefore);
 
     const after = (await owner.get("/api/organization/retention").expect(200)).body;
     expect(after.lastDeleted).toEqual({ calls: 1201, audio: 0, rawEvents: 2 });

@@ -62,7 +62,30 @@ async function bucket(hour: Date) {
            (count(*) filter (where call_successful = 'success'))::int as ok, coalesce(sum(cost_credits), 0)::text as credits
     from call_logs where organization_id = ${org} and date_trunc('hour', started_at, 'UTC') = ${hour.toISOString()}::timestamptz`);
   const { shards, ...sums } = rows[0];
-  return { shards, sums: { ...sums, credits: Number(sums.credits) }, raw: { ...raw[0], credits: Number(raw[0].credits) } };
+  return {
+    shards,
+    sums: { ...sums, credits: Number(sums.credits) },
+    raw: { ...raw[0], credits: Number(raw[0].credits) },
+    quarters: await quarters(hour),
+  };
+}
+
+/** The hour's four quarter-hour rollups (shards summed) next to the raw aggregate of each quarter over call_logs. */
+async function quarters(hour: Date) {
+  const { rows } = await t.deps.db.execute<{ quarter: string; calls: number; seconds: number; ok: number; credits: string; raw: string }>(sql`
+    select to_char(g.q at time zone 'UTC', 'HH24:MI') as quarter,
+           coalesce(sum(r.calls), 0)::int as calls, coalesce(sum(r.duration_seconds), 0)::int as seconds,
+           coalesce(sum(r.success_calls), 0)::int as ok, coalesce(sum(r.cost_credits), 0)::numeric(18,2)::text as credits,
+           (select concat_ws(' ', count(*), coalesce(sum(duration_seconds), 0), count(*) filter (where call_successful = 'success'),
+                             coalesce(sum(cost_credits), 0)::numeric(18,2))
+            from call_logs where organization_id = ${org} and started_at >= g.q and started_at < g.q + interval '15 minutes') as raw
+    from generate_series(${hour.toISOString()}::timestamptz, ${hour.toISOString()}::timestamptz + interval '45 minutes', interval '15 minutes') as g(q)
+    left join call_quarter_rollups r on r.organization_id = ${org} and r.quarter = g.q
+    group by g.q order by g.q`);
+  return {
+    rolled: rows.map((r) => `${r.quarter} ${r.calls} ${r.seconds} ${r.ok} ${r.credits}`),
+    raw: rows.map((r) => `${r.quarter} ${r.raw}`),
+  };
 }
 
 describe("upsertCall under concurrency", () => {
@@ -82,6 +105,7 @@ describe("upsertCall under concurrency", () => {
     expect(after.shards).toBe(2);
     expect(after.sums).toEqual({ calls: 2, seconds: 90, ok: 1, credits: 20 });
     expect(after.sums).toEqual(after.raw);
+    expect(after.quarters.rolled).toEqual(after.quarters.raw);
 
     // One writer at a time adds to shard 0; the rebuild folds a split bucket back into one row.
     await t.deps.tenantDb(org).transaction((tx) => upsertCall(tx, org, call("conv_overlap_3"), "sync").then(() => undefined));
@@ -90,6 +114,7 @@ describe("upsertCall under concurrency", () => {
     const rebuilt = await bucket(HOUR);
     expect(rebuilt.shards).toBe(1);
     expect(rebuilt.sums).toEqual(rebuilt.raw);
+    expect(rebuilt.quarters.rolled).toEqual(rebuilt.quarters.raw);
     expect(rebuilt.sums.calls).toBe(3);
   });
 
@@ -112,6 +137,7 @@ describe("upsertCall under concurrency", () => {
     expect(rows).toEqual([{ n: 1, summary: "From the transcript", has_audio: true, status: "done", duration_seconds: 60 }]);
     const b = await bucket(hour);
     expect(b.sums).toEqual(b.raw);
+    expect(b.quarters.rolled).toEqual(b.quarters.raw);
     expect(b.sums.calls).toBe(1);
   });
 
@@ -123,8 +149,22 @@ describe("upsertCall under concurrency", () => {
     await db.transaction((tx) => upsertCall(tx, org, call("conv_moved", { startedAt: new Date(after.getTime() + 60_000), durationSeconds: 95 }), "webhook"));
     const [b1, b2] = [await bucket(before), await bucket(after)];
     expect(b1.sums).toEqual(b1.raw);
+    expect(b1.quarters.rolled).toEqual(b1.quarters.raw);
     expect(b1.sums.calls).toBe(0);
     expect(b2.sums).toEqual(b2.raw);
+    expect(b2.quarters.rolled).toEqual(b2.quarters.raw);
     expect(b2.sums).toMatchObject({ calls: 1, seconds: 95 });
+  });
+
+  it("moves a call's share between quarters of the same hour", async () => {
+    const hour = new Date("2026-11-22T14:00:00Z");
+    const db = t.deps.tenantDb(org);
+    await db.transaction((tx) => upsertCall(tx, org, call("conv_quarter", { startedAt: new Date(hour.getTime() + 60_000) }), "sync"));
+    await db.transaction((tx) => upsertCall(tx, org, call("conv_quarter", { startedAt: new Date(hour.getTime() + 31 * 60_000) }), "webhook"));
+    const b = await bucket(hour);
+    expect(b.sums).toEqual(b.raw);
+    expect(b.sums.calls).toBe(1);
+    expect(b.quarters.rolled).toEqual(b.quarters.raw);
+    expect(b.quarters.rolled.map((q) => q.split(" ")[1])).toEqual(["0", "0", "1", "0"]);
   });
 });

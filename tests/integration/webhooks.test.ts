@@ -248,7 +248,7 @@ describe("merging events", () => {
     expect((await callRow(a.organizationId, conv.conversation_id))[0].agentId).toBe(created.body.id);
   });
 
-  it("keeps the hourly rollup equal to the raw calls", async () => {
+  it("keeps the hourly and quarter-hour rollups equal to the raw calls", async () => {
     const raw = await t.deps.db.execute<{ agent: string; hour: Date; calls: number; secs: number; ok: number; ko: number; credits: string }>(sql`
       select elevenlabs_agent_id as agent, date_trunc('hour', started_at) as hour, count(*)::int as calls,
              coalesce(sum(duration_seconds), 0)::int as secs,
@@ -278,6 +278,21 @@ describe("merging events", () => {
       raw.rows.map((r) => [r.agent, new Date(r.hour).toISOString(), r.calls, r.secs, r.ok, r.ko, Number(r.credits)]),
     );
     expect(raw.rows.length).toBeGreaterThan(0);
+    // And each quarter-hour rollup equal to its quarter's calls.
+    const rawQuarters = await t.deps.db.execute(sql`
+      select elevenlabs_agent_id, date_bin('15 minutes', started_at, timestamptz '2000-01-01 00:00:00+00') as quarter, count(*)::int as calls,
+             coalesce(sum(duration_seconds), 0)::int as secs, count(duration_seconds)::int as timed,
+             count(*) filter (where call_successful = 'success')::int as ok,
+             count(*) filter (where call_successful = 'failure')::int as ko,
+             coalesce(sum(cost_credits), 0)::numeric(18,2)::text as credits
+      from call_logs where organization_id = ${a.organizationId} and started_at is not null
+      group by 1, 2 order by 1, 2`);
+    const rolledQuarters = await t.deps.db.execute(sql`
+      select elevenlabs_agent_id, quarter, sum(calls)::int as calls, sum(duration_seconds)::int as secs, sum(duration_calls)::int as timed,
+             sum(success_calls)::int as ok, sum(failure_calls)::int as ko, sum(cost_credits)::numeric(18,2)::text as credits
+      from call_quarter_rollups where organization_id = ${a.organizationId}
+      group by 1, 2 having sum(calls) <> 0 order by 1, 2`);
+    expect(rolledQuarters.rows).toEqual(rawQuarters.rows);
   });
 });
 

@@ -204,6 +204,46 @@ export const callHourlyRollups = pgTable(
   ],
 ).enableRLS();
 
+/**
+ * The same usage as call_hourly_rollups per quarter of an hour (hourly = the sum of its four quarters). Read only
+ * for the hours a local midnight cuts (zones at :30 or :45, like Asia/Kolkata and Asia/Kathmandu) and the
+ * quarter-aligned edges of a range, so those come from a few thousand rows instead of 1/24 of all calls
+ * (docs/decisions/005). Written with its hour's row, on the same shard, and rebuilt with it.
+ */
+export const callQuarterRollups = pgTable(
+  "call_quarter_rollups",
+  {
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    elevenlabsAgentId: text().notNull(),
+    quarter: timestamp({ withTimezone: true }).notNull(),
+    shard: smallint().notNull().default(0),
+    calls: integer().notNull().default(0),
+    durationSeconds: bigint({ mode: "number" }).notNull().default(0),
+    successCalls: integer().notNull().default(0),
+    failureCalls: integer().notNull().default(0),
+    durationCalls: integer().notNull().default(0),
+    costCredits: numeric({ precision: 18, scale: 2 }).notNull().default("0"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.quarter, t.elevenlabsAgentId, t.shard] }),
+    // Every column, for index-only scans (as call_hourly_rollups_covering_idx).
+    index("call_quarter_rollups_covering_idx").on(
+      t.organizationId,
+      t.quarter,
+      t.elevenlabsAgentId,
+      t.calls,
+      t.durationSeconds,
+      t.successCalls,
+      t.failureCalls,
+      t.durationCalls,
+      t.costCredits,
+    ),
+    tenantPolicy("call_quarter_rollups", t.organizationId),
+  ],
+).enableRLS();
+
 export const webhookEvents = pgTable(
   "webhook_events",
   {

@@ -1,7 +1,7 @@
 /**
  * The one write path into call_logs, used by the projector (and calls:reproject) for every inbox event: one row per
- * (organization, conversation), merged field by field in event order (mergeCall), and the hourly usage and quality
- * rollups adjusted in the same transaction so analytics always equal the raw rows.
+ * (organization, conversation), merged field by field in event order (mergeCall), and the hourly and quarter-hour
+ * usage rollups and the quality rollups adjusted in the same transaction so analytics always equal the raw rows.
  */
 import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "../../db/tenant";
@@ -18,6 +18,11 @@ export type UpsertResult = { id: string; inserted: boolean; deleted?: false } | 
 
 function hourOf(date: Date): Date {
   return new Date(Math.floor(date.getTime() / 3_600_000) * 3_600_000);
+}
+
+/** The UTC quarter-hour of an instant (server/services/analytics/rollups.ts quarterOf, in JS). */
+function quarterOf(date: Date): Date {
+  return new Date(Math.floor(date.getTime() / 900_000) * 900_000);
 }
 
 /** Rows a rollup bucket may be split over when writers overlap. */
@@ -47,18 +52,25 @@ async function adjustRollup(tx: Tx, organizationId: string, call: Contribution, 
   const hour = hourOf(call.startedAt);
   const key = bucketKey(organizationId, hour, call.elevenlabsAgentId);
   const credits = (sign * Number(call.costCredits ?? 0)).toFixed(2);
-  await tx.execute(sql`
-    insert into call_hourly_rollups as r
-      (organization_id, elevenlabs_agent_id, hour, shard, calls, duration_seconds, duration_calls, success_calls, failure_calls, cost_credits)
-    values (
-      ${organizationId}::uuid, ${call.elevenlabsAgentId}::text, ${hour}::timestamptz,
-      ${shardOf(key)},
-      ${sign}::int, ${sign * (call.durationSeconds ?? 0)}::bigint, ${call.durationSeconds === null ? 0 : sign}::int,
-      ${call.callSuccessful === "success" ? sign : 0}::int, ${call.callSuccessful === "failure" ? sign : 0}::int, ${credits}::numeric)
-    on conflict (organization_id, hour, elevenlabs_agent_id, shard) do update set
-      calls = r.calls + excluded.calls, duration_seconds = r.duration_seconds + excluded.duration_seconds,
+  const usage = sql`${sign}::int, ${sign * (call.durationSeconds ?? 0)}::bigint, ${call.durationSeconds === null ? 0 : sign}::int,
+      ${call.callSuccessful === "success" ? sign : 0}::int, ${call.callSuccessful === "failure" ? sign : 0}::int, ${credits}::numeric`;
+  const addExcluded = sql`calls = r.calls + excluded.calls, duration_seconds = r.duration_seconds + excluded.duration_seconds,
       duration_calls = r.duration_calls + excluded.duration_calls, success_calls = r.success_calls + excluded.success_calls,
-      failure_calls = r.failure_calls + excluded.failure_calls, cost_credits = r.cost_credits + excluded.cost_credits`);
+      failure_calls = r.failure_calls + excluded.failure_calls, cost_credits = r.cost_credits + excluded.cost_credits`;
+  // The hour's row and its quarter's row, on the same shard: the bucket's advisory lock covers both (and the hourly
+  // table is written first, in the order rebuildRollups locks them).
+  await tx.execute(sql`
+    with s as (select ${shardOf(key)} as shard),
+    hourly as (
+      insert into call_hourly_rollups as r
+        (organization_id, elevenlabs_agent_id, hour, shard, calls, duration_seconds, duration_calls, success_calls, failure_calls, cost_credits)
+      select ${organizationId}::uuid, ${call.elevenlabsAgentId}::text, ${hour}::timestamptz, s.shard, ${usage} from s
+      on conflict (organization_id, hour, elevenlabs_agent_id, shard) do update set ${addExcluded}
+    )
+    insert into call_quarter_rollups as r
+      (organization_id, elevenlabs_agent_id, quarter, shard, calls, duration_seconds, duration_calls, success_calls, failure_calls, cost_credits)
+    select ${organizationId}::uuid, ${call.elevenlabsAgentId}::text, ${quarterOf(call.startedAt)}::timestamptz, s.shard, ${usage} from s
+    on conflict (organization_id, quarter, elevenlabs_agent_id, shard) do update set ${addExcluded}`);
 }
 
 /**
