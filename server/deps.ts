@@ -46,8 +46,7 @@ export function tenantCtx(deps: AppDeps, organizationId: string, caller: Caller 
     elevenlabs: deps.elevenlabs,
     ingestion: {
       webhookSecretsChanged: async () => {
-        deps.webhookTokens.forget(organizationId);
-        await forgetWebhookSecrets(deps.db, organizationId);
+        await forgetWebhookSecrets(deps.db, deps.webhookTokens, organizationId);
       },
       signalInbox: () => signalInbox(deps.db),
     },

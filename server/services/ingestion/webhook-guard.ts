@@ -66,10 +66,22 @@ export class RejectionCounter {
   }
 }
 
-export type WebhookGuard = { failures: BatchedLimiter; budget: ByteBudget; rejections: RejectionCounter };
+export type WebhookGuard = {
+  failures: BatchedLimiter;
+  /** False: failures are counted (for the health panel) but never answered 429 (tests that post many bad deliveries). */
+  limitFailures: boolean;
+  budget: ByteBudget;
+  rejections: RejectionCounter;
+  /** A delivery still unfinished after this long has its connection cut (slow senders hold no budget for ever). */
+  requestTimeoutMs: number;
+};
 
-export function createWebhookGuard(db: Db, options: { unverifiedBytesCap?: number } = {}): WebhookGuard {
+export const REQUEST_TIMEOUT_MS = 60_000;
+
+export function createWebhookGuard(db: Db, options: { unverifiedBytesCap?: number; limitFailures?: boolean; requestTimeoutMs?: number } = {}): WebhookGuard {
   return {
+    requestTimeoutMs: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+    limitFailures: options.limitFailures ?? true,
     failures: new BatchedLimiter(db.$client as pg.Pool, { name: "webhook-failures", points: FAILURES_PER_MINUTE, durationSeconds: 60 }),
     budget: new ByteBudget(options.unverifiedBytesCap ?? UNVERIFIED_BYTES_CAP),
     rejections: new RejectionCounter(db),
