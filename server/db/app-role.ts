@@ -22,8 +22,7 @@ export const APP_ROLE = "vad_app";
 const GRANTS = sql`
   grant usage on schema public to vad_app;
   grant select, update (name, price_per_minute_usd, time_zone, retention_calls_days, retention_audio_days,
-    retention_raw_events_days, redaction_enabled, redaction_kinds, store_audio, mask_phone_numbers, weekly_digest,
-    webhook_token, previous_webhook_token, previous_webhook_token_expires_at) on organizations to vad_app;
+    retention_raw_events_days, redaction_enabled, redaction_kinds, store_audio, mask_phone_numbers, weekly_digest) on organizations to vad_app;
   grant select, update (role), delete on users to vad_app;
   grant select, delete on sessions to vad_app;
   grant select, insert, update, delete on integrations to vad_app;

@@ -55,8 +55,10 @@ export class WebhookTokenCache {
  * LISTENs on TOKEN_CHANNEL and forgets what other instances changed. When the connection is lost (and again when
  * it is back) the whole cache is dropped: a notification may have been missed meanwhile.
  */
-export function listenForTokenChanges(pool: pg.Pool, cache: WebhookTokenCache, log?: Logger): { stop(): Promise<void> } {
+export function listenForTokenChanges(pool: pg.Pool, cache: WebhookTokenCache, log?: Logger): { ready: Promise<void>; stop(): Promise<void> } {
   let running = true;
+  let listening!: () => void;
+  const ready = new Promise<void>((resolve) => (listening = resolve));
   let client: pg.PoolClient | null = null;
   let retry: NodeJS.Timeout | null = null;
   const onNotification = (msg: pg.Notification) => {
@@ -77,6 +79,7 @@ export function listenForTokenChanges(pool: pg.Pool, cache: WebhookTokenCache, l
       await c.query(`listen ${TOKEN_CHANNEL}`);
       client = c;
       cache.forget(null); // whatever changed while nobody listened
+      listening();
       if (!running) await stop();
     } catch {
       cache.forget(null);
@@ -93,5 +96,5 @@ export function listenForTokenChanges(pool: pg.Pool, cache: WebhookTokenCache, l
     c.release();
   };
   void connect();
-  return { stop };
+  return { ready, stop };
 }

@@ -4,6 +4,7 @@
  * re-checks, in the same statement, that the token and the secret used are still current (acceptedInsertGuard), so
  * no instance accepts a rotated or deleted secret once the request that changed it has returned.
  */
+import { randomBytes } from "node:crypto";
 import { and, eq, or, gt, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { integrations, organizations } from "../../db/schema";
@@ -32,6 +33,15 @@ export async function findTokenOwner(db: Db, cache: WebhookTokenCache, token: st
   const owner = { organizationId: row.organizationId, encryptedSecret: row.encryptedSecret, expiresAt: row.current ? null : row.previousExpiresAt };
   cache.set(token, owner, now);
   return owner;
+}
+
+/** Moves the current token to `previous_webhook_token` until `previousUntil`, sets a new random one, and tells every instance. */
+export async function rotateWebhookToken(db: Db, cache: WebhookTokenCache, organizationId: string, previousUntil: Date): Promise<void> {
+  await db
+    .update(organizations)
+    .set({ previousWebhookToken: sql`${organizations.webhookToken}`, previousWebhookTokenExpiresAt: previousUntil, webhookToken: randomBytes(24).toString("base64url") })
+    .where(eq(organizations.id, organizationId));
+  await forgetWebhookSecrets(db, cache, organizationId);
 }
 
 /** Called when an organization's webhook secret, integration or token changes: every instance forgets it. */
