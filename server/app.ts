@@ -7,7 +7,7 @@ import { sql } from "drizzle-orm";
 import type { AppDeps } from "./deps";
 import { AppError, isDatabaseUnavailable, isUnstorableText } from "./lib/errors";
 import { ApiRouter } from "./routes/api-router";
-import { BatchedLimiter, clientAddress, rateLimit, SharedLimiter } from "./lib/rate-limit";
+import { clientAddress, rateLimit, SharedLimiter } from "./lib/rate-limit";
 import { signInThrottle } from "./auth/sign-in-throttle";
 import { buildOpenApi, docsPage } from "./routes/openapi";
 import { createSessionMiddleware, SessionUserHandoff } from "./auth/session";
@@ -23,12 +23,16 @@ import { analyticsRoutes } from "./routes/analytics";
 import { adminRoutes } from "./routes/admin";
 import { teamRoutes } from "./routes/team";
 import { oidcRoutes } from "./routes/oidc";
-import { WEBHOOK_BODY_LIMIT, webhookRoutes } from "./routes/webhooks";
+import { webhookRoutes } from "./routes/webhooks";
+import { ingestionHealthRoutes } from "./routes/ingestion-health";
+import { createWebhookGuard } from "./services/ingestion/webhook-guard";
 import { alertRoutes } from "./routes/alerts";
 
 export type CreateAppOptions = {
   /** Per-IP and per-organization limits on sign-in, registration, key tests and webhooks. Off by default in tests. */
   rateLimits?: boolean;
+  /** How long a webhook delivery may take (default 60 s; tests shorten it). */
+  webhookTimeoutMs?: number;
   /** How the sign-in slow-down waits (tests record the delays instead of sleeping). */
   signInSleep?: (ms: number) => Promise<void>;
   /** Requests per API token and window (default 600 a minute). */
@@ -122,15 +126,6 @@ function securityHeaders(deps: AppDeps): RequestHandler {
 
 const byIp = (req: Request) => clientAddress(req);
 
-/** Before the body is read. ElevenLabs delivers every customer's webhooks from a few addresses: the per-IP budget is wide, the per-URL one tighter. Counted in memory, shared each second. */
-function webhookRateLimit(deps: AppDeps): RequestHandler {
-  const pool = deps.db.$client;
-  return rateLimit([
-    { limiter: new BatchedLimiter(pool, { name: "webhook-ip", points: 20_000, durationSeconds: 60 }), key: byIp },
-    { limiter: new BatchedLimiter(pool, { name: "webhook-url", points: 6_000, durationSeconds: 60 }), key: (req) => req.path },
-  ]);
-}
-
 function applyRateLimits(app: Express, deps: AppDeps, options: CreateAppOptions) {
   const pool = deps.db.$client;
   const byOrganization = (req: Request) => req.ctx?.organizationId ?? null;
@@ -183,10 +178,12 @@ export async function createApp(deps: AppDeps, options: CreateAppOptions = {}): 
   });
 
   app.use("/api", unlessBearer(csrfGuard(deps)));
-  // Webhooks are verified on their raw bytes; body-parser then skips the JSON parser for them.
   const limits = options.rateLimits ?? deps.env.nodeEnv !== "test";
-  if (limits) app.use("/api/webhooks", webhookRateLimit(deps));
-  app.use("/api/webhooks", express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }));
+  // Webhooks first: no body parser, session or token lookup runs for them (the receiver reads the stream itself).
+  // Route-keyed: however the path is spelled (case, trailing slash), Express matched one of two routes.
+  const webhooks = new ApiRouter(express.Router());
+  webhookRoutes(webhooks, deps, createWebhookGuard(deps.db, { unverifiedBytesCap: deps.env.webhookUnverifiedBytes, limitFailures: limits, requestTimeoutMs: options.webhookTimeoutMs }));
+  app.use("/api", webhooks.router);
   app.use("/api", express.json({ limit: "256kb" }));
   const sessionUsers = new SessionUserHandoff();
   // Bearer-token requests carry no session: no cookie is read or set for them (DESIGN.md §11).
@@ -205,12 +202,13 @@ export async function createApp(deps: AppDeps, options: CreateAppOptions = {}): 
   adminRoutes(api, deps);
   teamRoutes(api);
   oidcRoutes(api, deps);
-  webhookRoutes(api, deps);
+  ingestionHealthRoutes(api);
   alertRoutes(api);
   governanceRoutes(api);
   app.use("/api", api.router);
 
-  const openapi = buildOpenApi(api.routes);
+  const routes = [...webhooks.routes, ...api.routes];
+  const openapi = buildOpenApi(routes);
   app.get("/api/openapi.json", (_req, res) => {
     res.json(openapi);
   });
@@ -221,6 +219,6 @@ export async function createApp(deps: AppDeps, options: CreateAppOptions = {}): 
 
   if (options.serveClient) await options.serveClient(app);
   app.use(errorHandler(deps));
-  app.locals.routes = api.routes;
+  app.locals.routes = routes;
   return app;
 }

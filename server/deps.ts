@@ -10,7 +10,7 @@ import type { Logger } from "./lib/logger";
 import type { Ctx } from "./services/context";
 import { findUserByEmail } from "./services/auth/users";
 import { signalInbox } from "./services/ingestion/inbox";
-import { forgetWebhookSecrets } from "./services/ingestion/webhook-tokens";
+import { forgetWebhookSecrets, rotateWebhookToken } from "./services/ingestion/webhook-tokens";
 import type { WebhookTokenCache } from "./services/ingestion/webhook-token-cache";
 
 export type AppDeps = {
@@ -46,9 +46,9 @@ export function tenantCtx(deps: AppDeps, organizationId: string, caller: Caller 
     elevenlabs: deps.elevenlabs,
     ingestion: {
       webhookSecretsChanged: async () => {
-        deps.webhookTokens.forget(organizationId);
-        await forgetWebhookSecrets(deps.db, organizationId);
+        await forgetWebhookSecrets(deps.db, deps.webhookTokens, organizationId);
       },
+      rotateWebhookToken: (previousUntil) => rotateWebhookToken(deps.db, deps.webhookTokens, organizationId, previousUntil),
       signalInbox: () => signalInbox(deps.db),
     },
     accounts: { organizationOfEmail: async (email) => (await findUserByEmail(deps.db, email))?.organizationId ?? null },

@@ -42,6 +42,7 @@ const envSchema = z.object({
   ALERT_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
   ALLOW_PRIVATE_TARGETS: z.enum(["true", "false", ""]).optional(),
   RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
+  WEBHOOK_UNVERIFIED_BYTES: z.coerce.number().int().min(1024 * 1024).default(256 * 1024 * 1024),
   PROJECTOR: z.enum(["on", "off"]).default("on"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   FAKE_ELEVENLABS_KEY: z.string().min(1).default("sk_fake_demo_key_0001"),
@@ -71,6 +72,8 @@ export type Env = {
   allowPrivateTargets: boolean;
   /** How often the retention job runs (DESIGN.md §11); 0 disables it. */
   retentionIntervalSeconds: number;
+  /** Bytes that webhook bodies not yet verified may hold at once, all requests together (DESIGN.md §8). */
+  webhookUnverifiedBytes: number;
   /** PROJECTOR=off: this instance acknowledges deliveries but builds no calls (others, or a later start, do). */
   projector: boolean;
   /** Reverse-proxy hops whose X-Forwarded-For is believed; 0 = the socket address (no proxy). */
@@ -157,6 +160,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     allowPrivateTargets: e.ALLOW_PRIVATE_TARGETS === "true",
     retentionIntervalSeconds: e.RETENTION_INTERVAL_SECONDS,
     projector: e.PROJECTOR === "on",
+    webhookUnverifiedBytes: e.WEBHOOK_UNVERIFIED_BYTES,
     trustProxyHops: e.TRUST_PROXY === "" || e.TRUST_PROXY === "false" ? 0 : Number(e.TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
     fakeElevenLabsKey: e.FAKE_ELEVENLABS_KEY,

@@ -9,7 +9,7 @@ import { createDb, createPool } from "./db/client";
 import { describeStartupError, removeAppRecord, startEmbeddedPostgres, writeAppRecord, type EmbeddedDatabase } from "./db/embedded";
 import { runMigrations } from "./db/migrate";
 import { openTenantAccess } from "./db/connect";
-import { WebhookTokenCache } from "./services/ingestion/webhook-token-cache";
+import { listenForTokenChanges, WebhookTokenCache } from "./services/ingestion/webhook-token-cache";
 import { Encryptor } from "./lib/crypto";
 import { Lifecycle } from "./lib/lifecycle";
 import { createApp } from "./app";
@@ -140,6 +140,9 @@ async function main() {
   const jobs = await startJobs({ ...baseDeps, databaseUrl, lifecycle });
   lifecycle.register({ name: "jobs", stop: () => jobs.stop(), inProgress: () => jobs.running().map((a) => `sync of agent ${a}`) });
   const deps = { ...baseDeps, jobs };
+  // Another instance's rotation or secret change drops this instance's cached webhook URLs at once (DESIGN.md §13).
+  const tokenListener = listenForTokenChanges(pool, deps.webhookTokens, log);
+  lifecycle.register({ name: "webhook token listener", stop: () => tokenListener.stop(), inProgress: () => [] });
 
   const app = await createApp(deps, {
     serveClient: env.nodeEnv === "development" ? serveViteClient : (a) => serveBuiltClient(a, (m) => log.info(m)),

@@ -23,6 +23,8 @@ export type Delivery = z.infer<typeof delivery>;
 export const deliveriesPage = z.object({
   data: z.array(delivery),
   nextCursor: z.string().nullable(),
+  /** When the last webhook delivery (not sync) was received; null when none is kept. */
+  lastWebhookAt: z.string().nullable(),
   /** Refused deliveries of the last 24 hours by reason (invalid_signature, stale_timestamp, ...). */
   rejected24h: z.record(z.string(), z.number()),
 });

@@ -102,6 +102,8 @@ type Shared = { points: number; expire: number };
 
 export class BatchedLimiter {
   private pending = new Map<string, Pending>();
+  /** Hits being written by a flush that has not answered yet: still counted, or a flush would open a gap. */
+  private readonly inFlight = new Map<string, number>();
   private readonly shared = new Map<string, Shared>();
   private timer: NodeJS.Timeout | null = null;
 
@@ -128,7 +130,7 @@ export class BatchedLimiter {
     }
     p.points += 1;
     this.schedule();
-    const count = (shared?.points ?? 0) + p.points;
+    const count = (shared?.points ?? 0) + (this.inFlight.get(stored) ?? 0) + p.points;
     const resetAt = shared?.expire ?? p.windowEnd;
     return { allowed: count <= this.spec.points, count, retryAfterSeconds: Math.max(1, Math.ceil((resetAt - t) / 1000)) };
   }
@@ -140,7 +142,7 @@ export class BatchedLimiter {
     const shared = this.shared.get(stored);
     const live = shared && shared.expire > t ? shared : undefined;
     const p = this.pending.get(stored);
-    const count = (live?.points ?? 0) + (p?.points ?? 0);
+    const count = (live?.points ?? 0) + (this.inFlight.get(stored) ?? 0) + (p?.points ?? 0);
     const resetAt = live?.expire ?? p?.windowEnd ?? t;
     return { allowed: count < this.spec.points, count, retryAfterSeconds: Math.max(1, Math.ceil((resetAt - t) / 1000)) };
   }
@@ -163,6 +165,7 @@ export class BatchedLimiter {
     this.pending = new Map();
     const keys = [...batch.keys()];
     const t = this.now();
+    for (const [k, v] of batch) this.inFlight.set(k, (this.inFlight.get(k) ?? 0) + v.points);
     try {
       const { rows } = await this.pool.query<{ key: string; points: number; expire: string }>(
         `insert into ${RATE_LIMIT_TABLE} as r (key, points, expire)
@@ -182,6 +185,12 @@ export class BatchedLimiter {
       }
       this.schedule();
       throw err;
+    } finally {
+      for (const [k, v] of batch) {
+        const left = (this.inFlight.get(k) ?? 0) - v.points;
+        if (left > 0) this.inFlight.set(k, left);
+        else this.inFlight.delete(k);
+      }
     }
   }
 }

@@ -25,6 +25,11 @@ export type Ctx = {
   ingestion: {
     /** The organization's webhook secret, integration or token changed: every cache of it is dropped, on every instance. */
     webhookSecretsChanged(): Promise<void>;
+    /**
+     * A new webhook token (generated here, never chosen by the caller); the previous one keeps working until
+     * `previousUntil`. The tenant role may not write tokens (a guessable one would open the URL to anyone).
+     */
+    rotateWebhookToken(previousUntil: Date): Promise<void>;
     /** New events are in the inbox: wake the projector. */
     signalInbox(): void;
   };

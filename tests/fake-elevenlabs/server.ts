@@ -138,6 +138,34 @@ export class FakeElevenLabs {
     return status;
   }
 
+  /**
+   * Test control, for specs that run the fake in another process (e2e), with the workspace's key in `xi-api-key`:
+   * POST /_fake/webhooks `{ url, secret, name? }` -> 201 the webhook (as ElevenLabs lists it);
+   * POST /_fake/webhooks/:id/deliver `{ event }` -> 200 `{ status }`: the fake delivers the event to the webhook's URL.
+   */
+  private async control(req: http.IncomingMessage, res: http.ServerResponse, path: string, apiKey: string | null): Promise<void> {
+    const workspace = apiKey ? this.workspaces.get(apiKey) : undefined;
+    if (!workspace || req.method !== "POST") return this.send(res, 404, { detail: { status: "not_found", message: "No such control route" } });
+    const chunks: Buffer[] = [];
+    for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as Record<string, unknown>;
+    } catch {
+      return this.send(res, 400, { detail: { status: "invalid_json", message: "The body is not JSON" } });
+    }
+    if (path === "/_fake/webhooks") {
+      if (typeof body.url !== "string" || typeof body.secret !== "string") return this.send(res, 400, { detail: { status: "invalid", message: "url and secret are required" } });
+      const hook = this.addWebhook(apiKey!, body.url, body.secret, typeof body.name === "string" ? body.name : undefined);
+      const { secret: _secret, consecutive_failures: _n, ...shown } = hook;
+      return this.send(res, 201, shown);
+    }
+    const deliver = /^\/_fake\/webhooks\/([^/]+)\/deliver$/.exec(path);
+    const hook = deliver ? workspace.webhooks.find((w) => w.webhook_id === deliver[1]) : undefined;
+    if (!hook) return this.send(res, 404, { detail: { status: "not_found", message: "No such webhook" } });
+    return this.send(res, 200, { status: await this.deliverWebhook(hook, body.event) });
+  }
+
   /** Makes the next `times` matching requests fail with `status` (429 may carry Retry-After). */
   clearFailures(): void {
     this.failures = [];
@@ -180,6 +208,7 @@ export class FakeElevenLabs {
       return this.send(res, failure.status, { detail: { status, message: "injected failure" } }, headers);
     }
 
+    if (url.pathname.startsWith("/_fake/")) return this.control(req, res, url.pathname, apiKey);
     const workspace = apiKey ? this.workspaces.get(apiKey) : undefined;
     if (!workspace) return this.send(res, 401, { detail: { status: "invalid_api_key", message: "Invalid API key" } });
     const path = url.pathname;

@@ -26,6 +26,8 @@ export const queryKeys = {
   billing: (orgId: string, month?: string) =>
     month ? ([...org(orgId), "billing", month] as const) : ([...org(orgId), "billing"] as const),
   integrations: (orgId: string) => [...org(orgId), "integrations"] as const,
+  deliveries: (orgId: string) => [...org(orgId), "integrations", "deliveries"] as const,
+  workspaceWebhooks: (orgId: string) => [...org(orgId), "integrations", "workspace-webhooks"] as const,
   team: (orgId: string) => [...org(orgId), "team"] as const,
   audit: (orgId: string) => [...org(orgId), "team", "audit"] as const,
   alerts: (orgId: string) => [...org(orgId), "alerts"] as const,

@@ -6,6 +6,7 @@ import { useCan } from "@/lib/auth";
 import { useElevenLabsIntegration } from "@/features/integrations/api";
 import { ApiKeyCard } from "@/features/integrations/components/api-key-card";
 import { WebhookCard } from "@/features/integrations/components/webhook-card";
+import { IngestionHealthCard } from "@/features/integrations/components/ingestion-health-card";
 
 function CardSkeleton() {
   return (
@@ -40,6 +41,7 @@ export default function IntegrationsPage() {
         <>
           <ApiKeyCard integration={integration.data} canManage={canManage} />
           <WebhookCard integration={integration.data} canManage={canManage} />
+          {canManage && <IngestionHealthCard integration={integration.data} />}
         </>
       ) : (
         <ErrorState title="No ElevenLabs integration was returned" error={null} onRetry={() => void integration.refetch()} />

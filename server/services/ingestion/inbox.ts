@@ -20,16 +20,11 @@ export type InboxInsert = {
   payload: unknown;
   /** Set when the event is known unusable at the door (malformed JSON): stored for the record, never projected. */
   failed?: string;
+  /** Set when the event is stored for the record only (a deleted call, a recording not kept): never projected. */
+  ignored?: string;
   /** A chosen id (audio chunks were written under it first). */
   id?: string;
 };
-
-/**
- * The one spot where a verified payload can be changed before it is stored: redaction (issue 19, DESIGN.md §11)
- * hooks in here, so the inbox only ever holds what the organization allows to be kept.
- */
-export type PayloadFilter = (organizationId: string, payload: Record<string, unknown>) => Record<string, unknown> | Promise<Record<string, unknown>>;
-export const keepPayload: PayloadFilter = (_organizationId, payload) => payload;
 
 export function inboxRow(event: InboxInsert): typeof webhookEvents.$inferInsert {
   return {
@@ -41,9 +36,9 @@ export function inboxRow(event: InboxInsert): typeof webhookEvents.$inferInsert 
     eventAt: event.eventAt,
     signatureOk: true,
     payload: event.payload,
-    state: event.failed ? "failed" : "pending",
-    error: event.failed ?? null,
-    processedAt: event.failed ? new Date() : null,
+    state: event.failed ? "failed" : event.ignored ? "ignored" : "pending",
+    error: event.failed ?? event.ignored ?? null,
+    processedAt: event.failed || event.ignored ? new Date() : null,
   };
 }
 

@@ -21,10 +21,11 @@ import { storableJson } from "../../lib/storable-json";
 import { webhookEnvelope } from "../../elevenlabs/types";
 import { SIGNATURE_TOLERANCE_SECONDS } from "../../elevenlabs/webhook-signature";
 import { AudioBodyScanner, BodyTooLarge } from "./audio-body-scanner";
-import { AUDIO_CHUNK_BYTES, inboxRow, insertAudioChunk, keepPayload, signalInbox, type InboxInsert, type PayloadFilter } from "./inbox";
+import { AUDIO_CHUNK_BYTES, inboxRow, insertAudioChunk, signalInbox, type InboxInsert } from "./inbox";
 import { ELEVENLABS_ID } from "./interpret";
 import type { WebhookGuard } from "./webhook-guard";
-import { acceptedInsertGuard, findTokenOwner, forgetTokensLocally, TOKEN_PATTERN } from "./webhook-tokens";
+import { acceptedInsertGuard, findTokenOwner } from "./webhook-tokens";
+import { deletedConversations, filterInboxPayload, ingestionPolicy, type IngestionPolicy } from "../redaction/ingestion-policy";
 
 /** Audio of a long call, base64 in JSON. */
 export const MAX_BODY_BYTES = 60 * 1024 * 1024;
@@ -32,7 +33,6 @@ export const MAX_BODY_BYTES = 60 * 1024 * 1024;
 export const FAST_PATH_BYTES = 1024 * 1024;
 /** The part of a streamed body outside data.full_audio. */
 const MAX_REST_BYTES = 8 * 1024 * 1024;
-export const REQUEST_TIMEOUT_MS = 60_000;
 
 export type WebhookRoute = { kind: "organization"; token: string } | { kind: "shared" };
 
@@ -182,12 +182,21 @@ function splitHeldAudio(event: InboxInsert): { event: InboxInsert; audio: Buffer
   return { event: { ...event, payload, id: randomUUID() }, audio };
 }
 
-export type ReceiveOptions = { payloadFilter?: PayloadFilter };
+/** The verified event as the organization allows it to be kept (DESIGN.md §8, §11): tombstones, audio setting, redaction. */
+async function applyPolicy(deps: AppDeps, event: InboxInsert, policy: IngestionPolicy): Promise<{ event: InboxInsert; keepAudio: boolean }> {
+  if (event.failed || event.payload === null) return { event: { ...event, payload: event.payload === null ? null : filterInboxPayload(event.payload, policy) }, keepAudio: false };
+  if (event.conversationId) {
+    const deleted = await deletedConversations(deps.tenantDb(event.organizationId), event.organizationId, [event.conversationId]);
+    // A retried delivery of a deleted call: acknowledged, recorded without its payload, never projected.
+    if (deleted.has(event.conversationId)) return { event: { ...event, payload: null, ignored: "ignored: call deleted" }, keepAudio: false };
+  }
+  if (event.type === "post_call_audio" && !policy.storeAudio) return { event: { ...event, ignored: "ignored: recordings are not kept" }, keepAudio: false };
+  return { event: { ...event, payload: filterInboxPayload(event.payload, policy) }, keepAudio: true };
+}
 
-export async function receiveWebhookStream(deps: AppDeps, guard: WebhookGuard, req: Request, route: WebhookRoute, options: ReceiveOptions = {}): Promise<void> {
+export async function receiveWebhookStream(deps: AppDeps, guard: WebhookGuard, req: Request, route: WebhookRoute): Promise<void> {
   const address = clientAddress(req);
   const failureKey = route.kind === "organization" ? `org:${address}:${route.token}` : `shared:${address}`;
-  const filter = options.payloadFilter ?? keepPayload;
   let organizationId: string | null = null;
   const refuse = (err: Refused): never => {
     if (err.countsAsFailure) guard.failures.hit(err.code === "unknown_token" ? `org:${address}:unknown` : failureKey);
@@ -195,25 +204,26 @@ export async function receiveWebhookStream(deps: AppDeps, guard: WebhookGuard, r
     throw err;
   };
   const limited = (key: string) => {
+    if (!guard.limitFailures) return;
     const seen = guard.failures.peek(key);
     if (!seen.allowed) throw new AppError("rate_limited", 429, `Too many failed deliveries; try again in ${seen.retryAfterSeconds} s`);
   };
 
   // 1. Before the body.
   limited(failureKey);
+  const declared = Number(req.get("content-length") ?? 0);
+  if (declared > MAX_BODY_BYTES) return refuse(new Refused("payload_too_large", 413, "The request body is too large", false));
   const now = deps.now();
   let signature: Signature;
   try {
     signature = parseSignature(req.get("elevenlabs-signature"), Math.floor(now.getTime() / 1000));
   } catch (err) {
-    if (route.kind === "organization") organizationId = (await findTokenOwner(deps.db, route.token, now))?.organizationId ?? null;
+    if (route.kind === "organization") organizationId = (await findTokenOwner(deps.db, deps.webhookTokens, route.token, now))?.organizationId ?? null;
     return refuse(err as Refused);
   }
-  const declared = Number(req.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) return refuse(new Refused("payload_too_large", 413, "The request body is too large", false));
   const verifier = new Verifier(deps, signature);
   if (route.kind === "organization") {
-    const owner = TOKEN_PATTERN.test(route.token) ? await findTokenOwner(deps.db, route.token, now) : null;
+    const owner = await findTokenOwner(deps.db, deps.webhookTokens, route.token, now);
     if (!owner) {
       limited(`org:${address}:unknown`);
       return refuse(new Refused("unknown_token", 401, "Unknown webhook URL", true));
@@ -231,10 +241,14 @@ export async function receiveWebhookStream(deps: AppDeps, guard: WebhookGuard, r
   const audioTx: { current: ReturnType<typeof deferredTransaction> | null } = { current: null };
   const audioEventId = randomUUID();
   let seq = 0;
-  const timer = setTimeout(() => req.destroy(new AppError("request_timeout", 408, "The request took too long")), REQUEST_TIMEOUT_MS);
+  let policy: Promise<IngestionPolicy> | null = null;
+  const policyOf = (id: string) => (policy ??= ingestionPolicy(deps.tenantDb(id), id));
+  const timer = setTimeout(() => req.destroy(new AppError("request_timeout", 408, "The request took too long")), guard.requestTimeoutMs);
   timer.unref();
   const storeReadyChunks = async () => {
     if (!scanner || scanner.ready.length === 0 || !organizationId) return;
+    // Recordings this organization does not keep are never written, not even inside a transaction.
+    if (!(await policyOf(organizationId)).storeAudio) return void scanner.ready.splice(0);
     audioTx.current ??= deferredTransaction(deps.db);
     const open = await Promise.race([audioTx.current.ready, audioTx.current.done.then(() => null)]);
     if (!open) throw new Error("the audio transaction ended early");
@@ -272,21 +286,12 @@ export async function receiveWebhookStream(deps: AppDeps, guard: WebhookGuard, r
     // 3. Verify.
     let parsed: unknown = null;
     let parseFailed = false;
-    if (held) {
-      const body = Buffer.concat(held);
-      held = null;
-      try {
-        parsed = JSON.parse(body.toString("utf8"), storableJson);
-      } catch {
-        parseFailed = true;
-      }
-    } else {
-      try {
-        parsed = JSON.parse(scanner!.rest(), storableJson);
-      } catch {
-        parseFailed = true;
-      }
+    try {
+      parsed = JSON.parse(held ? Buffer.concat(held).toString("utf8") : scanner!.rest(), storableJson);
+    } catch {
+      parseFailed = true;
     }
+    held = null;
     if (route.kind === "shared" && !verifier.known) {
       const candidates = await candidatesByAgent(deps.db, (parsed as { data?: { agent_id?: unknown } } | null)?.data?.agent_id);
       organizationId = candidates.length === 1 ? candidates[0].organizationId : null;
@@ -297,48 +302,50 @@ export async function receiveWebhookStream(deps: AppDeps, guard: WebhookGuard, r
     organizationId = verified.organizationId;
     const accepted = acceptedInsertGuard(verified.organizationId, verified.encryptedSecret, route.kind === "organization" ? route.token : null, now);
 
-    // 4. Store, then answer.
+    // 4. Store, then answer. Verified from here on: whatever the body holds is stored and acknowledged.
     let event = eventOf(verified.organizationId, parsed, parseFailed);
-    if (event.payload && typeof event.payload === "object" && !event.failed) event = { ...event, payload: await filter(verified.organizationId, event.payload as Record<string, unknown>) };
+    let heldAudio: Buffer | null = null;
+    if (scanner?.sawAudio) {
+      const payload = event.payload as { data?: Record<string, unknown> } | null;
+      const { full_audio: _emptied, ...data } = payload?.data ?? {};
+      event = { ...event, id: audioEventId, payload: payload ? { ...payload, data: { ...data, full_audio_bytes: scanner.audioBytes } } : null };
+      if (scanner.audioInvalid || scanner.audioBytes === 0 || event.type !== "post_call_audio")
+        event = { ...event, failed: event.failed ?? "invalid_payload: data needs agent_id, conversation_id and base64 full_audio" };
+    } else if (!scanner) ({ event, audio: heldAudio } = splitHeldAudio(event));
+    const kept = await applyPolicy(deps, event, await policyOf(verified.organizationId));
+    event = kept.event;
     let stored: boolean;
     if (scanner) {
-      await storeReadyChunks();
-      if (scanner.sawAudio) {
-        const payload = event.payload as { data?: Record<string, unknown> } | null;
-        const { full_audio: _emptied, ...data } = payload?.data ?? {};
-        event = { ...event, id: audioEventId, payload: payload ? { ...payload, data: { ...data, full_audio_bytes: scanner.audioBytes } } : null };
-        if (scanner.audioInvalid || scanner.audioBytes === 0 || event.type !== "post_call_audio")
-          event = { ...event, failed: event.failed ?? "invalid_payload: data needs agent_id, conversation_id and base64 full_audio" };
-      }
+      if (kept.keepAudio) await storeReadyChunks();
       const pending = audioTx.current;
       if (pending) {
         const open = await pending.ready;
-        if (event.failed) await open.execute(sql`delete from call_audio_chunks where event_id = ${audioEventId} and organization_id = ${verified.organizationId}`);
+        if (!kept.keepAudio) await open.execute(sql`delete from call_audio_chunks where event_id = ${audioEventId} and organization_id = ${verified.organizationId}`);
         stored = await insertAccepted(open, event, accepted);
         audioTx.current = null;
         if (stored) await pending.commit();
         else await pending.rollback();
       } else stored = await insertAccepted(deps.db, event, accepted);
-    } else {
-      const { event: split, audio } = splitHeldAudio(event);
-      if (audio) {
-        stored = await deps.db.transaction(async (t) => {
-          for (let i = 0; i * AUDIO_CHUNK_BYTES < audio.length; i++) await insertAudioChunk(t, verified.organizationId, split.id!, i, audio.subarray(i * AUDIO_CHUNK_BYTES, (i + 1) * AUDIO_CHUNK_BYTES));
-          const ok = await insertAccepted(t, split, accepted);
+    } else if (heldAudio && kept.keepAudio) {
+      const audio = heldAudio;
+      stored = await deps.db
+        .transaction(async (t) => {
+          for (let i = 0; i * AUDIO_CHUNK_BYTES < audio.length; i++) await insertAudioChunk(t, verified.organizationId, event.id!, i, audio.subarray(i * AUDIO_CHUNK_BYTES, (i + 1) * AUDIO_CHUNK_BYTES));
+          const ok = await insertAccepted(t, event, accepted);
           if (!ok) t.rollback();
           return ok;
-        }).catch((err: unknown) => {
+        })
+        .catch((err: unknown) => {
           if ((err as Error)?.constructor?.name === "TransactionRollbackError") return false;
           throw err;
         });
-      } else stored = await insertAccepted(deps.db, split, accepted);
-    }
+    } else stored = await insertAccepted(deps.db, event, accepted);
     if (!stored) {
       // The secret or token changed since it was cached: this delivery was signed for what no longer holds.
-      forgetTokensLocally(deps.db, verified.organizationId);
+      deps.webhookTokens.forget(verified.organizationId);
       return refuse(new Refused("invalid_signature", 401, "The webhook signature could not be verified", true));
     }
-    signalInbox(deps.db);
+    if (!event.failed && !event.ignored) signalInbox(deps.db);
   } finally {
     clearTimeout(timer);
     guard.budget.release(taken);

@@ -4,7 +4,6 @@
  * bytes held by bodies not yet verified are capped across all requests, and refused deliveries are counted by reason
  * for the ingestion-health panel (their bodies are never kept). One guard per createApp.
  */
-import { sql } from "drizzle-orm";
 import type pg from "pg";
 import type { Db } from "../../db/client";
 import { BatchedLimiter } from "../../lib/rate-limit";
@@ -58,18 +57,32 @@ export class RejectionCounter {
     const batch = this.pending;
     this.pending = new Map();
     const keys = [...batch.keys()];
-    await this.db.execute(sql`
-      insert into webhook_rejections as r (organization_id, minute, code, count)
-      select o::uuid, date_trunc('minute', now()), c, n
-      from unnest(${keys.map((k) => k.split("|")[0])}::text[], ${keys.map((k) => k.split("|")[1])}::text[], ${keys.map((k) => batch.get(k)!)}::int[]) as t(o, c, n)
-      on conflict (organization_id, minute, code) do update set count = r.count + excluded.count`);
+    // Arrays as single parameters (Drizzle's sql template would spread them into a list).
+    await this.db.$client.query(
+      `insert into webhook_rejections as r (organization_id, minute, code, count)
+       select o::uuid, date_trunc('minute', now()), c, n from unnest($1::text[], $2::text[], $3::int[]) as t(o, c, n)
+       on conflict (organization_id, minute, code) do update set count = r.count + excluded.count`,
+      [keys.map((k) => k.split("|")[0]), keys.map((k) => k.split("|")[1]), keys.map((k) => batch.get(k)!)],
+    );
   }
 }
 
-export type WebhookGuard = { failures: BatchedLimiter; budget: ByteBudget; rejections: RejectionCounter };
+export type WebhookGuard = {
+  failures: BatchedLimiter;
+  /** False: failures are counted (for the health panel) but never answered 429 (tests that post many bad deliveries). */
+  limitFailures: boolean;
+  budget: ByteBudget;
+  rejections: RejectionCounter;
+  /** A delivery still unfinished after this long has its connection cut (slow senders hold no budget for ever). */
+  requestTimeoutMs: number;
+};
 
-export function createWebhookGuard(db: Db, options: { unverifiedBytesCap?: number } = {}): WebhookGuard {
+export const REQUEST_TIMEOUT_MS = 60_000;
+
+export function createWebhookGuard(db: Db, options: { unverifiedBytesCap?: number; limitFailures?: boolean; requestTimeoutMs?: number } = {}): WebhookGuard {
   return {
+    requestTimeoutMs: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+    limitFailures: options.limitFailures ?? true,
     failures: new BatchedLimiter(db.$client as pg.Pool, { name: "webhook-failures", points: FAILURES_PER_MINUTE, durationSeconds: 60 }),
     budget: new ByteBudget(options.unverifiedBytesCap ?? UNVERIFIED_BYTES_CAP),
     rejections: new RejectionCounter(db),

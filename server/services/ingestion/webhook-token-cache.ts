@@ -1,31 +1,100 @@
 /**
- * Per-organization webhook URLs resolved recently (token -> organization and its *encrypted* secret), one cache per
- * app (AppDeps), never a module global. Busy agents deliver many times a second; the lookup was a query on every
- * one (npm run bench, ingestion). An entry lives TOKEN_CACHE_MS, only answers that verified are kept, a signature
- * that fails against a cached secret is checked again against the database (so a new secret works at once), and
- * saving or deleting an integration drops its organization's entries in this process. Another instance may accept
- * the old secret for TOKEN_CACHE_MS.
+ * Organization webhook URLs resolved recently (token -> organization, its *encrypted* secret, and when a previous
+ * token stops working), one cache per app (AppDeps), never a module global. Busy agents deliver many times a second;
+ * the lookup was a query on every one. The cache is a shortcut, never the authority: the inbox insert re-checks the
+ * token and secret in the same statement (webhook-tokens.ts, acceptedInsertGuard). A change of secret, a deletion
+ * or a rotation drops the organization's entries on this instance at once and on every other one through NOTIFY
+ * (`listenForTokenChanges`), so no instance keeps an answer that the database no longer gives.
  */
-export type WebhookCandidate = { organizationId: string; encryptedSecret: string };
+import type pg from "pg";
+import type { Logger } from "../../lib/logger";
+
+export type TokenOwner = {
+  organizationId: string;
+  /** Null when the organization configured no webhook secret. */
+  encryptedSecret: string | null;
+  /** Set for a previous token in its grace period: it stops working then. */
+  expiresAt: Date | null;
+};
 
 export const TOKEN_CACHE_MS = 10_000;
+export const TOKEN_CHANNEL = "vad_webhook_tokens";
+const MAX_ENTRIES = 10_000;
 
 export class WebhookTokenCache {
-  private readonly entries = new Map<string, { at: number; candidates: WebhookCandidate[] }>();
+  private readonly entries = new Map<string, { at: number; owner: TokenOwner }>();
 
-  /** The candidates cached for `token`, if still fresh at `nowMs`. */
-  get(token: string, nowMs: number): WebhookCandidate[] | undefined {
+  /** The owner cached for `token`, if the entry is fresh and the token still valid at `now`. */
+  get(token: string, now: Date): TokenOwner | undefined {
     const entry = this.entries.get(token);
-    return entry && nowMs - entry.at < TOKEN_CACHE_MS ? entry.candidates : undefined;
+    if (!entry) return undefined;
+    if (now.getTime() - entry.at >= TOKEN_CACHE_MS || (entry.owner.expiresAt && entry.owner.expiresAt <= now)) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    return entry.owner;
   }
 
-  set(token: string, candidates: WebhookCandidate[], nowMs: number): void {
-    if (this.entries.size >= 10_000) this.entries.clear();
-    this.entries.set(token, { at: nowMs, candidates });
+  set(token: string, owner: TokenOwner, now: Date): void {
+    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+    this.entries.set(token, { at: now.getTime(), owner });
   }
 
-  /** Called when an organization's webhook secret or integration changes. */
-  forget(organizationId: string): void {
-    for (const [token, entry] of this.entries) if (entry.candidates.some((c) => c.organizationId === organizationId)) this.entries.delete(token);
+  delete(token: string): void {
+    this.entries.delete(token);
   }
+
+  /** Drops one organization's entries (or all of them, after the notification channel was lost). */
+  forget(organizationId: string | null): void {
+    if (organizationId === null) return this.entries.clear();
+    for (const [token, entry] of this.entries) if (entry.owner.organizationId === organizationId) this.entries.delete(token);
+  }
+}
+
+/**
+ * LISTENs on TOKEN_CHANNEL and forgets what other instances changed. When the connection is lost (and again when
+ * it is back) the whole cache is dropped: a notification may have been missed meanwhile.
+ */
+export function listenForTokenChanges(pool: pg.Pool, cache: WebhookTokenCache, log?: Logger): { ready: Promise<void>; stop(): Promise<void> } {
+  let running = true;
+  let listening!: () => void;
+  const ready = new Promise<void>((resolve) => (listening = resolve));
+  let client: pg.PoolClient | null = null;
+  let retry: NodeJS.Timeout | null = null;
+  const onNotification = (msg: pg.Notification) => {
+    if (msg.channel === TOKEN_CHANNEL) cache.forget(msg.payload || null);
+  };
+  const connect = async () => {
+    if (!running) return;
+    try {
+      const c = await pool.connect();
+      c.on("notification", onNotification);
+      c.on("error", (err) => {
+        log?.warn({ err: { message: err.message } }, "webhook token listener lost its connection");
+        c.release(true);
+        if (client === c) client = null;
+        cache.forget(null);
+        if (running) retry = setTimeout(() => void connect(), 1_000);
+      });
+      await c.query(`listen ${TOKEN_CHANNEL}`);
+      client = c;
+      cache.forget(null); // whatever changed while nobody listened
+      listening();
+      if (!running) await stop();
+    } catch {
+      cache.forget(null);
+      if (running) retry = setTimeout(() => void connect(), 1_000);
+    }
+  };
+  const stop = async () => {
+    running = false;
+    if (retry) clearTimeout(retry);
+    const c = client;
+    client = null;
+    if (!c) return;
+    await c.query(`unlisten ${TOKEN_CHANNEL}`).catch(() => {});
+    c.release();
+  };
+  void connect();
+  return { ready, stop };
 }

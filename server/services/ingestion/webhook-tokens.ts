@@ -1,42 +1,21 @@
 /**
  * Which organization an organization webhook URL belongs to, and its (encrypted) secret. Looked up before the body
- * is read, so an unknown token costs no body. Recent answers are cached per database pool for TOKEN_CACHE_MS; a
- * change of secret, deletion or token rotation drops the entries on this process at once and on every other one
- * through NOTIFY. The cache is a shortcut, never the authority: the inbox insert re-checks, in the same statement,
- * that the token and the secret used are still current (acceptedInsertGuard), so no instance accepts a rotated or
- * deleted secret once the request that changed it has returned.
+ * is read, so an unknown token costs no body. Answers are cached per app (WebhookTokenCache); the inbox insert
+ * re-checks, in the same statement, that the token and the secret used are still current (acceptedInsertGuard), so
+ * no instance accepts a rotated or deleted secret once the request that changed it has returned.
  */
+import { randomBytes } from "node:crypto";
 import { and, eq, or, gt, sql } from "drizzle-orm";
-import type pg from "pg";
 import type { Db } from "../../db/client";
 import { integrations, organizations } from "../../db/schema";
+import { TOKEN_CHANNEL, type TokenOwner, type WebhookTokenCache } from "./webhook-token-cache";
 
-export const TOKEN_CHANNEL = "vad_webhook_tokens";
 export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
-const TOKEN_CACHE_MS = 10_000;
 
-export type TokenOwner = {
-  organizationId: string;
-  /** Null when the organization configured no webhook secret. */
-  encryptedSecret: string | null;
-  /** Set for a previous token in its grace period: it stops working then. */
-  expiresAt: Date | null;
-};
-
-type Entry = { at: number; owner: TokenOwner };
-const caches = new WeakMap<pg.Pool, Map<string, Entry>>();
-
-function cacheOf(db: Db) {
-  let cache = caches.get(db.$client);
-  if (!cache) caches.set(db.$client, (cache = new Map()));
-  return cache;
-}
-
-export async function findTokenOwner(db: Db, token: string, now: Date): Promise<TokenOwner | null> {
+export async function findTokenOwner(db: Db, cache: WebhookTokenCache, token: string, now: Date): Promise<TokenOwner | null> {
   if (!TOKEN_PATTERN.test(token)) return null;
-  const cache = cacheOf(db);
-  const hit = cache.get(token);
-  if (hit && now.getTime() - hit.at < TOKEN_CACHE_MS && (!hit.owner.expiresAt || hit.owner.expiresAt > now)) return hit.owner;
+  const hit = cache.get(token, now);
+  if (hit) return hit;
   const [row] = await db
     .select({
       organizationId: organizations.id,
@@ -52,21 +31,22 @@ export async function findTokenOwner(db: Db, token: string, now: Date): Promise<
     return null;
   }
   const owner = { organizationId: row.organizationId, encryptedSecret: row.encryptedSecret, expiresAt: row.current ? null : row.previousExpiresAt };
-  if (cache.size >= 10_000) cache.clear();
-  cache.set(token, { at: now.getTime(), owner });
+  cache.set(token, owner, now);
   return owner;
 }
 
-/** Drops this process's entries of one organization (or all, after a lost notification channel). */
-export function forgetTokensLocally(db: Db, organizationId: string | null): void {
-  const cache = cacheOf(db);
-  if (organizationId === null) return cache.clear();
-  for (const [token, entry] of cache) if (entry.owner.organizationId === organizationId) cache.delete(token);
+/** Moves the current token to `previous_webhook_token` until `previousUntil`, sets a new random one, and tells every instance. */
+export async function rotateWebhookToken(db: Db, cache: WebhookTokenCache, organizationId: string, previousUntil: Date): Promise<void> {
+  await db
+    .update(organizations)
+    .set({ previousWebhookToken: sql`${organizations.webhookToken}`, previousWebhookTokenExpiresAt: previousUntil, webhookToken: randomBytes(24).toString("base64url") })
+    .where(eq(organizations.id, organizationId));
+  await forgetWebhookSecrets(db, cache, organizationId);
 }
 
 /** Called when an organization's webhook secret, integration or token changes: every instance forgets it. */
-export async function forgetWebhookSecrets(db: Db, organizationId: string): Promise<void> {
-  forgetTokensLocally(db, organizationId);
+export async function forgetWebhookSecrets(db: Db, cache: WebhookTokenCache, organizationId: string): Promise<void> {
+  cache.forget(organizationId);
   await db.execute(sql`select pg_notify(${TOKEN_CHANNEL}, ${organizationId})`);
 }
 

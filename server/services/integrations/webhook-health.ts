@@ -2,11 +2,10 @@
  * Ingestion health for the Integrations page (DESIGN.md §8, §14): recent deliveries and refused ones, the ElevenLabs
  * workspace webhook's own status, token rotation, and a signed test delivery to the organization's own URL.
  */
-import { randomBytes } from "node:crypto";
 import { and, desc, eq, gt, lt, or, sql } from "drizzle-orm";
 import type { DeliveriesPage, TestEventResult, WebhookStatus } from "@shared/ingestion-schemas";
 import type { Integration } from "@shared/schemas";
-import { integrations, organizations, webhookEvents, webhookRejections } from "../../db/schema";
+import { integrations, webhookEvents, webhookRejections } from "../../db/schema";
 import type { Ctx } from "../context";
 import { AppError } from "../../lib/errors";
 import { ElevenLabsError } from "../../elevenlabs/errors";
@@ -63,7 +62,14 @@ export async function listDeliveries(ctx: Ctx, query: { limit: number; cursor?: 
     .from(webhookRejections)
     .where(and(eq(webhookRejections.organizationId, ctx.organizationId), gt(webhookRejections.minute, new Date(ctx.now().getTime() - 24 * 3600 * 1000))))
     .groupBy(webhookRejections.code);
+  const [lastWebhook] = await ctx.db
+    .select({ at: webhookEvents.receivedAt })
+    .from(webhookEvents)
+    .where(and(eq(webhookEvents.organizationId, ctx.organizationId), eq(webhookEvents.source, "webhook")))
+    .orderBy(desc(webhookEvents.receivedAt))
+    .limit(1);
   return {
+    lastWebhookAt: lastWebhook ? lastWebhook.at.toISOString() : null,
     data: page.map(({ at: _at, receivedAt, ...r }) => ({ ...r, receivedAt: receivedAt.toISOString() })),
     nextCursor: rows.length > query.limit ? Buffer.from(JSON.stringify([last.at, last.id])).toString("base64url") : null,
     rejected24h: Object.fromEntries(rejected.map((r) => [r.code, r.count])),
@@ -72,13 +78,7 @@ export async function listDeliveries(ctx: Ctx, query: { limit: number; cursor?: 
 
 /** A new webhook URL; the previous one keeps working for TOKEN_GRACE_MS, then answers 401. */
 export async function rotateWebhookToken(ctx: Ctx, ip?: string): Promise<Integration> {
-  const token = randomBytes(24).toString("base64url");
-  const expires = new Date(ctx.now().getTime() + TOKEN_GRACE_MS);
-  await ctx.db
-    .update(organizations)
-    .set({ previousWebhookToken: sql`${organizations.webhookToken}`, previousWebhookTokenExpiresAt: expires, webhookToken: token })
-    .where(eq(organizations.id, ctx.organizationId));
-  await ctx.ingestion.webhookSecretsChanged();
+  await ctx.ingestion.rotateWebhookToken(new Date(ctx.now().getTime() + TOKEN_GRACE_MS));
   await recordAudit(ctx.db, { organizationId: ctx.organizationId, actorUserId: ctx.userId, action: "integration.webhook_url_rotated", target: "elevenlabs", ip });
   return getIntegration(ctx);
 }
