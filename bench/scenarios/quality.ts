@@ -4,12 +4,8 @@
  * The baseline is the same facts summed straight from call_logs (what the page would cost without the rollups).
  */
 import { config } from "../config";
-import { fmt, type BenchContext, type ResultRow, type ScenarioResult } from "../context";
+import { dayFromToday as day, fmt, type BenchContext, type ResultRow, type ScenarioResult } from "../context";
 import { timeSequential, type Timing } from "../http";
-
-function day(offsetDays: number): string {
-  return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
-}
 
 export async function qualityScenario(ctx: BenchContext): Promise<ScenarioResult> {
   const org = ctx.bigOrg;

@@ -6,12 +6,8 @@
  * changes the data.
  */
 import { config } from "../config";
-import { fmt, type BenchContext, type ResultRow, type ScenarioResult } from "../context";
+import { dayFromToday as day, fmt, type BenchContext, type ResultRow, type ScenarioResult } from "../context";
 import { timeSequential, type Timing } from "../http";
-
-function day(offsetDays: number): string {
-  return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
-}
 
 const CASES = [
   { name: "30 days, UTC", days: 30, tz: "UTC" },
