@@ -34,3 +34,8 @@ export type ResultRow = {
 export type ScenarioResult = { name: string; rows: ResultRow[]; data: unknown; notes?: string[] };
 
 export const fmt = (ms: number) => (Number.isFinite(ms) ? `${ms.toFixed(ms < 10 ? 2 : 1)} ms` : "n/a");
+
+/** The UTC calendar day `offsetDays` from today, as "YYYY-MM-DD" (ranges of the read scenarios). */
+export function dayFromToday(offsetDays: number): string {
+  return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+}

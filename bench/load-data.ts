@@ -47,9 +47,63 @@ const TITLES = [
 export const RARE_PHRASE = "warranty claim for a broken blender";
 const RARE_EVERY = 500;
 
-const LOADED_TABLES = ["call_logs", "call_hourly_rollups"];
+const LOADED_TABLES = ["call_logs", "call_hourly_rollups", "call_quality_rollups"];
 
-export type LoadedOrg = { id: string; calls: number; agentIds: string[]; elevenlabsAgentIds: string[] };
+/** Turns per call whose latency the quality facts count (issue 17: 20 turns, 10 of them the agent's). */
+export const QUALITY_TURNS = 20;
+export const QUALITY_VERSIONS = ["ver_a", "ver_b", "ver_c"];
+
+export type LoadedOrg = { id: string; calls: number; agentIds: string[]; elevenlabsAgentIds: string[]; withQuality?: boolean };
+
+/** latencyBucket (server/services/quality/latency-buckets.ts) in SQL: exact below 64 ms, then ratio 1.08. */
+const bucketSql = (ms: string) => `(case when ${ms} < 64 then ${ms} else least(200, 64 + floor(ln(${ms}::float8 / 64) / ln(1.08) + 1e-9)::int) end)`;
+
+/**
+ * A call's quality facts (server/services/quality/quality-facts.ts) generated in SQL, the same shape ingestion
+ * stores: LLM and TTS time to first byte for each of the agent's 10 turns (a long tail: one turn in 40 is slow),
+ * tool invocations, errors and latency, two evaluation criteria, termination, duration bucket and the version's
+ * calls, credits and outcomes. Summed per (kind, key, bucket) like qualityFacts.
+ */
+function qualityFactsSql(): string {
+  const version = `(${sqlArray(QUALITY_VERSIONS)})[1 + g % ${QUALITY_VERSIONS.length}]`;
+  return `(
+      select jsonb_agg(case when t is null then jsonb_build_object('k', k, 'x', x, 'b', b, 'n', n)
+                            else jsonb_build_object('k', k, 'x', x, 'b', b, 'n', n, 't', t) end order by k, x, b)
+      from (
+        select k, x, b, sum(n)::int as n, sum(t) as t from (
+          select 'llm' as k, ${version} as x, ${bucketSql("(case when (g + t) % 40 = 0 then 2500 + (g * 7 + t * 13) % 4000 else 180 + (g * 31 + t * 17) % 900 end)")} as b, 1 as n, null::numeric as t
+          from generate_series(1, ${QUALITY_TURNS / 2}) as t
+          union all
+          select 'tts', '', ${bucketSql("(90 + (g * 13 + t * 29) % 400)")}, 1, null from generate_series(1, ${QUALITY_TURNS / 2}) as t
+          union all
+          select 'toolcall', 'lookup_order', 0, 1, null where g % 2 = 0
+          union all
+          select 'toolcall', 'lookup_order', 1, 1, null where g % 2 = 0 and g % 20 = 0
+          union all
+          select 'tool', 'lookup_order', ${bucketSql("(120 + (g * 11) % 2400)")}, 1, null where g % 2 = 0
+          union all
+          select 'toolcall', 'book_appointment', 0, 1, null where g % 5 = 0
+          union all
+          select 'tool', 'book_appointment', ${bucketSql("(300 + (g * 3) % 1200)")}, 1, null where g % 5 = 0
+          union all
+          select 'crit', 'resolved', case when g % 20 < 16 then 0 when g % 20 < 19 then 1 else 2 end, 1, null
+          union all
+          select 'crit', 'polite', case when g % 50 = 0 then 1 else 0 end, 1, null
+          union all
+          select 'term', 'end_call tool was called', 0, 1, null
+          union all
+          select 'dur', '', case when d >= 1200 then 6 when d >= 600 then 5 when d >= 300 then 4 when d >= 120 then 3 when d >= 60 then 2 when d >= 30 then 1 else 0 end, 1, null where g % 101 <> 0
+          union all
+          select 'ver', ${version}, 0, 1, (d * 5)::numeric
+          union all
+          select 'ver', ${version}, 1, 1, null where g % 20 < 16
+          union all
+          select 'ver', ${version}, 2, 1, null where g % 20 >= 16 and g % 20 < 19
+        ) f
+        group by k, x, b
+      ) s
+    )`;
+}
 
 function sqlArray(values: string[]): string {
   return `array[${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(",")}]`;
@@ -97,7 +151,7 @@ function insertChunkSql(
   return `
     insert into call_logs (organization_id, agent_id, elevenlabs_agent_id, conversation_id, status, started_at, duration_seconds,
       call_successful, termination_reason, summary_title, summary, transcript, analysis, metadata, cost_credits, has_audio, source,
-      created_at, updated_at)
+      created_at, updated_at, version_id, quality_facts)
     select '${org.id}'::uuid,
       (${sqlArray(org.agentIds)}::uuid[])[1 + g % ${k}],
       (${sqlArray(org.elevenlabsAgentIds)})[1 + g % ${k}],
@@ -118,7 +172,9 @@ function insertChunkSql(
       g % 4 = 0,
       case when g % 10 = 0 then 'sync' else 'webhook' end,
       st + interval '5 minutes',
-      st + interval '5 minutes'
+      st + interval '5 minutes',
+      ${org.withQuality ? `(${sqlArray(QUALITY_VERSIONS)})[1 + g % ${QUALITY_VERSIONS.length}]` : "null"},
+      ${org.withQuality ? `case when g % 997 = 0 then null else ${qualityFactsSql()} end` : "null"}
     from generate_series(${first}, ${last}) as g
     cross join lateral (select now() - ((g + random()) / ${total}) * interval '${days} days' as st, 10 + (g::bigint * 7919 % 590)::int as d) v
     cross join lateral (
@@ -211,6 +267,7 @@ export async function loadCalls(
   log("  vacuum analyze");
   await pool.query("vacuum analyze call_logs");
   await pool.query("vacuum analyze call_hourly_rollups");
+  await pool.query("vacuum analyze call_quality_rollups");
   await pool.query("analyze");
   for (const table of LOADED_TABLES) await pool.query(`alter table ${table} reset (autovacuum_enabled)`);
   const { rows: vm } = await pool.query<{ relname: string; pages: number; visible: number }>(

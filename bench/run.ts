@@ -21,6 +21,8 @@ import { analyticsScenario } from "./scenarios/analytics";
 import { ingestionScenario } from "./scenarios/ingestion";
 import { syncScenario } from "./scenarios/sync";
 import { alertsScenario } from "./scenarios/alerts";
+import { qualityScenario } from "./scenarios/quality";
+import { tombstonesScenario } from "./scenarios/tombstones";
 import { bundleScenario } from "./scenarios/bundle";
 import { bootOnce } from "./scenarios/cold-start";
 import { FakeElevenLabs } from "../tests/fake-elevenlabs/server";
@@ -101,6 +103,8 @@ async function main() {
         agentIds: bigAgents.ids,
         elevenlabsAgentIds: bigAgents.elevenlabsIds,
         prefix: "big",
+        // Quality facts make the load slower: only when the quality scenario runs.
+        withQuality: wants("quality"),
       },
     ];
     for (let i = 0; i < config.otherOrgs; i++) {
@@ -148,7 +152,10 @@ async function main() {
     await run("analytics", () => analyticsScenario(ctx));
     await run("ingestion", () => ingestionScenario(ctx));
     await run("sync", () => syncScenario(ctx));
+    await run("quality", () => qualityScenario(ctx));
     await run("alerts", () => alertsScenario(ctx));
+    // Last: it deletes a fifth of the big organization's calls.
+    await run("tombstones", () => tombstonesScenario(ctx));
     appClient.close();
     baselineClient.close();
   } finally {

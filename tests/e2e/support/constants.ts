@@ -16,3 +16,12 @@ export const PLATFORM_ADMIN_EMAIL = "platform-admin@e2e.example";
  * (10 registrations an hour), which the rest of the suite already spends from 127.0.0.1.
  */
 export const APP_URL_IPV6 = `http://[::1]:${APP_PORT}`;
+
+/**
+ * The app on another loopback address, 127.0.0.n (n from 2 to 254; the server listens on every address). A spec
+ * that signs up several accounts takes an n of its own, so its registrations never compete with another spec's
+ * for a per-address budget.
+ */
+export function appUrlOn(n: number): string {
+  return `http://127.0.0.${n}:${APP_PORT}`;
+}
