@@ -105,4 +105,12 @@ test("History on a phone: rows with the outcome in view, filters in a sheet", as
   await expect(calls.getByRole("listitem")).toHaveCount(3);
 
   await inspectPage(page, "history-phone");
+
+  // Team on a phone: members are rows, the owner's own row names them and their role in view.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/team");
+  const members = page.getByRole("list", { name: "Team members" });
+  await expectWithinScreen(page, members.getByText("You"));
+  await expectWithinScreen(page, members.getByText("Owner"));
+  await expect(page.getByRole("table", { name: "Team members" })).toHaveCount(0);
 });
