@@ -4,8 +4,17 @@ import type { TeamMembers } from "@shared/schemas";
 import { ErrorState } from "@/components/error-state";
 import { EmptyState } from "@/components/empty-state";
 import { Button } from "@/components/ui/button";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow, TableSkeletonRows } from "@/components/ui/table";
+import {
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+  TableSkeletonRows,
+} from "@/components/ui/table";
 import { formatDateTime } from "@/lib/format";
+import { useMediaQuery, WIDE } from "@/lib/use-media-query";
 import { useAuditLog, type AuditLogFilters } from "@/features/team/api";
 import { AuditLogFiltersBar } from "@/features/team/components/audit-log-filters";
 
@@ -19,10 +28,12 @@ function describeAction(action: string): string {
 export function AuditLog({ members }: { members: TeamMembers["data"] }) {
   const [filters, setFilters] = useState<AuditLogFilters>({});
   const audit = useAuditLog(filters);
+  const wide = useMediaQuery(WIDE);
   const entries = audit.data?.pages.flatMap((page) => page.data) ?? [];
   const filtered = Boolean(filters.action || filters.actorUserId);
 
-  if (audit.isError) return <ErrorState title="Could not load the audit log" error={audit.error} onRetry={() => void audit.refetch()} />;
+  if (audit.isError)
+    return <ErrorState title="Could not load the audit log" error={audit.error} onRetry={() => void audit.refetch()} />;
   return (
     <div className="grid gap-3">
       <AuditLogFiltersBar filters={filters} members={members} onChange={setFilters} />
@@ -31,8 +42,32 @@ export function AuditLog({ members }: { members: TeamMembers["data"] }) {
           className="mx-5"
           icon={<ScrollTextIcon aria-hidden="true" />}
           title={filtered ? "Nothing matches these filters" : "Nothing recorded yet"}
-          description={filtered ? "Choose Everything and Anyone to see the whole log." : "Sign-ins, key changes, agent and team changes are recorded here."}
+          description={
+            filtered
+              ? "Choose Everything and Anyone to see the whole log."
+              : "Sign-ins, key changes, agent and team changes are recorded here."
+          }
         />
+      ) : !wide ? (
+        <ul
+          aria-label="Audit log"
+          aria-busy={audit.isFetching && !audit.isFetchingNextPage}
+          className="divide-y border-y"
+        >
+          {entries.map((entry) => (
+            <li key={entry.id} className="grid gap-0.5 px-5 py-3">
+              <span className="font-medium">{describeAction(entry.action)}</span>
+              <span className="text-sm break-all">
+                {entry.actorEmail || (entry.actorUserId ? "A former member" : "System")}
+              </span>
+              <span className="text-xs break-all text-muted-foreground">
+                <time dateTime={entry.createdAt}>{formatDateTime(entry.createdAt)}</time>
+                {entry.target ? ` · ${entry.target}` : ""}
+                {entry.ip ? ` · ${entry.ip}` : ""}
+              </span>
+            </li>
+          ))}
+        </ul>
       ) : (
         <Table label="Audit log" aria-busy={audit.isFetching && !audit.isFetchingNextPage}>
           <TableHeader>
@@ -61,7 +96,12 @@ export function AuditLog({ members }: { members: TeamMembers["data"] }) {
         </Table>
       )}
       {audit.hasNextPage && (
-        <Button variant="outline" className="justify-self-center" disabled={audit.isFetchingNextPage} onClick={() => void audit.fetchNextPage()}>
+        <Button
+          variant="outline"
+          className="justify-self-center"
+          disabled={audit.isFetchingNextPage}
+          onClick={() => void audit.fetchNextPage()}
+        >
           {audit.isFetchingNextPage ? "Loading…" : "Load more"}
         </Button>
       )}

@@ -5,12 +5,51 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { toastError, toastSuccess } from "@/components/ui/use-toast";
 import { errorMessage } from "@/lib/api";
 import { formatDateTime } from "@/lib/format";
+import { useMediaQuery, WIDE } from "@/lib/use-media-query";
 import { useRevokeInvitation, type Invitation } from "@/features/team/api";
 import { ROLE_LABELS } from "@/features/team/components/role-label";
 
 export function InvitationsList({ invitations, canManage }: { invitations: Invitation[]; canManage: boolean }) {
   const revoke = useRevokeInvitation();
   const now = Date.now();
+  const wide = useMediaQuery(WIDE);
+  const revokeButton = (invitation: Invitation) => (
+    <Button
+      variant="ghost"
+      size="sm"
+      disabled={revoke.isPending && revoke.variables === invitation.id}
+      onClick={() =>
+        revoke.mutate(invitation.id, {
+          onSuccess: () => toastSuccess("Invitation revoked", `The link sent to ${invitation.email} no longer works.`),
+          onError: (error) => toastError("Could not revoke the invitation", errorMessage(error)),
+        })
+      }
+    >
+      <XIcon aria-hidden="true" />
+      Revoke<span className="sr-only"> invitation for {invitation.email}</span>
+    </Button>
+  );
+  if (!wide)
+    return (
+      <ul aria-label="Pending invitations" className="divide-y">
+        {invitations.map((invitation) => (
+          <li key={invitation.id} className="flex items-start justify-between gap-3 px-4 py-3">
+            <div className="grid min-w-0 gap-1">
+              <span className="font-medium break-all">{invitation.email}</span>
+              <span className="flex flex-wrap items-center gap-2 text-xs text-muted-foreground">
+                <Badge variant="outline">{ROLE_LABELS[invitation.role]}</Badge>
+                {Date.parse(invitation.expiresAt) < now ? (
+                  <Badge variant="warning">Expired</Badge>
+                ) : (
+                  <>expires {formatDateTime(invitation.expiresAt)}</>
+                )}
+              </span>
+            </div>
+            {canManage && revokeButton(invitation)}
+          </li>
+        ))}
+      </ul>
+    );
   return (
     <Table label="Pending invitations">
       <TableHeader>
@@ -37,24 +76,7 @@ export function InvitationsList({ invitations, canManage }: { invitations: Invit
               <TableCell className="whitespace-nowrap">
                 {expired ? <Badge variant="warning">Expired</Badge> : formatDateTime(invitation.expiresAt)}
               </TableCell>
-              {canManage && (
-                <TableCell className="text-right">
-                  <Button
-                    variant="ghost"
-                    size="sm"
-                    disabled={revoke.isPending && revoke.variables === invitation.id}
-                    onClick={() =>
-                      revoke.mutate(invitation.id, {
-                        onSuccess: () => toastSuccess("Invitation revoked", `The link sent to ${invitation.email} no longer works.`),
-                        onError: (error) => toastError("Could not revoke the invitation", errorMessage(error)),
-                      })
-                    }
-                  >
-                    <XIcon aria-hidden="true" />
-                    Revoke<span className="sr-only"> invitation for {invitation.email}</span>
-                  </Button>
-                </TableCell>
-              )}
+              {canManage && <TableCell className="text-right">{revokeButton(invitation)}</TableCell>}
             </TableRow>
           );
         })}
