@@ -4,7 +4,7 @@
  */
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { QualityAnalytics } from "@shared/quality-schemas";
-import { formatDay, formatNumber, formatPercent } from "@/lib/format";
+import { formatDay, formatDecimal, formatNumber, formatPercent } from "@/lib/format";
 
 const axisStyle = { fontSize: 12, fill: "var(--muted-foreground)" };
 const tooltipStyle = {
@@ -20,6 +20,11 @@ function ms(value: unknown): string {
   return value == null ? "—" : `${formatNumber(Math.round(Number(value)))} ms`;
 }
 
+/** Axis ticks short enough for a phone: "800 ms", "1.6 s" (a no-break space, so a tick never wraps onto two lines). */
+function axisMs(value: number): string {
+  return value >= 1000 ? `${formatDecimal(value / 1000)}\u00a0s` : `${formatNumber(value)}\u00a0ms`;
+}
+
 export function LatencyTrendChart({ data, height = 260 }: { data: QualityAnalytics["latencyDaily"]; height?: number }) {
   const measured = data.filter((d) => d.llmTtfbP90Ms !== null);
   const worst = measured.reduce<(typeof data)[number] | null>((w, d) => (!w || (d.llmTtfbP90Ms ?? 0) > (w.llmTtfbP90Ms ?? 0) ? d : w), null);
@@ -32,7 +37,7 @@ export function LatencyTrendChart({ data, height = 260 }: { data: QualityAnalyti
         <LineChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid stroke="var(--chart-grid)" vertical={false} />
           <XAxis dataKey="date" tickFormatter={formatDay} tick={axisStyle} tickLine={false} axisLine={false} minTickGap={24} />
-          <YAxis tick={axisStyle} tickLine={false} axisLine={false} width={48} unit=" ms" />
+          <YAxis tick={axisStyle} tickLine={false} axisLine={false} width={52} tickFormatter={axisMs} />
           <Tooltip labelFormatter={(l) => formatDay(String(l))} formatter={(v, name) => [ms(v), name]} contentStyle={tooltipStyle} />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           <Line dataKey="llmTtfbP90Ms" name="LLM TTFB p90" stroke="var(--chart-1)" strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
