@@ -1,6 +1,8 @@
 /**
- * Child process: the real app (createApp) on the bench database, as `npm start` wires it but without pg-boss jobs
- * and with rate limits off (the load would trip the per-URL webhook limit). Reports its port over IPC.
+ * Child process: the real app (createApp) on the bench database, as `npm start` wires it, with its background
+ * ingestion work on (the inbox projector and the token listener) but without pg-boss jobs (sync and alerts have
+ * their own scenarios), and with rate limits off (the bench registers owners from one address; the junk flood of the
+ * ingestion scenario then has its bodies read, the heavier case). Reports its port over IPC.
  */
 import { createApp } from "../server/app";
 import { createDb, createPool } from "../server/db/client";
@@ -10,7 +12,8 @@ import { createLogger } from "../server/lib/logger";
 import { noJobs } from "../server/jobs/types";
 import { serveToParent } from "./http";
 import { openTenantAccess } from "../server/db/connect";
-import { WebhookTokenCache } from "../server/services/ingestion/webhook-token-cache";
+import { listenForTokenChanges, WebhookTokenCache } from "../server/services/ingestion/webhook-token-cache";
+import { startProjector } from "../server/services/ingestion/projector";
 import { elevenLabsClients } from "../server/elevenlabs/client";
 
 async function main() {
@@ -23,6 +26,8 @@ async function main() {
   const tenants = await openTenantAccess(db, env.databaseUrl!, { appUrl: env.databaseAppUrl, max: 20 });
   const deps = { db, tenantDb: tenants.tenantDb, env, log, encryptor: new Encryptor(env.encryptionKeys), jobs: noJobs, now: () => new Date(), webhookTokens: new WebhookTokenCache(), elevenlabs: elevenLabsClients(env.elevenLabsApiUrl) };
   const app = await createApp(deps, { rateLimits: false });
+  if (env.projector) startProjector({ db, log });
+  listenForTokenChanges(pool, deps.webhookTokens, log);
   serveToParent(app, pool);
 }
 

@@ -14,6 +14,8 @@ export type BenchContext = {
   baselineClient: Client;
   fake: FakeElevenLabs;
   fakeKey: string;
+  /** The webhook secret the baseline server checks signatures with (the ingestion scenario saves it in the app too). */
+  webhookSecret: string;
   /** In-process deps on the bench database with the app's encryption key (sync runs here). */
   deps: AppDeps;
   bigOrg: LoadedOrg & { cookie: string };

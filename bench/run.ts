@@ -86,7 +86,8 @@ async function main() {
       NODE_ENV: "",
     };
     app = await forkServer("app-server.ts", appEnv);
-    baseline = await forkServer("baseline-server.ts", { DATABASE_URL: database.url });
+    const webhookSecret = `whsec_${randomBytes(24).toString("hex")}`;
+    baseline = await forkServer("baseline-server.ts", { DATABASE_URL: database.url, BENCH_WEBHOOK_SECRET: webhookSecret });
     const appClient = makeClient(app.url, 64);
     const baselineClient = makeClient(baseline.url, 64);
     log(
@@ -134,6 +135,7 @@ async function main() {
       baselineClient,
       fake,
       fakeKey,
+      webhookSecret,
       deps: {
         db: database.db,
         tenantDb: database.tenantDb,

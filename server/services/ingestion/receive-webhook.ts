@@ -13,7 +13,7 @@ import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import type { Request } from "express";
 import { and, eq, isNotNull, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
-import { agents, integrations, webhookEvents } from "../../db/schema";
+import { agents, callTombstones, integrations, webhookEvents } from "../../db/schema";
 import type { AppDeps } from "../../deps";
 import { AppError } from "../../lib/errors";
 import { clientAddress } from "../../lib/rate-limit";
@@ -160,8 +160,13 @@ export function eventTime(value: unknown): Date | null {
 }
 
 /** Inserts the inbox row if the secret (and token) that verified it are still current; false when they are not. */
-async function insertAccepted(db: Db | Tx, event: InboxInsert, guard: ReturnType<typeof acceptedInsertGuard>): Promise<boolean> {
+async function insertAccepted(db: Db | Tx, event: InboxInsert, accepted: ReturnType<typeof acceptedInsertGuard>, options: { unlessDeleted?: boolean } = {}): Promise<boolean> {
   const row = inboxRow(event);
+  // The tombstone check rides on the insert (one round trip on the acknowledgement path); a refusal is sorted out after.
+  const guard =
+    options.unlessDeleted && event.conversationId
+      ? sql`${accepted} and not exists (select 1 from ${callTombstones} t where t.organization_id = ${event.organizationId} and t.conversation_id = ${event.conversationId})`
+      : accepted;
   const result = await db.execute(sql`
     insert into ${webhookEvents} (id, organization_id, type, source, conversation_id, event_at, signature_ok, payload, state, error, processed_at)
     select ${row.id ?? randomUUID()}, ${row.organizationId}, ${row.type}, ${row.source}, ${row.conversationId}, ${row.eventAt ?? null}, true,
@@ -185,7 +190,7 @@ function splitHeldAudio(event: InboxInsert): { event: InboxInsert; audio: Buffer
 /** The verified event as the organization allows it to be kept (DESIGN.md §8, §11): tombstones, audio setting, redaction. */
 async function applyPolicy(deps: AppDeps, event: InboxInsert, policy: IngestionPolicy): Promise<{ event: InboxInsert; keepAudio: boolean }> {
   if (event.failed || event.payload === null) return { event: { ...event, payload: event.payload === null ? null : filterInboxPayload(event.payload, policy) }, keepAudio: false };
-  if (event.conversationId) {
+  if (event.conversationId && event.type === "post_call_audio") {
     const deleted = await deletedConversations(deps.tenantDb(event.organizationId), event.organizationId, [event.conversationId]);
     // A retried delivery of a deleted call: acknowledged, recorded without its payload, never projected.
     if (deleted.has(event.conversationId)) return { event: { ...event, payload: null, ignored: "ignored: call deleted" }, keepAudio: false };
@@ -232,6 +237,10 @@ export async function receiveWebhookStream(deps: AppDeps, guard: WebhookGuard, r
     if (!owner.encryptedSecret) return refuse(new Refused("webhook_secret_missing", 401, "The webhook signature could not be verified", true));
     verifier.setCandidates([{ organizationId: owner.organizationId, encryptedSecret: owner.encryptedSecret }]);
   }
+  let policy: Promise<IngestionPolicy> | null = null;
+  const policyOf = (id: string) => (policy ??= ingestionPolicy(deps.tenantDb(id), id));
+  // Read while the body streams (it is needed once the delivery verifies).
+  if (organizationId) policyOf(organizationId).catch(() => {});
 
   // 2. The body, streamed.
   let taken = 0;
@@ -241,8 +250,6 @@ export async function receiveWebhookStream(deps: AppDeps, guard: WebhookGuard, r
   const audioTx: { current: ReturnType<typeof deferredTransaction> | null } = { current: null };
   const audioEventId = randomUUID();
   let seq = 0;
-  let policy: Promise<IngestionPolicy> | null = null;
-  const policyOf = (id: string) => (policy ??= ingestionPolicy(deps.tenantDb(id), id));
   const timer = setTimeout(() => req.destroy(new AppError("request_timeout", 408, "The request took too long")), guard.requestTimeoutMs);
   timer.unref();
   const storeReadyChunks = async () => {
@@ -339,7 +346,18 @@ export async function receiveWebhookStream(deps: AppDeps, guard: WebhookGuard, r
           if ((err as Error)?.constructor?.name === "TransactionRollbackError") return false;
           throw err;
         });
-    } else stored = await insertAccepted(deps.db, event, accepted);
+    } else {
+      const checked = !event.failed && !event.ignored && event.type !== "post_call_audio";
+      stored = await insertAccepted(deps.db, event, accepted, { unlessDeleted: checked });
+      // A retried delivery of a deleted call: acknowledged, recorded without its payload, never projected.
+      if (!stored && checked && event.conversationId) {
+        const deleted = await deletedConversations(deps.tenantDb(event.organizationId), event.organizationId, [event.conversationId]);
+        if (deleted.has(event.conversationId)) {
+          event = { ...event, payload: null, ignored: "ignored: call deleted" };
+          stored = await insertAccepted(deps.db, event, accepted);
+        }
+      }
+    }
     if (!stored) {
       // The secret or token changed since it was cached: this delivery was signed for what no longer holds.
       deps.webhookTokens.forget(verified.organizationId);
