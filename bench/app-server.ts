@@ -26,8 +26,10 @@ async function main() {
   const tenants = await openTenantAccess(db, env.databaseUrl!, { appUrl: env.databaseAppUrl, max: 20 });
   const deps = { db, tenantDb: tenants.tenantDb, env, log, encryptor: new Encryptor(env.encryptionKeys), jobs: noJobs, now: () => new Date(), webhookTokens: new WebhookTokenCache(), elevenlabs: elevenLabsClients(env.elevenLabsApiUrl) };
   const app = await createApp(deps, { rateLimits: false });
-  if (env.projector) startProjector({ db, log });
-  listenForTokenChanges(pool, deps.webhookTokens, log);
+  const projector = env.projector ? startProjector({ db, log }) : null;
+  const tokens = listenForTokenChanges(pool, deps.webhookTokens, log);
+  // Release their connections on SIGTERM, so the pool can end and the process exit (and write its CPU profile).
+  process.on("SIGTERM", () => void Promise.all([projector?.stop(), tokens.stop()]));
   serveToParent(app, pool);
 }
 
