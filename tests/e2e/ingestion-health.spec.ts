@@ -5,14 +5,14 @@
  */
 import { expect, test } from "@playwright/test";
 import { newAccount, signUp } from "./support/accounts";
-import { APP_PORT, FAKE_AGENT_ID, FAKE_ELEVENLABS_URL, FAKE_KEY } from "./support/constants";
+import { appUrlOn, FAKE_AGENT_ID, FAKE_ELEVENLABS_URL, FAKE_KEY } from "./support/constants";
 import { inspectPage } from "./support/inspect";
 import { signature } from "./support/webhooks";
 import { makeConversation } from "../fake-elevenlabs/server";
 
 // Its own loopback address (the lead's rule: helper 14 uses 127.0.0.14): sign-ups are budgeted per address, and
 // 127.0.0.1's and ::1's are spent by the other specs.
-test.use({ baseURL: `http://127.0.0.14:${APP_PORT}` });
+test.use({ baseURL: appUrlOn(14) });
 
 const SECRET = "wsec_e2e_ingestion_health";
 
