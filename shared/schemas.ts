@@ -44,7 +44,13 @@ export const user = z.object({
 });
 export type User = z.infer<typeof user>;
 
-export const authProviders = z.object({ password: z.boolean(), oidc: z.boolean(), devLogin: z.boolean() });
+export const authProviders = z.object({
+  password: z.boolean(),
+  oidc: z.boolean(),
+  devLogin: z.boolean(),
+  /** SMTP_URL is set: confirmation and reset links are mailed (DESIGN §12). */
+  emailConfirmation: z.boolean(),
+});
 export type AuthProviders = z.infer<typeof authProviders>;
 
 // ---- account links (DESIGN §12): tokens travel in bodies, never in a logged URL

@@ -15,7 +15,7 @@ import { users } from "../db/schema";
 export function authRoutes(api: ApiRouter, deps: AppDeps) {
   api.define(
     { method: "get", path: "/auth/providers", summary: "Sign-in methods", access: "public", response: authProviders },
-    () => ({ password: true, oidc: Boolean(deps.env.oidc), devLogin: deps.env.nodeEnv === "development" }),
+    () => ({ password: true, oidc: Boolean(deps.env.oidc), devLogin: deps.env.nodeEnv === "development", emailConfirmation: Boolean(deps.env.smtpUrl) }),
   );
 
   api.define(

@@ -72,7 +72,7 @@ describe("auth", () => {
 
   it("lists providers and hides dev login outside development", async () => {
     const res = await request(t.app).get("/api/auth/providers").expect(200);
-    expect(res.body).toEqual({ password: true, oidc: false, devLogin: false });
+    expect(res.body).toEqual({ password: true, oidc: false, devLogin: false, emailConfirmation: false });
     await request(t.app).post("/api/dev-admin-login").expect(404);
   });
 });
