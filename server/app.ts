@@ -148,7 +148,7 @@ function applyRateLimits(app: Express, deps: AppDeps, options: CreateAppOptions)
     ]),
   );
   app.post(
-    ["/api/auth/password-reset", "/api/auth/confirm-email", "/api/auth/confirm-email/resend"],
+    ["/api/auth/password-reset", "/api/auth/confirm-email", "/api/auth/confirm-email/resend", "/api/auth/email"],
     rateLimit([{ limiter: new SharedLimiter(pool, { name: "account-link-ip", points: 30, durationSeconds: 900 }), key: byIp }]),
   );
   app.post(

@@ -58,6 +58,8 @@ const accountToken = z.string().min(1).max(200);
 export const passwordResetRequestInput = z.object({ email });
 export const passwordResetInput = z.object({ token: accountToken, password: registerInput.shape.password });
 export const confirmEmailInput = z.object({ token: accountToken });
+export const changeEmailInput = z.object({ email, password: z.string().min(1, "Enter your current password").max(200) });
+export type ChangeEmailInput = z.infer<typeof changeEmailInput>;
 export const memberPasswordReset = z.object({ resetUrl: z.string(), expiresAt: isoDateTime });
 export type MemberPasswordReset = z.infer<typeof memberPasswordReset>;
 

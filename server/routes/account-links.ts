@@ -1,9 +1,11 @@
 /** Password reset and email confirmation (DESIGN §12): thin routes over server/services/auth. */
-import { confirmEmailInput, passwordResetInput, passwordResetRequestInput } from "@shared/schemas";
+import { changeEmailInput, confirmEmailInput, passwordResetInput, passwordResetRequestInput, user } from "@shared/schemas";
 import type { ApiRouter } from "./api-router";
 import type { AppDeps } from "../deps";
 import { requestPasswordReset, resetPassword } from "../services/auth/password-reset";
 import { confirmEmail, resendEmailConfirmation } from "../services/auth/email-confirmation";
+import { changeEmail } from "../services/auth/email-change";
+import { getUserView } from "../services/auth/users";
 
 export function accountLinkRoutes(api: ApiRouter, deps: AppDeps) {
   api.define(
@@ -45,6 +47,21 @@ export function accountLinkRoutes(api: ApiRouter, deps: AppDeps) {
     { method: "post", path: "/auth/confirm-email/resend", summary: "Mail the signed-in person a new confirmation link", access: "user", status: 202 },
     async ({ ctx }) => {
       await resendEmailConfirmation(deps, ctx.userId);
+    },
+  );
+
+  api.define(
+    {
+      method: "post",
+      path: "/auth/email",
+      summary: "Change one's email (current password required); the new address gets a confirmation link",
+      access: "user",
+      body: changeEmailInput,
+      response: user,
+    },
+    async ({ ctx, body, req }) => {
+      await changeEmail(deps, ctx.userId, body, req.ip);
+      return getUserView(deps, ctx.userId);
     },
   );
 }

@@ -8,9 +8,9 @@ import request from "supertest";
 import { and, eq } from "drizzle-orm";
 import { accountTokens, auditLog, users } from "../../server/db/schema";
 import { sha256 } from "../../server/lib/crypto";
-import { createTestApp, signUp, type TestApp } from "../helpers/app";
+import { createTestApp, signUp, uniqueEmail, type TestApp } from "../helpers/app";
 import { startFakeSmtp } from "../helpers/fake-smtp";
-import { tokenMailedTo } from "../helpers/mail";
+import { mailText, tokenMailedTo } from "../helpers/mail";
 import { invite } from "../helpers/team";
 
 let t: TestApp;
@@ -18,7 +18,7 @@ let smtp: Awaited<ReturnType<typeof startFakeSmtp>>;
 
 beforeAll(async () => {
   smtp = await startFakeSmtp();
-  t = await createTestApp({ env: { SMTP_URL: smtp.url } });
+  t = await createTestApp({ env: { SMTP_URL: smtp.url, PLATFORM_ADMIN_EMAILS: "listed-changer@example.com" } });
 });
 afterAll(async () => {
   await t?.close();
@@ -87,5 +87,48 @@ describe("email confirmation", () => {
   it("refuses unknown or malformed tokens with 400", async () => {
     expect((await confirm("not-a-real-token").expect(400)).body.error.code).toBe("invalid_token");
     expect((await confirm("").expect(400)).body.error.code).toBe("invalid_input");
+  });
+});
+
+describe("changing one's email", () => {
+  it("needs the current password, starts the new address unverified with a link to it, and tells the old address", async () => {
+    const { agent, user, password } = await signUp(t.app);
+    await expect.poll(() => confirmations(user.email).length).toBe(1);
+    await confirm(tokenMailedTo(smtp.messages, user.email, "/confirm-email")).expect(204);
+    expect((await agent.get("/api/auth/user").expect(200)).body.emailVerified).toBe(true);
+
+    const next = uniqueEmail("changed");
+    const wrong = await agent.post("/api/auth/email").send({ email: next, password: "not my password" }).expect(400);
+    expect(wrong.body.error.code).toBe("invalid_password");
+    const taken = await signUp(t.app);
+    expect((await agent.post("/api/auth/email").send({ email: taken.user.email, password }).expect(409)).body.error.code).toBe("email_taken");
+
+    const changed = await agent.post("/api/auth/email").send({ email: next.toUpperCase(), password }).expect(200);
+    expect(changed.body).toMatchObject({ email: next, emailVerified: false });
+    await expect.poll(() => confirmations(next).length).toBe(1);
+    await expect.poll(() => smtp.messages.some((m) => m.to.includes(`<${user.email}>`) && mailText(m).includes(`changed from ${user.email} to ${next}`))).toBe(true);
+    await confirm(tokenMailedTo(smtp.messages, next, "/confirm-email")).expect(204);
+    expect((await agent.get("/api/auth/user").expect(200)).body).toMatchObject({ email: next, emailVerified: true });
+    const [entry] = await t.deps.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.organizationId, user.organization.id), eq(auditLog.action, "user.email_changed")));
+    expect(entry.target).toBe(`${user.email} -> ${next}`);
+    // The old address no longer signs in; the new one does.
+    await request(t.app).post("/api/auth/login/password").send({ email: user.email, password }).expect(401);
+    await request(t.app).post("/api/auth/login/password").send({ email: next, password }).expect(200);
+  });
+
+  it("to a PLATFORM_ADMIN_EMAILS address grants nothing until that address is confirmed", async () => {
+    const { agent, password } = await signUp(t.app);
+    const changed = await agent.post("/api/auth/email").send({ email: "listed-changer@example.com", password }).expect(200);
+    expect(changed.body).toMatchObject({ isPlatformAdmin: false, emailVerified: false });
+    await agent.get("/api/admin/stats").expect(403);
+    await expect.poll(() => confirmations("listed-changer@example.com").length).toBe(1);
+    await confirm(tokenMailedTo(smtp.messages, "listed-changer@example.com", "/confirm-email")).expect(204);
+    expect((await agent.get("/api/auth/user").expect(200)).body.isPlatformAdmin).toBe(true);
+    // And changing away from it ends it.
+    await agent.post("/api/auth/email").send({ email: uniqueEmail("away"), password }).expect(200);
+    expect((await agent.get("/api/auth/user").expect(200)).body.isPlatformAdmin).toBe(false);
   });
 });

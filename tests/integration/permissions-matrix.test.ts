@@ -21,6 +21,7 @@ const ANY_SIGNED_IN = new Set([
   "get /organization", // the caller's own organization's name and price per minute, shown to every member
   "get /organization/retention", // what retention will delete and when it last ran, shown on Settings to every member
   "post /auth/confirm-email/resend", // one's own address: every member confirms their email
+  "post /auth/email", // one's own address: every member may change it (with their password)
 ]);
 
 const PLATFORM_ADMIN_EMAIL = `platform-${randomUUID().slice(0, 8)}@example.com`;
