@@ -77,3 +77,22 @@ test("forgot password answers the same for any email; a bogus confirmation link 
   await page.goto("/confirm-email?token=not-a-real-token");
   await expect(page.getByText("This link is invalid, already used or expired")).toBeVisible();
 });
+
+test("the account menu changes one's email with the current password", async ({ page }) => {
+  const account = newAccount("email-change");
+  await signUp(page, account);
+  await page.getByRole("button", { name: /account menu/i }).click();
+  await page.getByRole("menuitem", { name: "Change email" }).click();
+  const dialog = page.getByRole("dialog", { name: "Change your email" });
+  const next = `changed-${account.email}`;
+  await dialog.getByLabel("New email").fill(next);
+  await dialog.getByLabel("Current password").fill("not my password");
+  await dialog.getByRole("button", { name: "Change email" }).click();
+  await expect(dialog.getByText("Not your current password")).toBeVisible();
+  await inspectPage(page, "change-email");
+  await dialog.getByLabel("Current password").fill(account.password);
+  await dialog.getByRole("button", { name: "Change email" }).click();
+  await expect(dialog).toHaveCount(0);
+  await page.getByRole("button", { name: /account menu/i }).click();
+  await expect(page.getByRole("menu")).toContainText(next);
+});
