@@ -106,6 +106,15 @@ describe("password reset by email", () => {
     await request(t.app).post("/api/auth/password-reset").send({ token: second, password: NEW_PASSWORD }).expect(204);
   });
 
+  it("a link mailed to an address the account has since left no longer works", async () => {
+    const { agent, user, password } = await signUp(t.app);
+    await requestReset(user.email).expect(202);
+    await expect.poll(() => resetMails(user.email).length).toBe(1);
+    const token = tokenMailedTo(smtp.messages, user.email, "/reset-password");
+    await agent.post("/api/auth/email").send({ email: uniqueEmail("moved"), password }).expect(200);
+    expect((await request(t.app).post("/api/auth/password-reset").send({ token, password: NEW_PASSWORD }).expect(400)).body.error.code).toBe("invalid_token");
+  });
+
   it("without SMTP_URL answers 202 the same and sends or stores nothing", async () => {
     const noMail = await createTestApp();
     try {

@@ -30,10 +30,9 @@ export async function changeEmail(deps: AppDeps, userId: string, input: { email:
   try {
     await deps.db.transaction(async (tx) => {
       await tx.update(users).set({ email, emailVerifiedAt: null, emailVerifiedVia: null }).where(eq(users.id, row.id));
-      // A confirmation link for the old address must not confirm anything now.
-      await tx
-        .delete(accountTokens)
-        .where(and(eq(accountTokens.userId, row.id), eq(accountTokens.purpose, "email_confirmation"), isNull(accountTokens.usedAt)));
+      // Links sent to the old address stop working: a confirmation would confirm nothing now, and a reset link in
+      // the old mailbox must not outlive the move away from it.
+      await tx.delete(accountTokens).where(and(eq(accountTokens.userId, row.id), isNull(accountTokens.usedAt)));
       await recordAudit(tx, { organizationId: row.organizationId, actorUserId: row.id, action: "user.email_changed", target: `${row.email} -> ${email}`, ip });
     });
   } catch (err) {
