@@ -37,7 +37,7 @@ export function adminRoutes(api: ApiRouter, deps: AppDeps) {
       params: idParam,
       response: adminOrganizationDetail,
     },
-    ({ params }) => getPlatformOrganization(deps.db, params.id),
+    ({ params }) => getPlatformOrganization(deps.db, params.id, deps.env.platformAdminEmails),
   );
   api.define(
     {

@@ -14,6 +14,7 @@ import pg from "pg";
 import request from "supertest";
 import type { AnyRouteDef } from "../../server/routes/api-router";
 import { project } from "../helpers/inbox";
+import { grantPlatformAdmin } from "../../server/services/auth/platform-admins";
 import { createTestApp, signUp, type TestApp } from "../helpers/app";
 import { invite } from "../helpers/team";
 import { deliver, transcriptionEvent } from "../helpers/webhooks";
@@ -288,7 +289,9 @@ beforeAll(async () => {
   await superuser.connect();
   owner = await signUp(t.app);
   platformAdmin = await signUp(t.app, { email: "bad-input-platform@example.com" });
-  expect(platformAdmin.user.isPlatformAdmin).toBe(true);
+  // A listed address signed up with a password is admin only once granted (or verified): DESIGN §12.
+  await grantPlatformAdmin(t.deps.db, "bad-input-platform@example.com", new Date());
+  expect((await platformAdmin.agent.get("/api/auth/user").expect(200)).body.isPlatformAdmin).toBe(true);
   const integration = await owner.agent.post("/api/integrations").send({ provider: "elevenlabs", apiKey: KEY, webhookSecret: SECRET }).expect(200);
   webhookPath = new URL(integration.body.webhook.url as string).pathname;
   const agent = await owner.agent.post("/api/agents").send({ elevenLabsAgentId: EL_AGENT }).expect(201);
