@@ -4,12 +4,12 @@
  */
 import { expect, test } from "@playwright/test";
 import { newAccount, signUp } from "./support/accounts";
-import { APP_PORT } from "./support/constants";
+import { appUrlOn } from "./support/constants";
 import { inspectPage } from "./support/inspect";
 
-// Sign-ups from a loopback address of this spec's own (the lead's appUrlOn(16)): 127.0.0.1 and ::1 budgets (10
-// registrations an hour each) are spent by the other specs.
-const APP_URL_16 = `http://127.0.0.16:${APP_PORT}`;
+// Sign-ups from a loopback address of this spec's own: 127.0.0.1 and ::1 budgets (10 registrations an hour each)
+// are spent by the other specs.
+const APP_URL_16 = appUrlOn(16);
 test.use({ baseURL: APP_URL_16 });
 
 test("a reset link from the Team page lets a member choose a new password, once", async ({ page, browser }) => {
