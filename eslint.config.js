@@ -17,6 +17,7 @@ const OWNER_PATHS = [
   "server/scripts/**",
   "server/routes/admin.ts",
   "server/routes/auth.ts",
+  "server/routes/account-links.ts",
   "server/routes/oidc.ts",
   "server/routes/webhooks.ts",
   "server/services/admin/**",

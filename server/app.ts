@@ -5,7 +5,8 @@ import helmet from "helmet";
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { AppDeps } from "./deps";
-import { AppError, isDatabaseUnavailable, isUnstorableText } from "./lib/errors";
+import { AppError, databaseFacts, isDatabaseUnavailable, isUnstorableText } from "./lib/errors";
+import { errorSerializer } from "./lib/logger";
 import { ApiRouter } from "./routes/api-router";
 import { clientAddress, rateLimit, SharedLimiter } from "./lib/rate-limit";
 import { signInThrottle } from "./auth/sign-in-throttle";
@@ -15,6 +16,7 @@ import { loadContext } from "./auth/guards";
 import { apiTokenAuth, unlessBearer, type TokenRateLimit } from "./auth/api-token-auth";
 import { governanceRoutes } from "./routes/governance";
 import { authRoutes } from "./routes/auth";
+import { accountLinkRoutes } from "./routes/account-links";
 import { integrationRoutes } from "./routes/integrations";
 import { agentRoutes } from "./routes/agents";
 import { callLogRoutes } from "./routes/call-logs";
@@ -84,7 +86,8 @@ function errorHandler(deps: AppDeps): ErrorRequestHandler {
     else if (isDatabaseUnavailable(err)) appError = new AppError("database_unavailable", 503, "The database is unavailable; try again shortly");
     else if (isUnstorableText(err)) appError = new AppError("invalid_input", 400, "The request contains characters that cannot be stored");
     else {
-      (req.log ?? deps.log).error({ err }, "unhandled error");
+      // The error serializer drops the statement's values (personal data); what PostgreSQL said stays, as `db`.
+      (req.log ?? deps.log).error({ err, db: databaseFacts(err) }, "unhandled error");
       appError = new AppError("internal_error", 500, `Something went wrong (request ${String(req.id)})`);
     }
     // Mid-stream (audio, CSV): cut the connection so the client sees an incomplete response, not a short one.
@@ -131,6 +134,23 @@ function applyRateLimits(app: Express, deps: AppDeps, options: CreateAppOptions)
   const byOrganization = (req: Request) => req.ctx?.organizationId ?? null;
   app.post("/api/auth/login/password", signInThrottle(pool, { sleep: options.signInSleep }));
   app.post("/api/auth/register", rateLimit([{ limiter: new SharedLimiter(pool, { name: "register-ip", points: 10, durationSeconds: 3600 }), key: byIp }]));
+  // Account links: a request mails someone, so it is limited per address and per email (the same for unknown emails:
+  // a 429 tells nothing about accounts); tokens are 256 random bits, the per-address limit only keeps guessing noisy.
+  const byEmail = (req: Request) => {
+    const email: unknown = (req.body as { email?: unknown } | undefined)?.email;
+    return typeof email === "string" ? email.trim().toLowerCase().slice(0, 254) : null;
+  };
+  app.post(
+    "/api/auth/password-reset/request",
+    rateLimit([
+      { limiter: new SharedLimiter(pool, { name: "reset-request-ip", points: 10, durationSeconds: 3600 }), key: byIp },
+      { limiter: new SharedLimiter(pool, { name: "reset-request-email", points: 5, durationSeconds: 3600 }), key: byEmail },
+    ]),
+  );
+  app.post(
+    ["/api/auth/password-reset", "/api/auth/confirm-email", "/api/auth/confirm-email/resend", "/api/auth/email"],
+    rateLimit([{ limiter: new SharedLimiter(pool, { name: "account-link-ip", points: 30, durationSeconds: 900 }), key: byIp }]),
+  );
   app.post(
     ["/api/integrations", "/api/integrations/test", "/api/agents/validate"],
     rateLimit([
@@ -158,6 +178,7 @@ export async function createApp(deps: AppDeps, options: CreateAppOptions = {}): 
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split("?")[0] }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        err: errorSerializer,
       },
       autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/readyz" },
     }),
@@ -194,6 +215,7 @@ export async function createApp(deps: AppDeps, options: CreateAppOptions = {}): 
 
   const api = new ApiRouter(express.Router());
   authRoutes(api, deps);
+  accountLinkRoutes(api, deps);
   integrationRoutes(api);
   agentRoutes(api);
   callLogRoutes(api);

@@ -9,6 +9,7 @@ import type { Encryptor } from "./lib/crypto";
 import type { Logger } from "./lib/logger";
 import type { Ctx } from "./services/context";
 import { findUserByEmail } from "./services/auth/users";
+import { issueMemberResetLink } from "./services/auth/password-reset";
 import { signalInbox } from "./services/ingestion/inbox";
 import { forgetWebhookSecrets, rotateWebhookToken } from "./services/ingestion/webhook-tokens";
 import type { WebhookTokenCache } from "./services/ingestion/webhook-token-cache";
@@ -51,7 +52,10 @@ export function tenantCtx(deps: AppDeps, organizationId: string, caller: Caller 
       rotateWebhookToken: (previousUntil) => rotateWebhookToken(deps.db, deps.webhookTokens, organizationId, previousUntil),
       signalInbox: () => signalInbox(deps.db),
     },
-    accounts: { organizationOfEmail: async (email) => (await findUserByEmail(deps.db, email))?.organizationId ?? null },
+    accounts: {
+      organizationOfEmail: async (email) => (await findUserByEmail(deps.db, email))?.organizationId ?? null,
+      memberPasswordResetLink: (userId) => issueMemberResetLink(deps, organizationId, userId),
+    },
     config: { appUrl: deps.env.appUrl, smtpUrl: deps.env.smtpUrl, elevenLabsApiUrl: deps.env.elevenLabsApiUrl, allowPrivateTargets: deps.env.allowPrivateTargets, retentionIntervalSeconds: deps.env.retentionIntervalSeconds },
   };
 }

@@ -22,6 +22,16 @@ export const PERMISSIONS = {
 
 export type Permission = keyof typeof PERMISSIONS;
 
+/** Roles outrank the ones after them in ROLES (owner > admin > member > viewer). */
+export function outranks(role: Role, other: Role): boolean {
+  return ROLES.indexOf(role) < ROLES.indexOf(other);
+}
+
+/** Who may make a password reset link for whom (DESIGN §12): only for roles below one's own, so owners for everyone but owners. */
+export function canMakeResetLink(callerRole: Role | undefined | null, memberRole: Role): boolean {
+  return !!callerRole && can(callerRole, "team:manage") && outranks(callerRole, memberRole);
+}
+
 export function can(role: Role | undefined | null, permission: Permission): boolean {
   if (!role) return false;
   return (PERMISSIONS[permission] as readonly Role[]).includes(role);

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { governanceSettings, governanceSettingsPatch } from "./governance-schemas";
 import { ROLES } from "./permissions";
 import { CALL_STATUSES, CALL_SUCCESS, ELEVENLABS_ID_PATTERN, INTEGRATION_STATUSES, SYNC_STATUSES } from "./constants";
-import { dateBound, isoDateTime } from "./dates";
+import { apiMonth, dateBound, isoDateTime } from "./dates";
 
 export const errorResponse = z.object({
   error: z.object({
@@ -37,13 +37,31 @@ export const user = z.object({
   name: z.string().nullable(),
   role,
   isPlatformAdmin: z.boolean(),
+  /** The current email was confirmed (a mailed link) or vouched for by the SSO provider (DESIGN §12). */
+  emailVerified: z.boolean(),
   /** `timeZone`: the organization's IANA zone (DESIGN.md §11): the pages count days and show times in it. */
   organization: z.object({ id: z.string(), name: z.string(), timeZone: z.string() }),
 });
 export type User = z.infer<typeof user>;
 
-export const authProviders = z.object({ password: z.boolean(), oidc: z.boolean(), devLogin: z.boolean() });
+export const authProviders = z.object({
+  password: z.boolean(),
+  oidc: z.boolean(),
+  devLogin: z.boolean(),
+  /** SMTP_URL is set: confirmation and reset links are mailed (DESIGN §12). */
+  emailConfirmation: z.boolean(),
+});
 export type AuthProviders = z.infer<typeof authProviders>;
+
+// ---- account links (DESIGN §12): tokens travel in bodies, never in a logged URL
+const accountToken = z.string().min(1).max(200);
+export const passwordResetRequestInput = z.object({ email });
+export const passwordResetInput = z.object({ token: accountToken, password: registerInput.shape.password });
+export const confirmEmailInput = z.object({ token: accountToken });
+export const changeEmailInput = z.object({ email, password: z.string().min(1, "Enter your current password").max(200) });
+export type ChangeEmailInput = z.infer<typeof changeEmailInput>;
+export const memberPasswordReset = z.object({ resetUrl: z.string(), expiresAt: isoDateTime });
+export type MemberPasswordReset = z.infer<typeof memberPasswordReset>;
 
 // ---- integrations
 export const integration = z.object({
@@ -237,7 +255,7 @@ export const analytics = z.object({
 export type Analytics = z.infer<typeof analytics>;
 
 export const billingQuery = z.object({
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Use YYYY-MM").optional(),
+  month: apiMonth.optional(),
   /** IANA time zone the month's days are counted in; default UTC. */
   tz: z.string().max(64).optional(),
 });
@@ -373,5 +391,22 @@ export const adminOrganizationDetail = z.object({
     .nullable(),
 });
 export type AdminOrganizationDetail = z.infer<typeof adminOrganizationDetail>;
+/** GET /api/admin/platform-admins: who is a platform admin and how; listed addresses that are not (yet). */
+export const platformAdmins = z.object({
+  data: z.array(
+    z.object({
+      id: z.string(),
+      email: z.string(),
+      name: z.string().nullable(),
+      organization: z.object({ id: z.string(), name: z.string() }),
+      /** "granted": `npm run admin:grant`; "verified_email": in PLATFORM_ADMIN_EMAILS with a verified email. */
+      via: z.enum(["granted", "verified_email"]),
+      emailVerifiedVia: z.enum(["oidc", "link"]).nullable(),
+      since: isoDateTime.nullable(),
+    }),
+  ),
+  pending: z.array(z.object({ email: z.string(), reason: z.enum(["no_account", "email_not_verified", "revoked"]) })),
+});
+export type PlatformAdmins = z.infer<typeof platformAdmins>;
 
 export const idParam = z.object({ id: uuid });

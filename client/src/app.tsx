@@ -9,6 +9,9 @@ import { queryKeys } from "@/lib/query-keys";
 const LandingPage = lazy(() => import("@/routes/landing"));
 const LoginPage = lazy(() => import("@/routes/login"));
 const RegisterPage = lazy(() => import("@/routes/register"));
+const ForgotPasswordPage = lazy(() => import("@/routes/forgot-password"));
+const ResetPasswordPage = lazy(() => import("@/routes/reset-password"));
+const ConfirmEmailPage = lazy(() => import("@/routes/confirm-email"));
 const NotFoundPage = lazy(() => import("@/routes/not-found"));
 const SignedInApp = lazy(() => import("@/components/layout/signed-in-app"));
 
@@ -60,6 +63,9 @@ export function App() {
             <Route path="/" component={LandingPage} />
             <Route path="/login" component={LoginPage} />
             <Route path="/register" component={RegisterPage} />
+            <Route path="/forgot-password" component={ForgotPasswordPage} />
+            <Route path="/reset-password" component={ResetPasswordPage} />
+            <Route path="/confirm-email" component={ConfirmEmailPage} />
             <Route path={SIGNED_IN_PATHS} component={SignedInApp} />
             <Route>
               <NotFoundPage />

@@ -5,7 +5,7 @@ import { can, type Permission, type Role } from "@shared/permissions";
 import { users } from "../db/schema";
 import { tenantCtx, type AppDeps } from "../deps";
 import { AppError } from "../lib/errors";
-import { isPlatformAdmin } from "../services/auth/users";
+import { isPlatformAdmin } from "../services/auth/platform-admins";
 import type { SessionUserHandoff } from "./session";
 
 export function loadContext(deps: AppDeps, handoff: SessionUserHandoff) {
@@ -20,7 +20,7 @@ export function loadContext(deps: AppDeps, handoff: SessionUserHandoff) {
           req.ctx = tenantCtx(deps, row.organizationId, {
             userId: row.id,
             role: row.role as Role,
-            isPlatformAdmin: isPlatformAdmin(deps, row),
+            isPlatformAdmin: isPlatformAdmin(deps.env.platformAdminEmails, row),
             log: req.log ?? deps.log,
           });
         }

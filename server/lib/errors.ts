@@ -16,13 +16,18 @@ export class AppError extends Error {
 export const notFound = (what = "Resource") => new AppError("not_found", 404, `${what} not found`);
 export const forbidden = (message = "You are not allowed to do this") => new AppError("forbidden", 403, message);
 
+/** 400 invalid_input with a message per field; invalid_date when a date field is what is wrong (DESIGN §12). */
 export function validationError(error: ZodError): AppError {
   const fields: Record<string, string> = {};
+  let badDate = false;
   for (const issue of error.issues) {
     const key = issue.path.length ? issue.path.map(String).join(".") : "_";
     fields[key] ??= issue.message;
+    if ((issue as { params?: { code?: unknown } }).params?.code === "invalid_date") badDate = true;
   }
-  return new AppError("invalid_input", 400, "Some fields are invalid", fields);
+  return badDate
+    ? new AppError("invalid_date", 400, "Dates must be real and between 1970 and 2100", fields)
+    : new AppError("invalid_input", 400, "Some fields are invalid", fields);
 }
 
 /** Socket-level codes of a connection that could not be made or was lost. */
@@ -53,4 +58,16 @@ export function isUnstorableText(err: unknown, depth = 0): boolean {
   if (!e || depth > 5) return false;
   if (e.code === "22021" || e.code === "22P05") return true;
   return Boolean(e.cause) && isUnstorableText(e.cause, depth + 1);
+}
+
+/** What PostgreSQL said about a failed statement, without any value it was given: for the log of an unhandled error. */
+export function databaseFacts(err: unknown, depth = 0): Record<string, string> | undefined {
+  const e = err as { code?: unknown; severity?: unknown; constraint?: unknown; table?: unknown; column?: unknown; routine?: unknown; cause?: unknown } | null;
+  if (!e || typeof e !== "object" || depth > 5) return undefined;
+  if (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code) && e.severity !== undefined) {
+    const facts: Record<string, string> = { sqlstate: e.code };
+    for (const key of ["constraint", "table", "column", "routine"] as const) if (typeof e[key] === "string") facts[key] = e[key] as string;
+    return facts;
+  }
+  return databaseFacts(e.cause, depth + 1);
 }

@@ -1,8 +1,9 @@
-import { adminOrganizationDetail, adminOrganizationList, adminOrganizationsQuery, adminStats, idParam } from "@shared/schemas";
+import { adminOrganizationDetail, adminOrganizationList, adminOrganizationsQuery, adminStats, idParam, platformAdmins } from "@shared/schemas";
 import type { AppDeps } from "../deps";
 import type { ApiRouter } from "./api-router";
 import { getPlatformOrganization } from "../services/admin/organization-detail";
 import { getPlatformStats, listPlatformOrganizations } from "../services/admin/platform-stats";
+import { listPlatformAdmins } from "../services/auth/platform-admins";
 
 // Platform-wide reads use the owner handle (deps.db, decision 003): a tenant handle sees one organization by design.
 export function adminRoutes(api: ApiRouter, deps: AppDeps) {
@@ -36,6 +37,16 @@ export function adminRoutes(api: ApiRouter, deps: AppDeps) {
       params: idParam,
       response: adminOrganizationDetail,
     },
-    ({ params }) => getPlatformOrganization(deps.db, params.id),
+    ({ params }) => getPlatformOrganization(deps.db, params.id, deps.env.platformAdminEmails),
+  );
+  api.define(
+    {
+      method: "get",
+      path: "/admin/platform-admins",
+      summary: "Who is a platform admin and how (granted from the shell, or a listed verified email) (platform administrators only)",
+      access: "platformAdmin",
+      response: platformAdmins,
+    },
+    () => listPlatformAdmins(deps.db, deps.env.platformAdminEmails),
   );
 }

@@ -15,7 +15,7 @@ import { users } from "../db/schema";
 export function authRoutes(api: ApiRouter, deps: AppDeps) {
   api.define(
     { method: "get", path: "/auth/providers", summary: "Sign-in methods", access: "public", response: authProviders },
-    () => ({ password: true, oidc: Boolean(deps.env.oidc), devLogin: deps.env.nodeEnv === "development" }),
+    () => ({ password: true, oidc: Boolean(deps.env.oidc), devLogin: deps.env.nodeEnv === "development", emailConfirmation: Boolean(deps.env.smtpUrl) }),
   );
 
   api.define(
@@ -69,9 +69,9 @@ export function authRoutes(api: ApiRouter, deps: AppDeps) {
       let row = await findUserByEmail(deps.db, email);
       if (!row) {
         const org = await createOrganization(deps.db, "Development");
-        [row] = await deps.db.insert(users).values({ organizationId: org.id, email, name: "Dev Admin", role: "owner", isPlatformAdmin: true }).returning();
+        [row] = await deps.db.insert(users).values({ organizationId: org.id, email, name: "Dev Admin", role: "owner", isPlatformAdmin: true, platformAdminGrantedAt: new Date() }).returning();
       } else if (!row.isPlatformAdmin) {
-        await deps.db.update(users).set({ isPlatformAdmin: true }).where(eq(users.id, row.id));
+        await deps.db.update(users).set({ isPlatformAdmin: true, platformAdminGrantedAt: new Date(), platformAdminRevokedAt: null }).where(eq(users.id, row.id));
       }
       await signIn(req, row.id);
       return getUserView(deps, row.id);

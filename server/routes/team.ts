@@ -4,6 +4,7 @@ import {
   createInvitationInput,
   idParam,
   invitationCreated,
+  memberPasswordReset,
   teamMember,
   teamMembers,
   updateMemberInput,
@@ -12,6 +13,7 @@ import type { ApiRouter } from "./api-router";
 import { changeMemberRole, listMembers, removeMember } from "../services/team/members";
 import { createInvitation, revokeInvitation } from "../services/team/invitations";
 import { listAuditLog } from "../services/audit/list-audit-log";
+import { createMemberPasswordReset } from "../services/team/member-password-reset";
 
 export function teamRoutes(api: ApiRouter) {
   api.define(
@@ -78,6 +80,18 @@ export function teamRoutes(api: ApiRouter) {
     async ({ ctx, params, req }) => {
       await removeMember(ctx, params.id, req.ip);
     },
+  );
+  api.define(
+    {
+      method: "post",
+      path: "/team/members/:id/password-reset",
+      summary: "Make a password reset link for a member of a lower role (valid 1 hour, once; never for a platform admin)",
+      access: "user",
+      permission: "team:manage",
+      params: idParam,
+      response: memberPasswordReset,
+    },
+    ({ ctx, params, req }) => createMemberPasswordReset(ctx, params.id, req.ip),
   );
   api.define(
     {

@@ -37,7 +37,11 @@ export type Ctx = {
    * Cross-organization questions a service may ask, each answered by the owner handle for one purpose only
    * (decision 003): which organization an email's account belongs to (an email has one account platform-wide).
    */
-  accounts: { organizationOfEmail(email: string): Promise<string | null> };
+  accounts: {
+    organizationOfEmail(email: string): Promise<string | null>;
+    /** A password reset link for a member of this organization (never a platform admin; DESIGN §12). */
+    memberPasswordResetLink(userId: string): Promise<{ resetUrl: string; expiresAt: Date }>;
+  };
   /** The public settings services need (never secrets: those stay in env). */
   config: { appUrl: string; smtpUrl: string | undefined; elevenLabsApiUrl: string; allowPrivateTargets: boolean; retentionIntervalSeconds: number };
 };

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import request from "supertest";
 import { createTestApp, signUp, type TestApp } from "../helpers/app";
 import { insertAgent, insertCalls, signInWithRole } from "../helpers/calls";
+import { grantPlatformAdmin } from "../../server/services/auth/platform-admins";
 import { rebuildRollups } from "../../server/services/analytics/rollups";
 import { integrations, users, webhookEvents } from "../../server/db/schema";
 import { eq } from "drizzle-orm";
@@ -31,7 +32,8 @@ describe("platform admin", () => {
       email: "root@example.com",
       organizationName: "Platform",
     });
-    expect(rootUser.isPlatformAdmin).toBe(true);
+    expect(rootUser.isPlatformAdmin).toBe(false);
+    await grantPlatformAdmin(t.deps.db, "root@example.com", new Date());
     const one = await signUp(t.app, { organizationName: "One" });
     const two = await signUp(t.app, { organizationName: "Two" });
     const orgOne = one.user.organization.id;

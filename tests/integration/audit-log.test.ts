@@ -71,6 +71,19 @@ describe("audit log filters", () => {
     expect((await owner.get("/api/team/audit-log").query({ actorUserId: "me" }).expect(400)).body.error.fields.actorUserId).toBeDefined();
   });
 
+  it("refuses a cursor holding an impossible time with 400, not a database error (issue 16)", async () => {
+    const { agent: owner } = await signUp(t.app);
+    const id = "00000000-0000-4000-8000-000000000000";
+    for (const at of ["2026-13-45T25:61:61.000000Z", "0000-01-01T00:00:00.000000Z", "2026-02-30T00:00:00.000000Z", "2026-01-01T24:00:00.000000Z"]) {
+      const cursor = Buffer.from(`${at}|${id}`).toString("base64url");
+      const res = await owner.get("/api/team/audit-log").query({ cursor });
+      expect(res.status, at).toBe(400);
+      expect(res.body.error.fields.cursor).toBeDefined();
+    }
+    const fine = Buffer.from(`2026-01-01T00:00:00.000000Z|${id}`).toString("base64url");
+    await owner.get("/api/team/audit-log").query({ cursor: fine }).expect(200);
+  });
+
   it("never shows another organization's entries, whatever the filter", async () => {
     const a = await signUp(t.app);
     const b = await signUp(t.app);

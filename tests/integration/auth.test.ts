@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import request from "supertest";
 import { createTestApp, signUp, uniqueEmail, type TestApp } from "../helpers/app";
+import { eq } from "drizzle-orm";
+import { users } from "../../server/db/schema";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -59,14 +61,18 @@ describe("auth", () => {
     expect(res.body.error.code).toBe("unauthorized");
   });
 
-  it("honours PLATFORM_ADMIN_EMAILS", async () => {
-    const { user } = await signUp(t.app, { email: "boss@example.com" });
-    expect(user.isPlatformAdmin).toBe(true);
+  it("honours PLATFORM_ADMIN_EMAILS only for a verified email", async () => {
+    const { agent, user } = await signUp(t.app, { email: "boss@example.com" });
+    expect(user).toMatchObject({ isPlatformAdmin: false, emailVerified: false });
+    await agent.get("/api/admin/stats").expect(403);
+    await t.deps.db.update(users).set({ emailVerifiedAt: new Date(), emailVerifiedVia: "link" }).where(eq(users.id, user.id));
+    expect((await agent.get("/api/auth/user").expect(200)).body).toMatchObject({ isPlatformAdmin: true, emailVerified: true });
+    await agent.get("/api/admin/stats").expect(200);
   });
 
   it("lists providers and hides dev login outside development", async () => {
     const res = await request(t.app).get("/api/auth/providers").expect(200);
-    expect(res.body).toEqual({ password: true, oidc: false, devLogin: false });
+    expect(res.body).toEqual({ password: true, oidc: false, devLogin: false, emailConfirmation: false });
     await request(t.app).post("/api/dev-admin-login").expect(404);
   });
 });

@@ -14,6 +14,7 @@ import pg from "pg";
 import request from "supertest";
 import type { AnyRouteDef } from "../../server/routes/api-router";
 import { project } from "../helpers/inbox";
+import { grantPlatformAdmin } from "../../server/services/auth/platform-admins";
 import { createTestApp, signUp, type TestApp } from "../helpers/app";
 import { invite } from "../helpers/team";
 import { deliver, transcriptionEvent } from "../helpers/webhooks";
@@ -85,6 +86,25 @@ const NASTY_STRINGS = [
   Buffer.from(JSON.stringify([1e308, {}])).toString("base64url"),
   Buffer.from("[[[[[[[[[[").toString("base64url"),
   Buffer.from(JSON.stringify({ __proto__: 1 })).toString("base64url"),
+  // Issue 16: impossible dates, extreme years, huge numbers, odd unicode.
+  "0000-01",
+  "9999-12",
+  "1969-12-31",
+  "2101-01-01",
+  "2026-00-10",
+  "2025-02-29",
+  "2024-02-29T24:00:00Z",
+  "2024-12-31T23:59:59.9999999999Z",
+  "+275760-09-13T00:00:00Z",
+  "2026-13-45T25:61:61.000000Z",
+  "１２",
+  "٢٠٢٦-٠١-٠١",
+  "2026\u201101\u201101",
+  "İ",
+  "ß".repeat(100),
+  "18446744073709551616",
+  "-9007199254740993",
+  "1e-400",
   "Europe/Nowhere",
   "Etc/GMT+99",
   "../UTC",
@@ -269,7 +289,9 @@ beforeAll(async () => {
   await superuser.connect();
   owner = await signUp(t.app);
   platformAdmin = await signUp(t.app, { email: "bad-input-platform@example.com" });
-  expect(platformAdmin.user.isPlatformAdmin).toBe(true);
+  // A listed address signed up with a password is admin only once granted (or verified): DESIGN §12.
+  await grantPlatformAdmin(t.deps.db, "bad-input-platform@example.com", new Date());
+  expect((await platformAdmin.agent.get("/api/auth/user").expect(200)).body.isPlatformAdmin).toBe(true);
   const integration = await owner.agent.post("/api/integrations").send({ provider: "elevenlabs", apiKey: KEY, webhookSecret: SECRET }).expect(200);
   webhookPath = new URL(integration.body.webhook.url as string).pathname;
   const agent = await owner.agent.post("/api/agents").send({ elevenLabsAgentId: EL_AGENT }).expect(201);
@@ -318,6 +340,87 @@ describe("hostile input on every route", () => {
     const me = await owner.agent.get("/api/auth/user").expect(200);
     expect(me.body).toMatchObject({ id: owner.user.id, role: "owner", isPlatformAdmin: false });
   }, 120_000);
+});
+
+/** Dates, years, numbers and unicode that once reached PostgreSQL (issue 16), for the per-parameter sweep. */
+const SWEEP_VALUES = [
+  "0000-01",
+  "9999-12",
+  "0000-01-01",
+  "9999-12-31",
+  "1969-12-31",
+  "2101-01-01",
+  "2026-02-30",
+  "2026-13-45",
+  "2026-13-45T25:61:61.000000Z",
+  "2024-01-01T24:00:00Z",
+  "2024-01-01T23:59:60Z",
+  "2024-01-01T00:00:00+99:99",
+  "275760-09-13T00:00:00.001Z",
+  "-271821-04-20T00:00:00Z",
+  "9".repeat(400),
+  "1e400",
+  "-1e400",
+  "18446744073709551616",
+  "NaN",
+  "0x7fffffff",
+  "\u0000",
+  "\uD800",
+  "١٢",
+  "２０２６-０１-０１",
+  "\u202E2026-01-01",
+  "😀",
+  "a".repeat(2_000),
+];
+
+/** Cursors of each shape the API hands out, holding the impossible times above. */
+function hostileCursors(): string[] {
+  const id = "00000000-0000-4000-8000-000000000000";
+  const times = ["2026-13-45T25:61:61.000000Z", "0000-01-01T00:00:00.000000Z", "2026-02-30T00:00:00.000000Z", "2024-01-01T24:00:00.000000Z", "9999-12-31T23:59:59.999999Z"];
+  return times.flatMap((at) => [
+    Buffer.from(JSON.stringify([at, id])).toString("base64url"),
+    Buffer.from(`${at}|${id}`).toString("base64url"),
+    Buffer.from(JSON.stringify({ at, id })).toString("base64url"),
+  ]);
+}
+
+describe("every query parameter of every route", () => {
+  it("answers impossible dates, extreme years, huge numbers and odd unicode with a coded 4xx or a 2xx, never a 500", async () => {
+    const failures: string[] = [];
+    let requests = 0;
+    for (const def of routes.filter((d) => d.query)) {
+      const path = `/api${def.path.replace(/:(\w+)/g, (_m, name: string) => (name === "provider" ? "elevenlabs" : realIds[0]))}`;
+      for (const field of schemaKeys(def.query)) {
+        const values = field === "cursor" ? [...SWEEP_VALUES, ...hostileCursors()] : SWEEP_VALUES;
+        for (const value of values) {
+          requests += 1;
+          const res = await send(def, path, `${encode(field)}=${encode(value)}`, undefined);
+          const found = problems(res);
+          if (found.length) failures.push(`${key(def)} ?${field}=${value.slice(0, 60)}: ${found.join("; ")}`);
+        }
+      }
+    }
+    expect(requests).toBeGreaterThan(500);
+    expect(failures).toEqual([]);
+  }, 180_000);
+
+  it("answers a date outside 1970-2100 with 400 invalid_date naming the field, on every date parameter", async () => {
+    const failures: string[] = [];
+    let checked = 0;
+    for (const def of routes.filter((d) => d.query)) {
+      const path = `/api${def.path.replace(/:(\w+)/g, (_m, name: string) => (name === "provider" ? "elevenlabs" : realIds[0]))}`;
+      for (const field of schemaKeys(def.query).filter((f) => ["from", "to", "month"].includes(f))) {
+        checked += 1;
+        for (const value of field === "month" ? ["0000-01", "9999-12", "1969-12", "2101-01"] : ["1969-12-31", "2101-01-01", "0000-01-01", "9999-12-31T00:00:00Z"]) {
+          const res = await send(def, path, `${field}=${encode(value)}`, undefined);
+          if (res.status !== 400 || res.body?.error?.code !== "invalid_date" || !res.body.error.fields?.[field])
+            failures.push(`${key(def)} ?${field}=${value}: ${res.status} ${res.text.slice(0, 200)}`);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(10); // call logs, count, CSV, NDJSON, analytics, quality: from and to; billing: month
+    expect(failures).toEqual([]);
+  });
 });
 
 describe("transport-level bad input", () => {

@@ -102,6 +102,13 @@ describe("GET /api/billing/usage", () => {
       const res = await a.get("/api/billing/usage").query({ month }).expect(400);
       expect(res.body.error.fields.month).toBeDefined();
     }
+    // Issue 16: years PostgreSQL refuses (0000) or overflows on (9999) answered 500; any month outside 1970-2100 is invalid_date.
+    for (const month of ["0000-01", "9999-12", "1969-12", "2101-01", "2026-00"]) {
+      const res = await a.get("/api/billing/usage").query({ month }).expect(400);
+      expect(res.body.error.code, month).toBe("invalid_date");
+      expect(res.body.error.fields.month).toBeDefined();
+    }
+    for (const month of ["1970-01", "2100-12"]) await a.get("/api/billing/usage").query({ month }).expect(200);
     const res = await a.get("/api/billing/usage").query({ tz: "Nowhere/Land" }).expect(400);
     expect(res.body.error.fields.tz).toBeDefined();
   });

@@ -269,10 +269,14 @@ describe("GET /api/call-logs", () => {
       [{ tz: "+05:00" }, "tz"],
       [{ q: "x".repeat(201) }, "q"],
     ];
+    // A date that is malformed, not real or outside 1970-2100 is invalid_date (DESIGN §12); the rest invalid_input.
+    const badDates = new Set(["2026-13-45", "2026-02-30", "yesterday-ish", "2026-11-01T10:00:00", "Nov 1 2026", "0000-01-01", "1969-12-31", "2101-01-01T00:00:00Z"]);
+    cases.push([{ from: "1969-12-31" }, "from"], [{ to: "2101-01-01T00:00:00Z" }, "to"]);
     for (const [query, field] of cases) {
       const res = await a.get("/api/call-logs").query(query);
       expect(res.status, JSON.stringify(query)).toBe(400);
-      expect(res.body.error.code).toBe("invalid_input");
+      const expected = Object.values(query).some((v) => badDates.has(v)) ? "invalid_date" : "invalid_input";
+      expect(res.body.error.code, JSON.stringify(query)).toBe(expected);
       expect(Object.keys(res.body.error.fields), JSON.stringify(query)).toContain(field);
     }
   });

@@ -37,6 +37,7 @@ const PARAMS: Record<string, Record<string, (ids: Ids) => string | { own: string
   "/call-logs/:id": { id: (ids) => ids.call },
   "/call-logs/:id/audio": { id: (ids) => ids.call },
   "/team/members/:id": { id: (ids) => ids.member },
+  "/team/members/:id/password-reset": { id: (ids) => ids.member },
   "/team/invitations/:id": { id: (ids) => ids.invitation },
   "/tokens/:id": { id: (ids) => ids.token },
   "/integrations/:provider": { provider: () => ({ own: "elevenlabs" }) },
@@ -60,6 +61,7 @@ const BODIES: Record<string, unknown> = {
   "post /alerts/rules/preview": { metric: "failure_rate", windowMinutes: 60 },
   "patch /alerts/rules/:id": { name: "Renamed by B", enabled: false },
   "post /tokens": { name: "B's token" },
+  "post /auth/email": { email: "b-moved@example.com", password: "not B's password" },
 };
 
 let t: TestApp;

@@ -44,7 +44,7 @@ describe("NDJSON export", () => {
     const none = await s.agent.get("/api/export/calls.ndjson").query({ status: "failed" }).expect(200);
     expect(none.text).toBe("");
     const bad = await s.agent.get("/api/export/calls.ndjson").query({ from: "yesterday" }).expect(400);
-    expect(bad.body.error.code).toBe("invalid_input");
+    expect(bad.body.error.code).toBe("invalid_date");
   });
 
   it("keeps RSS flat while 200,000 calls stream out", { timeout: 600_000 }, async () => {

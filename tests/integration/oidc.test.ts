@@ -42,7 +42,7 @@ async function ssoLogin(agent: Agent, sub: string, query = "") {
 describe("OIDC sign-in", () => {
   it("reports SSO as a provider when configured", async () => {
     const res = await request(t.app).get("/api/auth/providers").expect(200);
-    expect(res.body).toEqual({ password: true, oidc: true, devLogin: false });
+    expect(res.body).toEqual({ password: true, oidc: true, devLogin: false, emailConfirmation: false });
   });
 
   it("redirects to the provider with PKCE S256, state, nonce and the contract's redirect URI", async () => {

@@ -8,6 +8,7 @@ import request from "supertest";
 import { randomUUID } from "node:crypto";
 import { can, PERMISSIONS, ROLES, type Role } from "@shared/permissions";
 import type { AnyRouteDef } from "../../server/routes/api-router";
+import { grantPlatformAdmin } from "../../server/services/auth/platform-admins";
 import { createTestApp, signUp, type TestApp } from "../helpers/app";
 import { invite } from "../helpers/team";
 
@@ -19,6 +20,8 @@ const ANY_SIGNED_IN = new Set([
   "get /auth/user", // who am I
   "get /organization", // the caller's own organization's name and price per minute, shown to every member
   "get /organization/retention", // what retention will delete and when it last ran, shown on Settings to every member
+  "post /auth/confirm-email/resend", // one's own address: every member confirms their email
+  "post /auth/email", // one's own address: every member may change it (with their password)
 ]);
 
 const PLATFORM_ADMIN_EMAIL = `platform-${randomUUID().slice(0, 8)}@example.com`;
@@ -62,7 +65,10 @@ beforeAll(async () => {
     callers[role] = { email, password: joined.password, agent: joined.agent };
   }
   const admin = await signUp(t.app, { email: PLATFORM_ADMIN_EMAIL });
-  expect(admin.user.isPlatformAdmin).toBe(true);
+  // A listed address signed up with a password is not an admin until verified or granted (DESIGN §12).
+  expect(admin.user.isPlatformAdmin).toBe(false);
+  await grantPlatformAdmin(t.deps.db, PLATFORM_ADMIN_EMAIL, new Date());
+  expect((await admin.agent.get("/api/auth/user").expect(200)).body.isPlatformAdmin).toBe(true);
   callers.platformAdmin = { email: PLATFORM_ADMIN_EMAIL, password: admin.password, agent: admin.agent };
 });
 afterAll(async () => t?.close());

@@ -104,16 +104,25 @@ describe("invitations", () => {
     expect(revoked.body.error.code).toBe("invalid_invitation");
   });
 
-  it("refuses to invite a current member (409 already_member) or someone with an account elsewhere (409 email_taken)", async () => {
+  it("refuses to invite a current member (409 already_member), and invites an address with an account elsewhere like a new one", async () => {
     const { agent: owner, user } = await signUp(t.app);
     const self = await owner.post("/api/team/invitations").send({ email: user.email, role: "admin" }).expect(409);
     expect(self.body.error.code).toBe("already_member");
+    // Issue 16: a different answer would tell any admin which addresses have an account somewhere (enumeration).
     const { user: stranger } = await signUp(t.app);
-    const elsewhere = await owner
-      .post("/api/team/invitations")
-      .send({ email: stranger.email, role: "admin" })
+    const elsewhere = await owner.post("/api/team/invitations").send({ email: stranger.email, role: "admin" });
+    const fresh = await owner.post("/api/team/invitations").send({ email: uniqueEmail("fresh"), role: "admin" });
+    expect(elsewhere.status).toBe(201);
+    expect(fresh.status).toBe(201);
+    expect(Object.keys(elsewhere.body).sort()).toEqual(Object.keys(fresh.body).sort());
+    expect(Object.keys(elsewhere.body.invitation).sort()).toEqual(Object.keys(fresh.body.invitation).sort());
+    // Resolved at acceptance: the person has an account already, so registering with the invite is refused there.
+    const token = new URL(elsewhere.body.inviteUrl as string).searchParams.get("token");
+    const accept = await request(t.app)
+      .post("/api/auth/register")
+      .send({ email: stranger.email, password: "long enough pw", inviteToken: token })
       .expect(409);
-    expect(elsewhere.body.error.code).toBe("email_taken");
+    expect(accept.body.error.code).toBe("email_taken");
     const bad = await owner.post("/api/team/invitations").send({ email: "nope", role: "boss" }).expect(400);
     expect(Object.keys(bad.body.error.fields)).toEqual(expect.arrayContaining(["email", "role"]));
   });

@@ -40,4 +40,5 @@ export const queryKeys = {
   adminStats: (orgId: string) => [...org(orgId), "admin", "stats"] as const,
   adminOrganizations: (orgId: string, search = "") => [...org(orgId), "admin", "organizations", { search }] as const,
   adminOrganization: (orgId: string, id: string) => [...org(orgId), "admin", "organization", id] as const,
+  platformAdmins: (orgId: string) => [...org(orgId), "admin", "platform-admins"] as const,
 };

@@ -12,8 +12,9 @@ import { formatMinutes, formatNumber } from "@/lib/format";
 import { useDebouncedValue } from "@/lib/use-debounced-value";
 import { useUrlParams } from "@/lib/url-state";
 import NotFoundPage from "@/routes/not-found";
-import { useAdminOrganizations, useAdminStats } from "@/features/admin/api";
+import { useAdminOrganizations, useAdminStats, usePlatformAdmins } from "@/features/admin/api";
 import { OrganizationsTable } from "@/features/admin/components/organizations-table";
+import { PlatformAdminsTable } from "@/features/admin/components/platform-admins-table";
 
 /** The search box; the search itself lives in the URL (`?q=`), so Back from an organization keeps it. */
 function OrganizationSearch({ value, onSearch }: { value: string; onSearch: (q: string) => void }) {
@@ -53,6 +54,7 @@ function AdminContent() {
   const stats = useAdminStats();
   const organizations = useAdminOrganizations(search);
   const onSearch = useCallback((q: string) => setParams({ q }), [setParams]);
+  const admins = usePlatformAdmins();
   return (
     <>
       <PageHeader title="Platform admin" description="Every organization on this installation." />
@@ -95,6 +97,26 @@ function AdminContent() {
             <table className="w-full" aria-hidden="true">
               <tbody>
                 <TableSkeletonRows columns={6} rows={4} />
+              </tbody>
+            </table>
+          )}
+        </CardContent>
+      </Card>
+      <Card className="pb-0">
+        <CardHeader>
+          <CardTitle>Platform admins</CardTitle>
+        </CardHeader>
+        <CardContent className="px-0">
+          {admins.isError ? (
+            <div className="px-5 pb-5">
+              <ErrorState title="Could not load platform admins" error={admins.error} onRetry={() => void admins.refetch()} />
+            </div>
+          ) : admins.data ? (
+            <PlatformAdminsTable admins={admins.data} />
+          ) : (
+            <table className="w-full" aria-hidden="true">
+              <tbody>
+                <TableSkeletonRows columns={4} rows={2} />
               </tbody>
             </table>
           )}

@@ -23,6 +23,11 @@ export default function LoginPage() {
   return (
     <AuthLayout title="Sign in" description="Welcome back. Sign in to monitor your voice agents.">
       <LoginForm onSignedIn={goBack} />
+      <p className="-mt-2 text-right text-sm">
+        <Link href="/forgot-password" className="text-muted-foreground underline underline-offset-4 hover:text-foreground">
+          Forgot your password?
+        </Link>
+      </p>
       {providers.isPending && <Skeleton className="h-9 w-full" />}
       {showAlternatives && (
         <div className="grid gap-3">

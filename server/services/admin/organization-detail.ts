@@ -9,10 +9,12 @@ import { agents, callLogs, integrations, organizations, users, webhookEvents } f
 import { AppError } from "../../lib/errors";
 import { round2 } from "../analytics/usage";
 import { withoutJit } from "../analytics/without-jit";
+import { isPlatformAdmin } from "../auth/platform-admins";
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
-export async function getPlatformOrganization(db: OwnerDb, id: string): Promise<AdminOrganizationDetail> {
+/** `listed`: PLATFORM_ADMIN_EMAILS, which makes a member platform admin once their email is verified (DESIGN §12). */
+export async function getPlatformOrganization(db: OwnerDb, id: string, listed: readonly string[] = []): Promise<AdminOrganizationDetail> {
   const [organization] = await db
     .select({ id: organizations.id, name: organizations.name, createdAt: organizations.createdAt })
     .from(organizations)
@@ -27,6 +29,8 @@ export async function getPlatformOrganization(db: OwnerDb, id: string): Promise<
         name: users.name,
         role: users.role,
         isPlatformAdmin: users.isPlatformAdmin,
+        platformAdminRevokedAt: users.platformAdminRevokedAt,
+        emailVerifiedAt: users.emailVerifiedAt,
         createdAt: users.createdAt,
         lastLoginAt: users.lastLoginAt,
       })
@@ -86,7 +90,12 @@ export async function getPlatformOrganization(db: OwnerDb, id: string): Promise<
     createdAt: organization.createdAt.toISOString(),
     calls: Number(usage.calls),
     minutes: round2(Number(usage.seconds) / 60),
-    members: members.map((m) => ({ ...m, createdAt: m.createdAt.toISOString(), lastLoginAt: iso(m.lastLoginAt) })),
+    members: members.map(({ platformAdminRevokedAt: _revoked, emailVerifiedAt: _verified, ...m }) => ({
+      ...m,
+      isPlatformAdmin: isPlatformAdmin(listed, { email: m.email, isPlatformAdmin: m.isPlatformAdmin, platformAdminRevokedAt: _revoked, emailVerifiedAt: _verified }),
+      createdAt: m.createdAt.toISOString(),
+      lastLoginAt: iso(m.lastLoginAt),
+    })),
     agents: agentRows.map((a) => ({
       id: a.id,
       elevenLabsAgentId: a.elevenLabsAgentId,

@@ -3,6 +3,7 @@ import { and, desc, eq, like, or, sql } from "drizzle-orm";
 import type { AuditLogPage } from "@shared/schemas";
 import type { Ctx } from "../context";
 import { auditLog, users } from "../../db/schema";
+import { parseApiInstant, STORED_YEARS } from "@shared/dates";
 import { AppError } from "../../lib/errors";
 import { normalizeAddress } from "../../lib/rate-limit";
 
@@ -16,7 +17,8 @@ function encodeCursor(createdAt: string, id: string): string {
 
 function decodeCursor(cursor: string): { createdAt: string; id: string } {
   const [createdAt, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  if (!createdAt || !id || !TIMESTAMP.test(createdAt) || !UUID.test(id))
+  // A time PostgreSQL would refuse (month 13, hour 25, year 0) is a bad cursor, not a database error.
+  if (!createdAt || !id || !TIMESTAMP.test(createdAt) || !parseApiInstant(createdAt, STORED_YEARS) || !UUID.test(id))
     throw new AppError("invalid_input", 400, "Some fields are invalid", { cursor: "Invalid cursor" });
   return { createdAt, id };
 }

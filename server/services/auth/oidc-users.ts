@@ -1,5 +1,5 @@
 /** Finds or creates the local user behind an OIDC identity (the onboarding of a first SSO sign-in). */
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Role } from "@shared/permissions";
 import type { AppDeps } from "../../deps";
 import type { OwnerDb } from "../../db/owner";
@@ -20,7 +20,20 @@ async function findBySubject(db: OwnerDb, identity: OidcIdentity): Promise<UserR
   return row;
 }
 
-async function signedIn(deps: AppDeps, row: UserRow, ip: string | undefined, how: string): Promise<string> {
+/**
+ * The provider vouches for the account's current address (email_verified: true for that same email): remember it,
+ * since platform admin by PLATFORM_ADMIN_EMAILS depends on a verified address (DESIGN §12). Never unset here.
+ */
+async function noteVerifiedEmail(deps: AppDeps, row: UserRow, identity: OidcIdentity): Promise<void> {
+  if (row.emailVerifiedAt || !identity.emailVerified || identity.email !== row.email.toLowerCase()) return;
+  await deps.db
+    .update(users)
+    .set({ emailVerifiedAt: deps.now(), emailVerifiedVia: "oidc" })
+    .where(and(eq(users.id, row.id), isNull(users.emailVerifiedAt)));
+}
+
+async function signedIn(deps: AppDeps, row: UserRow, identity: OidcIdentity, ip: string | undefined, how: string): Promise<string> {
+  await noteVerifiedEmail(deps, row, identity);
   await touchLogin(deps.db, row.id);
   await recordAudit(deps.db, {
     organizationId: row.organizationId,
@@ -44,7 +57,7 @@ export async function signInWithOidc(
   ip: string | undefined,
 ): Promise<string> {
   const known = await findBySubject(deps.db, identity);
-  if (known) return signedIn(deps, known, ip, "oidc");
+  if (known) return signedIn(deps, known, identity, ip, "oidc");
 
   if (!identity.email || !EMAIL.test(identity.email) || identity.email.length > 254)
     throw new AppError("sso_email_missing", 400, "The identity provider did not share an email address");
@@ -92,7 +105,7 @@ export async function signInWithOidc(
       target: identity.issuer,
       ip,
     });
-    return signedIn(deps, linked, ip, "oidc");
+    return signedIn(deps, linked, identity, ip, "oidc");
   }
 
   if (inviteToken && !identity.emailVerified)
@@ -123,6 +136,7 @@ export async function signInWithOidc(
           oidcIssuer: identity.issuer,
           oidcSubject: identity.subject,
           lastLoginAt: new Date(),
+          ...(identity.emailVerified ? { emailVerifiedAt: deps.now(), emailVerifiedVia: "oidc" as const } : {}),
         })
         .returning({ id: users.id });
       const audit = { organizationId, actorUserId: created.id, ip };
@@ -139,7 +153,7 @@ export async function signInWithOidc(
     // Two first sign-ins racing: the loser finds the winner's row.
     if ((err as { code?: string }).code === "23505") {
       const winner = await findBySubject(deps.db, identity);
-      if (winner) return signedIn(deps, winner, ip, "oidc");
+      if (winner) return signedIn(deps, winner, identity, ip, "oidc");
       throw new AppError("email_taken", 409, "An account with this email already exists");
     }
     throw err;

@@ -9,6 +9,7 @@ import type { Tx } from "../../db/client";
 import { hashPassword } from "../../auth/password";
 import { createOrganization, findUserByEmail } from "./users";
 import { recordAudit } from "../audit/record-audit";
+import { sendEmailConfirmation } from "./email-confirmation";
 
 
 /** Accepts a pending invitation inside `tx`; returns the organization and role it grants. */
@@ -34,8 +35,9 @@ export async function registerUser(deps: AppDeps, input: RegisterInput, ip: stri
   if (await findUserByEmail(deps.db, input.email))
     throw new AppError("email_taken", 409, "An account with this email already exists", { email: "Already registered" });
   const passwordHash = await hashPassword(input.password);
+  let created: { id: string; organizationId: string };
   try {
-    return await deps.db.transaction(async (tx) => {
+    created = await deps.db.transaction(async (tx) => {
       let organizationId: string;
       let role: Role = "owner";
       if (input.inviteToken) {
@@ -55,11 +57,15 @@ export async function registerUser(deps: AppDeps, input: RegisterInput, ip: stri
         target: input.email,
         ip,
       });
-      return user.id;
+      return { id: user.id, organizationId };
     });
   } catch (err) {
     if ((err as { code?: string }).code === "23505")
       throw new AppError("email_taken", 409, "An account with this email already exists", { email: "Already registered" });
     throw err;
   }
+  // Neither a password nor an invitation proves the address (an inviter holds the invite link too): with a mail
+  // server, a confirmation link goes to it (DESIGN §12).
+  await sendEmailConfirmation(deps, { ...created, email: input.email, emailVerifiedAt: null });
+  return created.id;
 }

@@ -6,12 +6,9 @@ import { organizations, users } from "../../db/schema";
 import { randomToken } from "../../lib/crypto";
 import type { OwnerDb } from "../../db/owner";
 import type { Queryable } from "../../db/tenant";
+import { isPlatformAdmin } from "./platform-admins";
 
 export type UserRow = typeof users.$inferSelect;
-
-export function isPlatformAdmin(deps: AppDeps, row: Pick<UserRow, "email" | "isPlatformAdmin">): boolean {
-  return row.isPlatformAdmin || deps.env.platformAdminEmails.includes(row.email.toLowerCase());
-}
 
 export async function findUserByEmail(db: OwnerDb, email: string): Promise<UserRow | undefined> {
   const [row] = await db.select().from(users).where(sql`lower(${users.email}) = ${email.toLowerCase()}`);
@@ -31,7 +28,8 @@ export async function getUserView(deps: AppDeps, userId: string): Promise<User |
     email: row.user.email,
     name: row.user.name,
     role: row.user.role as Role,
-    isPlatformAdmin: isPlatformAdmin(deps, row.user),
+    isPlatformAdmin: isPlatformAdmin(deps.env.platformAdminEmails, row.user),
+    emailVerified: row.user.emailVerifiedAt !== null,
     organization: row.organization,
   };
 }

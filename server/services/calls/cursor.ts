@@ -1,4 +1,5 @@
 /** Opaque keyset cursor for call lists: base64url of [started_at with microseconds | null, id]. */
+import { parseApiInstant, STORED_YEARS } from "@shared/dates";
 import { AppError } from "../../lib/errors";
 
 export type CallCursor = { startedAt: string | null; id: string };
@@ -24,7 +25,7 @@ export function decodeCursor(value: string | undefined): CallCursor | undefined 
   if (typeof id !== "string" || !UUID.test(id)) throw invalid();
   if (
     startedAt !== null &&
-    (typeof startedAt !== "string" || !TIMESTAMP.test(startedAt) || Number.isNaN(Date.parse(startedAt)))
+    (typeof startedAt !== "string" || !TIMESTAMP.test(startedAt) || !parseApiInstant(startedAt, STORED_YEARS))
   )
     throw invalid();
   return { startedAt: startedAt as string | null, id };

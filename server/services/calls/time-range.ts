@@ -26,10 +26,15 @@ export function parseTimeZone(tz: string | undefined, field = "tz"): string {
   }
 }
 
+export function invalidDate(field: string, message: string): AppError {
+  return new AppError("invalid_date", 400, "Dates must be real and between 1970 and 2100", { [field]: message });
+}
+
+/** The schemas already refused anything else (shared/dates.ts); checked again here for callers that skip them. */
 export function parseBound(value: string | undefined, field: string): Bound | undefined {
   if (value === undefined || value === "") return undefined;
   const problem = dateBoundProblem(value);
-  if (problem) throw invalidField(field, problem);
+  if (problem) throw invalidDate(field, problem);
   return DATE_ONLY.test(value) ? { kind: "date", date: value } : { kind: "instant", iso: new Date(value).toISOString() };
 }
 

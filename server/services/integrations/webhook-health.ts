@@ -11,6 +11,7 @@ import { AppError } from "../../lib/errors";
 import { ElevenLabsError } from "../../elevenlabs/errors";
 import { signatureHeader } from "../../elevenlabs/webhook-signature";
 import { recordAudit } from "../audit/record-audit";
+import { parseApiInstant, STORED_YEARS } from "@shared/dates";
 import { TEST_EVENT_TYPE } from "../ingestion/interpret";
 import { elevenLabsClient, getIntegration } from "./integration-service";
 
@@ -23,7 +24,7 @@ function decodeCursor(cursor: string | undefined): { at: string; id: string } | 
   if (!cursor) return null;
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [unknown, unknown];
-    if (typeof at === "string" && !Number.isNaN(Date.parse(at)) && typeof id === "string" && UUID.test(id)) return { at, id };
+    if (typeof at === "string" && parseApiInstant(at, STORED_YEARS) !== null && typeof id === "string" && UUID.test(id)) return { at, id };
   } catch {
     // fall through
   }

@@ -50,15 +50,13 @@ export async function createInvitation(
   if (input.role === "owner" && ctx.role !== "owner")
     throw new AppError("owner_required", 403, "Only an owner can invite another owner");
   const email = input.email.toLowerCase();
-  // A person belongs to one organization: an email that already has an account cannot be invited.
-  const existing = await ctx.accounts.organizationOfEmail(email);
-  if (existing === ctx.organizationId)
+  // Only a member of this very team is refused (the team's own data). An address with an account in another
+  // organization is invited like a new one: a different answer would tell any admin who has an account where
+  // (enumeration, issue 16). It is resolved at acceptance, where registration answers email_taken behind its
+  // rate limit and SSO signs the person in to their own account.
+  if ((await ctx.accounts.organizationOfEmail(email)) === ctx.organizationId)
     throw new AppError("already_member", 409, "This person is already a member of your team", {
       email: "Already a member",
-    });
-  if (existing)
-    throw new AppError("email_taken", 409, "This email already has an account in another organization", {
-      email: "Already registered elsewhere",
     });
 
   const token = randomToken(32);

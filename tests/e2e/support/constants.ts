@@ -25,3 +25,9 @@ export const APP_URL_IPV6 = `http://[::1]:${APP_PORT}`;
 export function appUrlOn(n: number): string {
   return `http://127.0.0.${n}:${APP_PORT}`;
 }
+
+/**
+ * Where the app under test keeps its data (DATA_DIR), written by start-app.ts: specs run the server's shell commands
+ * (`npm run admin:grant`) against the same embedded PostgreSQL, as an operator would.
+ */
+export const DATA_DIR_RECORD = `${process.env.TMPDIR ?? "/tmp"}/vad-e2e-${APP_PORT}.data-dir`;

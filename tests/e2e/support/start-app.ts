@@ -5,12 +5,16 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { APP_PORT, APP_URL, FAKE_ELEVENLABS_URL, PLATFORM_ADMIN_EMAIL } from "./constants";
+import { APP_PORT, APP_URL, DATA_DIR_RECORD, FAKE_ELEVENLABS_URL, PLATFORM_ADMIN_EMAIL } from "./constants";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "vad-e2e-"));
 // The embedded PostgreSQL runs as another user when we are root: it must be able to enter the directory.
 fs.chmodSync(dataDir, 0o755);
-process.on("exit", () => fs.rmSync(dataDir, { recursive: true, force: true }));
+fs.writeFileSync(DATA_DIR_RECORD, dataDir);
+process.on("exit", () => {
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.rmSync(DATA_DIR_RECORD, { force: true });
+});
 
 Object.assign(process.env, {
   PORT: String(APP_PORT),

@@ -5,6 +5,7 @@ import { AppShell } from "@/components/layout/app-shell";
 import { PageSkeleton } from "@/components/layout/page-skeleton";
 import { RequireUser } from "@/components/layout/require-user";
 import { TooltipProvider } from "@/components/ui/tooltip";
+import { ConfirmEmailBanner } from "@/features/auth/components/confirm-email-banner";
 
 const DashboardPage = lazy(() => import("@/routes/dashboard"));
 const AgentsPage = lazy(() => import("@/routes/agents"));
@@ -24,6 +25,7 @@ export default function SignedInApp() {
     <RequireUser>
       <TooltipProvider delayDuration={300}>
         <AppShell>
+          <ConfirmEmailBanner />
           <Suspense fallback={<PageSkeleton />}>
             <Switch>
               <Route path="/dashboard" component={DashboardPage} />

@@ -1,6 +1,6 @@
 /** Platform-wide numbers for platform admins. */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import type { AdminOrganizationDetail, AdminOrganizationList, AdminStats } from "@shared/schemas";
+import type { AdminOrganizationDetail, AdminOrganizationList, AdminStats, PlatformAdmins } from "@shared/schemas";
 import { apiGet } from "@/lib/api";
 import { useOrgId } from "@/lib/auth";
 import { queryKeys } from "@/lib/query-keys";
@@ -30,5 +30,14 @@ export function useAdminOrganization(id: string) {
   return useQuery({
     queryKey: queryKeys.adminOrganization(orgId, id),
     queryFn: ({ signal }) => apiGet<AdminOrganizationDetail>(`/api/admin/organizations/${encodeURIComponent(id)}`, signal),
+  });
+}
+
+/** Who is a platform admin and how (granted from the shell, or a listed email once verified). */
+export function usePlatformAdmins() {
+  const orgId = useOrgId();
+  return useQuery({
+    queryKey: queryKeys.platformAdmins(orgId),
+    queryFn: ({ signal }) => apiGet<PlatformAdmins>("/api/admin/platform-admins", signal),
   });
 }

@@ -73,3 +73,26 @@ export function useInvitationPreview(token: string | undefined) {
     staleTime: Infinity,
   });
 }
+
+/** "Forgot password": always accepted (the server answers the same for every email). */
+export function useRequestPasswordReset() {
+  return useMutation({ mutationFn: (email: string) => apiPost<unknown>("/api/auth/password-reset/request", { email }) });
+}
+
+/** Sets the new password with the link's token (sent in the body, never in a logged URL). */
+export function useResetPassword() {
+  return useMutation({ mutationFn: (input: { token: string; password: string }) => apiPost<unknown>("/api/auth/password-reset", input) });
+}
+
+export function useConfirmEmail() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (token: string) => apiPost<unknown>("/api/auth/confirm-email", { token }),
+    // A signed-in tab shows the confirmed address at once.
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.authUser }),
+  });
+}
+
+export function useResendConfirmation() {
+  return useMutation({ mutationFn: () => apiPost<unknown>("/api/auth/confirm-email/resend") });
+}

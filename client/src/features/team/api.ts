@@ -1,7 +1,7 @@
 /** Team members, invitations and the audit log. */
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Role } from "@shared/permissions";
-import type { AuditLogPage, InvitationCreated, TeamMembers } from "@shared/schemas";
+import type { AuditLogPage, InvitationCreated, MemberPasswordReset, TeamMembers } from "@shared/schemas";
 import { apiDelete, apiGet, apiPatch, apiPost, withQuery } from "@/lib/api";
 import { useOrgId } from "@/lib/auth";
 import { queryKeys } from "@/lib/query-keys";
@@ -74,5 +74,12 @@ export function useAuditLog(filters: AuditLogFilters = {}) {
     placeholderData: (previous) => previous,
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+}
+
+/** A password reset link for a member of a lower role, to hand over in person (valid one hour, once). */
+export function useMemberResetLink() {
+  return useMutation({
+    mutationFn: (id: string) => apiPost<MemberPasswordReset>(`/api/team/members/${encodeURIComponent(id)}/password-reset`),
   });
 }

@@ -7,6 +7,9 @@ const FRIENDLY: Record<string, string> = {
   email_taken: "An account with this email already exists. Sign in instead.",
   rate_limited: "Too many attempts. Wait a minute and try again.",
   invalid_invitation: "This invitation link is invalid or has expired. Ask for a new one.",
+  invalid_token: "This link is invalid, already used or expired. Ask for a new one.",
+  too_many_attempts: "Too many attempts. Wait a minute and try again.",
+  mail_not_configured: "This installation sends no email. Ask your administrator.",
 };
 
 export function ServerError({ error }: { error: unknown }) {

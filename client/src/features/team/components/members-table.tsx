@@ -1,5 +1,6 @@
 import { useState } from "react";
-import { UserMinusIcon } from "lucide-react";
+import { KeyRoundIcon, UserMinusIcon } from "lucide-react";
+import { canMakeResetLink } from "@shared/permissions";
 import {
   AlertDialog,
   AlertDialogAction,
@@ -21,12 +22,14 @@ import { useMediaQuery, WIDE } from "@/lib/use-media-query";
 import { useChangeRole, useRemoveMember, type TeamMember } from "@/features/team/api";
 import { ROLE_LABELS } from "@/features/team/components/role-label";
 import { RoleSelect } from "@/features/team/components/role-select";
+import { ResetLinkDialog } from "@/features/team/components/reset-link-dialog";
 
 export function MembersTable({ members, canManage }: { members: TeamMember[]; canManage: boolean }) {
   const me = useCurrentUser();
   const changeRole = useChangeRole();
   const remove = useRemoveMember();
   const [removing, setRemoving] = useState<TeamMember | null>(null);
+  const [resetting, setResetting] = useState<TeamMember | null>(null);
   // Only owners hand out or take away ownership; the server enforces it too.
   const canTouch = (member: TeamMember) =>
     canManage && member.id !== me.id && (me.role === "owner" || member.role !== "owner");
@@ -65,6 +68,14 @@ export function MembersTable({ members, canManage }: { members: TeamMember[]; ca
         <UserMinusIcon aria-hidden="true" />
       </Button>
     );
+  // A password reset link to hand over: for roles below one's own (the server enforces it too).
+  const resetButton = (member: TeamMember, who: string) =>
+    member.id !== me.id &&
+    canMakeResetLink(me.role, member.role) && (
+      <Button variant="ghost" size="icon" aria-label={`Password reset link for ${who}`} onClick={() => setResetting(member)}>
+        <KeyRoundIcon aria-hidden="true" />
+      </Button>
+    );
 
   return (
     <>
@@ -87,7 +98,12 @@ export function MembersTable({ members, canManage }: { members: TeamMember[]; ca
                     {member.name && <span className="text-xs break-all text-muted-foreground">{member.email}</span>}
                     <span className="text-xs text-muted-foreground">Last sign-in {lastSignIn(member)}</span>
                   </div>
-                  {canManage && removeButton(member, who)}
+                  {canManage && (
+                    <div className="flex">
+                      {resetButton(member, who)}
+                      {removeButton(member, who)}
+                    </div>
+                  )}
                 </div>
                 <div>{roleControl(member, who)}</div>
               </li>
@@ -128,13 +144,19 @@ export function MembersTable({ members, canManage }: { members: TeamMember[]; ca
                   </TableCell>
                   <TableCell>{roleControl(member, who)}</TableCell>
                   <TableCell className="whitespace-nowrap">{lastSignIn(member)}</TableCell>
-                  {canManage && <TableCell className="text-right">{removeButton(member, who)}</TableCell>}
+                  {canManage && (
+                    <TableCell className="text-right">
+                      {resetButton(member, who)}
+                      {removeButton(member, who)}
+                    </TableCell>
+                  )}
                 </TableRow>
               );
             })}
           </TableBody>
         </Table>
       )}
+      <ResetLinkDialog member={resetting} onClose={() => setResetting(null)} />
       <AlertDialog open={!!removing} onOpenChange={(open) => !open && setRemoving(null)}>
         <AlertDialogContent>
           <AlertDialogHeader>
