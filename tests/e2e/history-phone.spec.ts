@@ -4,13 +4,13 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import { newAccount, signUp } from "./support/accounts";
-import { APP_URL_IPV6, FAKE_KEY } from "./support/constants";
+import { appUrlOn, FAKE_KEY } from "./support/constants";
 import { inspectPage } from "./support/inspect";
 import { signature } from "./support/webhooks";
 import { demoConversation, seededRandom } from "../../server/scripts/demo-conversations";
 
-// Over IPv6 loopback, like the other everyday specs: sign-ups from 127.0.0.1 are budgeted for the rest of the suite.
-test.use({ baseURL: APP_URL_IPV6 });
+// Its own loopback address (helper 20 uses 127.0.0.20-29): each address has its own sign-up budget.
+test.use({ baseURL: appUrlOn(20) });
 
 const SECRET = "wsec_e2e_history_phone";
 // The fake's second agent: it has no past conversations, so its sync adds no calls to the three this spec delivers.
