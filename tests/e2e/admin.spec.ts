@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { newAccount, signUp } from "./support/accounts";
-import { DATA_DIR_RECORD, PLATFORM_ADMIN_EMAIL } from "./support/constants";
+import { appUrlOn, DATA_DIR_RECORD, PLATFORM_ADMIN_EMAIL } from "./support/constants";
 import { inspectPage } from "./support/inspect";
 
 /** The operator's command, against the running app's DATA_DIR (its embedded PostgreSQL). */
@@ -17,6 +17,9 @@ function adminGrant(email: string): string {
   delete env.NODE_ENV;
   return execFileSync("node", ["--import", "tsx", "server/scripts/platform-admin.ts", "grant", email], { env, encoding: "utf8" }).trim();
 }
+
+// Two sign-ups: on a loopback address of this spec's own (127.0.0.1's registration budget belongs to the older specs).
+test.use({ baseURL: appUrlOn(30) });
 
 test("a listed address is platform admin only once granted; the Admin page shows totals, organizations and admins", async ({ page }) => {
   const tenant = newAccount("tenant");

@@ -158,9 +158,11 @@ describe("GET /api/call-logs/export.csv", () => {
   });
 
   it("refuses bad filters with a JSON 400 before streaming", async () => {
-    const res = await a.get("/api/call-logs/export.csv").query({ status: "nope", from: "2026-99-01" }).expect(400);
+    const res = await a.get("/api/call-logs/export.csv").query({ status: "nope" }).expect(400);
     expect(res.body.error.code).toBe("invalid_input");
     expect(Object.keys(res.body.error.fields)).toEqual(expect.arrayContaining(["status"]));
+    const date = await a.get("/api/call-logs/export.csv").query({ from: "2026-99-01" }).expect(400);
+    expect(date.body.error.code).toBe("invalid_date");
     const tz = await a.get("/api/call-logs/export.csv").query({ tz: "Not/AZone" }).expect(400);
     expect(tz.body.error.fields.tz).toBeDefined();
   });

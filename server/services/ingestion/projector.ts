@@ -167,13 +167,20 @@ export function startProjector(deps: ProjectorDeps, options: { concurrency?: num
 
   let listener: pg.PoolClient | null = null;
   let reconnect: NodeJS.Timeout | null = null;
+  /** Clients already handed back: a connection lost after stopListening released it must not be released twice. */
+  const released = new WeakSet<pg.PoolClient>();
+  const release = (client: pg.PoolClient, destroy = false) => {
+    if (released.has(client)) return;
+    released.add(client);
+    client.release(destroy);
+  };
   const listen = async () => {
     if (!running) return;
     try {
       const client = await deps.db.$client.connect();
       client.on("notification", wake);
       client.on("error", () => {
-        client.release(true);
+        release(client, true);
         if (listener === client) listener = null;
         if (running) reconnect = setTimeout(() => void listen(), 1_000);
       });
@@ -190,7 +197,7 @@ export function startProjector(deps: ProjectorDeps, options: { concurrency?: num
     listener = null;
     if (!client) return;
     await client.query(`unlisten ${INBOX_CHANNEL}`).catch(() => {});
-    client.release();
+    release(client);
   };
   void listen();
 

@@ -64,6 +64,13 @@ export function listenForTokenChanges(pool: pg.Pool, cache: WebhookTokenCache, l
   const onNotification = (msg: pg.Notification) => {
     if (msg.channel === TOKEN_CHANNEL) cache.forget(msg.payload || null);
   };
+  /** Clients already handed back: a connection lost after stop() released it must not be released twice. */
+  const released = new WeakSet<pg.PoolClient>();
+  const release = (c: pg.PoolClient, destroy = false) => {
+    if (released.has(c)) return;
+    released.add(c);
+    c.release(destroy);
+  };
   const connect = async () => {
     if (!running) return;
     try {
@@ -71,7 +78,7 @@ export function listenForTokenChanges(pool: pg.Pool, cache: WebhookTokenCache, l
       c.on("notification", onNotification);
       c.on("error", (err) => {
         log?.warn({ err: { message: err.message } }, "webhook token listener lost its connection");
-        c.release(true);
+        release(c, true);
         if (client === c) client = null;
         cache.forget(null);
         if (running) retry = setTimeout(() => void connect(), 1_000);
@@ -93,7 +100,7 @@ export function listenForTokenChanges(pool: pg.Pool, cache: WebhookTokenCache, l
     client = null;
     if (!c) return;
     await c.query(`unlisten ${TOKEN_CHANNEL}`).catch(() => {});
-    c.release();
+    release(c);
   };
   void connect();
   return { ready, stop };
