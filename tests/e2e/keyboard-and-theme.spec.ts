@@ -1,6 +1,10 @@
 /** Keyboard-only use and the theme choice. */
 import { expect, test } from "@playwright/test";
 import { newAccount, signUp } from "./support/accounts";
+import { appUrlOn } from "./support/constants";
+
+// Sign-ups on a loopback address of this spec's own: 127.0.0.1's registration budget (10 an hour) is spent by the others.
+test.use({ baseURL: appUrlOn(31) });
 
 test("sign in, skip to content and move between pages with the keyboard only", async ({ page, browser }) => {
   const account = newAccount("keys");

@@ -1,6 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { newAccount, signUp } from "./support/accounts";
 import { inspectPage } from "./support/inspect";
+import { appUrlOn } from "./support/constants";
+
+// Sign-ups on a loopback address of this spec's own: 127.0.0.1's registration budget (10 an hour) is spent by the others.
+test.use({ baseURL: appUrlOn(32) });
 
 test("an unknown address shows the 404 page", async ({ page }) => {
   await page.goto("/this-page-does-not-exist");

@@ -1,8 +1,11 @@
 /** An owner invites a viewer through the invite link; the viewer sees the pages but no controls to change them. */
 import { expect, test } from "@playwright/test";
 import { newAccount, signUp } from "./support/accounts";
-import { APP_URL_IPV6 } from "./support/constants";
+import { APP_URL_IPV6, appUrlOn } from "./support/constants";
 import { inspectPage } from "./support/inspect";
+
+// Sign-ups on a loopback address of this spec's own: 127.0.0.1's registration budget (10 an hour) is spent by the others.
+test.use({ baseURL: appUrlOn(33) });
 
 test("a viewer invited by link joins the organization read-only", async ({ page, browser }) => {
   const owner = newAccount("owner");
