@@ -133,7 +133,7 @@ function applyRateLimits(app: Express, deps: AppDeps, options: CreateAppOptions)
   const pool = deps.db.$client;
   const byOrganization = (req: Request) => req.ctx?.organizationId ?? null;
   app.post("/api/auth/login/password", signInThrottle(pool, { sleep: options.signInSleep }));
-  app.post("/api/auth/register", rateLimit([{ limiter: new SharedLimiter(pool, { name: "register-ip", points: 10, durationSeconds: 3600 }), key: byIp }]));
+  app.post("/api/auth/register", rateLimit([{ limiter: new SharedLimiter(pool, { name: "register-ip", points: deps.env.registrationsPerHour, durationSeconds: 3600 }), key: byIp }]));
   // Account links: a request mails someone, so it is limited per address and per email (the same for unknown emails:
   // a 429 tells nothing about accounts); tokens are 256 random bits, the per-address limit only keeps guessing noisy.
   const byEmail = (req: Request) => {

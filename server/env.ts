@@ -40,6 +40,8 @@ const envSchema = z.object({
     }),
   SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
   ALERT_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+  /** Sign-ups per client address and hour (DESIGN.md §5's registration limit). */
+  REGISTRATIONS_PER_HOUR: z.coerce.number().int().min(1).default(10),
   ALLOW_PRIVATE_TARGETS: z.enum(["true", "false", ""]).optional(),
   RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
   WEBHOOK_UNVERIFIED_BYTES: z.coerce.number().int().min(1024 * 1024).default(256 * 1024 * 1024),
@@ -68,6 +70,7 @@ export type Env = {
   syncIntervalSeconds: number;
   /** How often alert rules are evaluated; 0 disables the evaluator. */
   alertIntervalSeconds: number;
+  registrationsPerHour: number;
   /** Alert channels may post to loopback/private addresses and plain http (tests, intranets). */
   allowPrivateTargets: boolean;
   /** How often the retention job runs (DESIGN.md §11); 0 disables it. */
@@ -157,6 +160,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     smtpUrl: e.SMTP_URL,
     syncIntervalSeconds: e.SYNC_INTERVAL_SECONDS,
     alertIntervalSeconds: e.ALERT_INTERVAL_SECONDS,
+    registrationsPerHour: e.REGISTRATIONS_PER_HOUR,
     allowPrivateTargets: e.ALLOW_PRIVATE_TARGETS === "true",
     retentionIntervalSeconds: e.RETENTION_INTERVAL_SECONDS,
     projector: e.PROJECTOR === "on",

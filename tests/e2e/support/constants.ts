@@ -18,9 +18,9 @@ export const PLATFORM_ADMIN_EMAIL = "platform-admin@e2e.example";
 export const APP_URL_IPV6 = `http://[::1]:${APP_PORT}`;
 
 /**
- * The app on another loopback address, 127.0.0.n (n from 2 to 254; the server listens on every address). A spec
- * that signs up several accounts takes an n of its own, so its registrations never compete with another spec's
- * for a per-address budget.
+ * The app on another loopback address, 127.0.0.n (the server listens on every address): a separate cookie jar
+ * for a spec. Connections to it still leave from 127.0.0.1, so it shares 127.0.0.1's per-address limits (the e2e
+ * app raises REGISTRATIONS_PER_HOUR for the suite's sign-ups).
  */
 export function appUrlOn(n: number): string {
   return `http://127.0.0.${n}:${APP_PORT}`;
