@@ -5,12 +5,13 @@
  */
 import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { agents, callLogs, integrations } from "../../db/schema";
-import { tenantCtx, type AppDeps } from "../../deps";
+import type { AppDeps } from "../../deps";
+import { tenantCtx } from "../../tenant-context";
 import { type Ctx } from "../context";
 import { ElevenLabsError } from "../../elevenlabs/errors";
 import type { ElevenLabsClient } from "../../elevenlabs/client";
 import type { ConversationDetail, ConversationListItem } from "../../elevenlabs/types";
-import type { SyncJob } from "../../jobs/types";
+import type { SyncJob } from "../jobs";
 import { elevenLabsClient, markKeyRejected } from "../integrations/integration-service";
 import { insertInboxEvent } from "../ingestion/inbox";
 import { deletedConversations, filterInboxPayload, ingestionPolicy, type IngestionPolicy } from "../redaction/ingestion-policy";
