@@ -22,7 +22,7 @@ import { webhookEnvelope } from "../../elevenlabs/types";
 import { SIGNATURE_TOLERANCE_SECONDS } from "../../elevenlabs/webhook-signature";
 import { AudioBodyScanner, BodyTooLarge } from "./audio-body-scanner";
 import { AUDIO_CHUNK_BYTES, inboxRow, insertAudioChunk, type InboxInsert, type InboxSignal } from "./inbox";
-import { ELEVENLABS_ID } from "./interpret";
+import { ELEVENLABS_ID_PATTERN } from "@shared/constants";
 import type { WebhookGuard } from "./webhook-guard";
 import type { WebhookTokenCache } from "./webhook-token-cache";
 import { acceptedInsertGuard, findTokenOwner } from "./webhook-tokens";
@@ -91,7 +91,7 @@ function parseSignature(header: string | undefined, nowSeconds: number): Signatu
 
 /** Organizations that registered the agent and configured a secret (the shared URL). */
 async function candidatesByAgent(db: Db, agentId: unknown): Promise<Candidate[]> {
-  if (typeof agentId !== "string" || !ELEVENLABS_ID.test(agentId)) return [];
+  if (typeof agentId !== "string" || !ELEVENLABS_ID_PATTERN.test(agentId)) return [];
   const rows = await db
     .select({ organizationId: agents.organizationId, encryptedSecret: integrations.encryptedWebhookSecret })
     .from(agents)
