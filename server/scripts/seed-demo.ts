@@ -60,27 +60,29 @@ const embedded = env.databaseUrl || runningUrl ? null : await startEmbeddedPostg
 const pool = createPool(env.databaseUrl ?? runningUrl ?? embedded!.url, 4);
 const db = createDb(pool);
 const appUrl = app?.url ?? env.appUrl;
+// The ElevenLabs API the running app talks to (the fake, when it runs one): the demo key is checked there, never elsewhere.
+const elevenLabsApiUrl = app?.elevenLabsApiUrl ?? env.elevenLabsApiUrl;
 let tenants: TenantAccess | undefined;
 try {
   await runMigrations(db);
   tenants = await openTenantAccess(db, env.databaseUrl ?? runningUrl ?? embedded!.url, { appUrl: env.databaseAppUrl, max: 2 });
   const { tenantDb } = tenants;
-  const deps: AppDeps = { db, tenantDb, env, log: createLogger("warn"), encryptor: new Encryptor(env.encryptionKeys), jobs: noJobs, now: () => new Date(), webhookTokens: new WebhookTokenCache(), inbox: new InboxSignal(), elevenlabs: elevenLabsClients(env.elevenLabsApiUrl) };
+  const deps: AppDeps = { db, tenantDb, env, log: createLogger("warn"), encryptor: new Encryptor(env.encryptionKeys), jobs: noJobs, now: () => new Date(), webhookTokens: new WebhookTokenCache(), inbox: new InboxSignal(), elevenlabs: elevenLabsClients(elevenLabsApiUrl) };
   let [user] = await db.select().from(users).where(eq(users.email, EMAIL));
   if (!user) {
     const userId = await registerUser(deps, { email: EMAIL, password: PASSWORD, name: "Demo Owner", organizationName: "Demo Voice Co" }, undefined);
     [user] = await db.select().from(users).where(eq(users.id, userId));
     const orgId = user.organizationId;
     const tenant = tenantDb(orgId);
-    const fake = await fakeAgents(app?.elevenLabsApiUrl ?? env.elevenLabsApiUrl, env.fakeElevenLabsKey);
+    const fake = await fakeAgents(elevenLabsApiUrl, env.fakeElevenLabsKey);
     const demoAgents = fake ?? [
       { elevenlabsAgentId: "agent_demo_support", name: "Support Desk" },
       { elevenlabsAgentId: "agent_demo_bookings", name: "Bookings" },
     ];
     if (fake) {
-      const ctx = tenantCtx({ ...deps, env: { ...env, elevenLabsApiUrl: app?.elevenLabsApiUrl ?? env.elevenLabsApiUrl } }, orgId, { userId: user.id, role: "owner", isPlatformAdmin: false });
+      const ctx = tenantCtx({ ...deps, env: { ...env, elevenLabsApiUrl } }, orgId, { userId: user.id, role: "owner", isPlatformAdmin: false });
       await saveIntegration(ctx, { apiKey: env.fakeElevenLabsKey });
-      console.log(`Connected to the fake ElevenLabs at ${app?.elevenLabsApiUrl ?? env.elevenLabsApiUrl}: "Sync now" pulls its conversations.`);
+      console.log(`Connected to the fake ElevenLabs at ${elevenLabsApiUrl}: "Sync now" pulls its conversations.`);
     }
     await tenant.insert(agents).values(demoAgents.map((a) => ({ ...a, organizationId: orgId, syncStatus: "idle" as const, lastSyncedAt: new Date() })));
     const now = Date.now();

@@ -6,7 +6,7 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import { newAccount, signUp } from "./support/accounts";
-import { APP_URL_IPV6, FAKE_AGENT_ID, FAKE_KEY } from "./support/constants";
+import { APP_URL_IPV6, FAKE_AGENT_ID, FAKE_AGENT_NAME, FAKE_KEY } from "./support/constants";
 import { inspectPage } from "./support/inspect";
 import { signature } from "./support/webhooks";
 import { demoConversation, seededRandom } from "../../server/scripts/demo-conversations";
@@ -115,6 +115,23 @@ test("the Quality page and the full call record", async ({ page }) => {
     await inspectPage(page, "quality");
   });
 
+  await test.step("Quality on a phone: rows instead of tables, nothing scrolls sideways", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect(page.getByRole("table")).toHaveCount(0);
+    await expect(page.getByRole("list", { name: "Tools" })).toContainText("lookup_order");
+    await expect(page.getByRole("list", { name: "Versions" }).getByText("Insufficient sample").first()).toBeVisible();
+    await expect(page.getByRole("list", { name: "Latency by agent" })).toContainText(FAKE_AGENT_NAME);
+    // Neither the page nor anything in it (a table's scroll container) needs sideways scrolling.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const scrollers = await page.evaluate(() =>
+      [...document.querySelectorAll("main *")]
+        .filter((el) => ["auto", "scroll"].includes(getComputedStyle(el).overflowX) && el.scrollWidth > el.clientWidth + 1)
+        .map((el) => el.outerHTML.slice(0, 120)),
+    );
+    expect(scrollers).toEqual([]);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
   await test.step("History columns, chooser and density", async () => {
     await page.goto("/history");
     const row = page.getByRole("row").filter({ hasText: "Known quality call" });
@@ -130,6 +147,29 @@ test("the Quality page and the full call record", async ({ page }) => {
     await expect(page.getByText(/· \d+ calls/)).toBeVisible();
   });
 
+  await test.step("History on a desktop: the essential filters in view, the rest behind More filters", async () => {
+    const filters = page.getByRole("search", { name: "Filter calls" });
+    for (const label of ["Search transcripts and summaries", "From", "To", "Agent", "Outcome"])
+      await expect(filters.getByLabel(label, { exact: true })).toBeVisible();
+    await expect(page.getByLabel("Criterion")).toHaveCount(0);
+    await expect(page.getByLabel("Min. seconds")).toHaveCount(0);
+    const more = filters.getByRole("button", { name: /^More filters/ });
+    await expect(more).toHaveText("More filters");
+    await more.click();
+    const sheet = page.getByRole("dialog", { name: "More filters" });
+    await expect(sheet.getByLabel("Criterion")).toBeVisible();
+    await sheet.getByRole("combobox", { name: "Tools" }).click();
+    await page.getByRole("option", { name: "With a tool error" }).click();
+    await expect(page).toHaveURL(/[?&]toolError=true/);
+    await expect(sheet).toContainText(/\d+ matching calls?\./);
+    await sheet.getByRole("button", { name: "Close" }).click();
+    await expect(more).toHaveText("More filters (1) active");
+    await expect(page.getByRole("row").filter({ hasText: "Known quality call" })).toBeVisible();
+    await filters.getByRole("button", { name: "Clear filters" }).click();
+    await expect(more).toHaveText("More filters");
+    await expect(page).not.toHaveURL(/toolError/);
+  });
+
   await test.step("call detail", async () => {
     await page
       .getByRole("button", { name: /open call details/ })
@@ -139,7 +179,7 @@ test("the Quality page and the full call record", async ({ page }) => {
     await expect(sheet.getByRole("heading", { name: "Known quality call" })).toBeVisible();
     await expect(sheet.getByText("Recording unavailable")).toBeVisible();
     await expect(sheet.getByText("+441234560123")).toBeVisible();
-    await expect(sheet.getByText(/call 500\scredits · LLM 40\scredits/)).toBeVisible();
+    await expect(sheet.getByText(/call\s500\scredits · LLM\s40\scredits/)).toBeVisible();
     await expect(sheet.getByLabel("Rated 2 of 5")).toBeVisible();
     await expect(sheet.getByText(/Slow ·/).first()).toBeVisible();
     const tool = sheet.locator("details").filter({ hasText: "lookup_order" }).filter({ hasText: "Error" }).first();
@@ -155,6 +195,13 @@ test("the Quality page and the full call record", async ({ page }) => {
     await expect(sheet.getByRole("heading", { name: "Known quality call" })).toHaveCount(0);
     await page.keyboard.press("k");
     await expect.poll(() => new URL(page.url()).searchParams.get("call")).toBe(first);
+    // Keyboard hints where a keyboard is likely; none on a phone.
+    await expect(sheet.locator("kbd").first()).toBeVisible();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect(sheet.getByRole("button", { name: /Older/ })).toBeVisible();
+    await expect(sheet.locator("kbd")).toHaveCount(2);
+    for (const hint of await sheet.locator("kbd").all()) await expect(hint).toBeHidden();
+    await page.setViewportSize({ width: 1280, height: 800 });
     await inspectPage(page, "call-detail-full", { fullPage: false });
   });
 });

@@ -20,7 +20,7 @@ export function AgentFilter({
         Agent
       </Label>
       <Select value={value ?? ALL} onValueChange={(next) => onChange(next === ALL ? undefined : next)}>
-        <SelectTrigger id={id} className="w-48">
+        <SelectTrigger id={id} className="w-44 sm:w-48">
           <SelectValue />
         </SelectTrigger>
         <SelectContent>

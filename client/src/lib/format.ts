@@ -66,6 +66,11 @@ export function formatMinutes(value: number | null | undefined): string {
   return value == null ? EMPTY : `${decimalFormat.format(value)}${NBSP}min`;
 }
 
+/** A latency, rounded to the millisecond: "1,685 ms" (no-break space: the unit never wraps away from its number). */
+export function formatMilliseconds(value: number | null | undefined): string {
+  return value == null || !Number.isFinite(value) ? EMPTY : `${numberFormat.format(Math.round(value))}${NBSP}ms`;
+}
+
 export function formatCredits(value: number | null | undefined): string {
   return value == null ? EMPTY : `${numberFormat.format(value)}${NBSP}credits`;
 }

@@ -22,6 +22,19 @@ const INTEGRATION: Record<string, { label: string; variant: BadgeVariant }> = {
   PENDING: { label: "Not tested yet", variant: "warning" },
   ERROR: { label: "Key refused", variant: "destructive" },
 };
+const CALL_STATUS: Record<string, string> = {
+  initiated: "started",
+  "in-progress": "in progress",
+  processing: "being processed",
+  done: "ended",
+  failed: "failed to start",
+};
+const DELIVERY_TYPE: Record<string, string> = {
+  post_call_transcription: "transcript",
+  post_call_audio: "recording",
+  call_initiation_failure: "call that failed to start",
+  sync_conversation: "conversation",
+};
 const DELIVERY_STATE: Record<string, { label: string; variant: BadgeVariant }> = {
   processed: { label: "Processed", variant: "success" },
   pending: { label: "Waiting", variant: "info" },
@@ -49,7 +62,11 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 }
 
 function Overview({ org }: { org: AdminOrganizationDetail }) {
-  const integration = org.integration ? (INTEGRATION[org.integration.status] ?? { label: org.integration.status, variant: "secondary" as const }) : null;
+  const integration = !org.integration
+    ? null
+    : org.integration.status === "PENDING" && org.integration.lastTestedAt
+      ? { label: "Not verified", variant: "warning" as const }
+      : (INTEGRATION[org.integration.status] ?? { label: org.integration.status, variant: "secondary" as const });
   const delivery = org.lastDelivery ? (DELIVERY_STATE[org.lastDelivery.state] ?? { label: org.lastDelivery.state, variant: "secondary" as const }) : null;
   return (
     <Card>
@@ -80,7 +97,7 @@ function Overview({ org }: { org: AdminOrganizationDetail }) {
               <span className="grid gap-1">
                 <When at={org.lastCall.startedAt} />
                 <span className="text-xs text-muted-foreground">
-                  {org.lastCall.agentName ?? "Unregistered agent"} · {org.lastCall.status}
+                  {org.lastCall.agentName ?? "Unregistered agent"} · {CALL_STATUS[org.lastCall.status] ?? org.lastCall.status}
                 </span>
               </span>
             ) : (
@@ -96,7 +113,7 @@ function Overview({ org }: { org: AdminOrganizationDetail }) {
                 </span>
                 <span className="text-xs text-muted-foreground">
                   {org.lastDelivery.source === "sync" ? "Sync" : "Webhook"}
-                  {org.lastDelivery.type ? ` · ${org.lastDelivery.type}` : ""}
+                  {org.lastDelivery.type ? ` · ${DELIVERY_TYPE[org.lastDelivery.type] ?? org.lastDelivery.type}` : ""}
                 </span>
                 {org.lastDelivery.error && <span className="text-xs break-words text-red-700 dark:text-red-300">{sentenceOf(org.lastDelivery.error)}</span>}
               </span>

@@ -61,7 +61,7 @@ function AdminContent() {
       {stats.isError ? (
         <ErrorState title="Could not load platform totals" error={stats.error} onRetry={() => void stats.refetch()} />
       ) : (
-        <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-5">
+        <div className="grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-5">
           {stats.data ? (
             <>
               <StatCard label="Organizations" icon={<Building2Icon aria-hidden="true" />} value={formatNumber(stats.data.organizations)} />

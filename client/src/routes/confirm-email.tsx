@@ -1,8 +1,9 @@
 import { useEffect, useRef } from "react";
 import { Link, useSearch } from "wouter";
-import { CheckCircle2Icon } from "lucide-react";
+import { AlertCircleIcon, CheckCircle2Icon } from "lucide-react";
 import { Alert, AlertDescription } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { isApiError } from "@/lib/api";
 import { useConfirmEmail } from "@/features/auth/api";
 import { AuthLayout } from "@/features/auth/components/auth-layout";
 import { ServerError } from "@/features/auth/components/server-error";
@@ -29,7 +30,16 @@ export default function ConfirmEmailPage() {
           <AlertDescription>Your email is confirmed.</AlertDescription>
         </Alert>
       )}
-      <ServerError error={confirm.error} />
+      {isApiError(confirm.error, "invalid_token") ? (
+        <Alert variant="destructive">
+          <AlertCircleIcon aria-hidden="true" />
+          <AlertDescription>
+            This link is invalid, already used or expired. In the app, “Send the link again” at the top of the page mails a new one.
+          </AlertDescription>
+        </Alert>
+      ) : (
+        <ServerError error={confirm.error} />
+      )}
       <Button asChild className="w-full" variant={confirm.isSuccess ? "default" : "outline"}>
         <Link href="/dashboard">Go to the dashboard</Link>
       </Button>

@@ -1,19 +1,18 @@
 import { useState } from "react";
-import { ChevronLeftIcon, ChevronRightIcon, DownloadIcon, HistoryIcon, SlidersHorizontalIcon } from "lucide-react";
+import { ChevronLeftIcon, ChevronRightIcon, DownloadIcon, HistoryIcon } from "lucide-react";
 import type { CallLogSummary } from "@shared/schemas";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorState } from "@/components/error-state";
 import { PageHeader } from "@/components/page-header";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
-import { Sheet, SheetContent, SheetDescription, SheetHeader, SheetTitle, SheetTrigger } from "@/components/ui/sheet";
 import { useAgentOptions, type AgentOption } from "@/lib/agent-options";
 import { formatNumber, isIsoDay } from "@/lib/format";
 import { useMediaQuery, WIDE } from "@/lib/use-media-query";
 import { useUrlParams, type UrlChanges } from "@/lib/url-state";
 import { callExportUrl, useCallLogCount, useCallLogPage, type CallFilters } from "@/features/calls/api";
 import { CallDetailSheet } from "@/features/calls/components/call-detail-sheet";
-import { activeFilterCount, CallFiltersBar, CallSearch } from "@/features/calls/components/call-filters";
+import { activeFilterCount, CallFiltersBar, CallSearch, FilterSheet } from "@/features/calls/components/call-filters";
 import { CallsList, CallsTable } from "@/features/calls/components/calls-table";
 import { TableSettings, useTableSettings } from "@/features/calls/components/table-settings";
 
@@ -53,30 +52,12 @@ function readFilters(params: URLSearchParams): CallFilters {
 
 /** Phones: the search stays in view; every other filter is in a sheet behind "Filters (n)". */
 function PhoneFilters({ filters, agents, onChange, matching }: { filters: CallFilters; agents: AgentOption[]; onChange: (changes: UrlChanges) => void; matching?: number }) {
-  const count = activeFilterCount(filters);
   return (
     <div className="grid gap-3">
       <CallSearch filters={filters} onChange={onChange} />
-      <Sheet>
-        <SheetTrigger asChild>
-          <Button variant="outline" className="justify-self-start">
-            <SlidersHorizontalIcon aria-hidden="true" />
-            Filters{count > 0 && ` (${count})`}
-            {count > 0 && <span className="sr-only"> active</span>}
-          </Button>
-        </SheetTrigger>
-        <SheetContent>
-          <SheetHeader>
-            <SheetTitle>Filters</SheetTitle>
-            <SheetDescription>
-              {matching === undefined ? "Calls update as you change a filter." : `${formatNumber(matching)} matching ${matching === 1 ? "call" : "calls"}.`}
-            </SheetDescription>
-          </SheetHeader>
-          <div className="px-4 pb-6">
-            <CallFiltersBar filters={filters} agents={agents} onChange={onChange} variant="sheet" />
-          </div>
-        </SheetContent>
-      </Sheet>
+      <FilterSheet title="Filters" count={activeFilterCount(filters)} matching={matching} className="justify-self-start">
+        <CallFiltersBar filters={filters} agents={agents} onChange={onChange} variant="sheet" />
+      </FilterSheet>
     </div>
   );
 }
@@ -126,7 +107,7 @@ export default function HistoryPage() {
         }
       />
       {wide ? (
-        <CallFiltersBar filters={filters} agents={agents.data ?? []} onChange={setParams} />
+        <CallFiltersBar filters={filters} agents={agents.data ?? []} onChange={setParams} matching={count.data?.count} />
       ) : (
         <PhoneFilters filters={filters} agents={agents.data ?? []} onChange={setParams} matching={count.data?.count} />
       )}

@@ -13,7 +13,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { Skeleton } from "@/components/ui/skeleton";
 import { useAgentOptions } from "@/lib/agent-options";
 import { readDayRange } from "@/lib/date-range";
-import { formatDate, formatNumber, formatPercent, timeZoneLabel } from "@/lib/format";
+import { formatDate, formatMilliseconds, formatNumber, formatPercent, timeZoneLabel } from "@/lib/format";
 import { useUrlParams } from "@/lib/url-state";
 import { useQualityAnalytics } from "@/features/quality/api";
 import {
@@ -24,9 +24,7 @@ import {
 } from "@/features/quality/components/lazy-quality-charts";
 import { AgentsQualityTable, ToolsTable, VersionsTable } from "@/features/quality/components/quality-tables";
 
-function ms(value: number | null | undefined): string {
-  return value == null ? "—" : `${formatNumber(Math.round(value))}\u00a0ms`;
-}
+const ms = formatMilliseconds;
 
 function LatencyStats({ data }: { data: QualityAnalytics | undefined }) {
   if (!data)
@@ -46,25 +44,25 @@ function LatencyStats({ data }: { data: QualityAnalytics | undefined }) {
         label="LLM time to first byte (p90)"
         value={ms(llmTtfbMs.p90)}
         icon={<GaugeIcon aria-hidden="true" />}
-        footer={`p50 ${ms(llmTtfbMs.p50)} · p95 ${ms(llmTtfbMs.p95)} · ${formatNumber(llmTtfbMs.turns)} turns`}
+        footer={`p50\u00a0${ms(llmTtfbMs.p50)} · p95\u00a0${ms(llmTtfbMs.p95)} · ${formatNumber(llmTtfbMs.turns)}\u00a0turns`}
       />
       <StatCard
         label="TTS time to first byte (p90)"
         value={ms(ttsTtfbMs.p90)}
         icon={<ActivityIcon aria-hidden="true" />}
-        footer={`p50 ${ms(ttsTtfbMs.p50)} · p95 ${ms(ttsTtfbMs.p95)} · ${formatNumber(ttsTtfbMs.turns)} turns`}
+        footer={`p50\u00a0${ms(ttsTtfbMs.p50)} · p95\u00a0${ms(ttsTtfbMs.p95)} · ${formatNumber(ttsTtfbMs.turns)}\u00a0turns`}
       />
       <StatCard
         label="Tool latency (p90)"
         value={ms(toolLatencyMs.p90)}
         icon={<TimerIcon aria-hidden="true" />}
-        footer={`p50 ${ms(toolLatencyMs.p50)} · ${formatNumber(toolLatencyMs.turns)} results`}
+        footer={`p50\u00a0${ms(toolLatencyMs.p50)} · ${formatNumber(toolLatencyMs.turns)}\u00a0results`}
       />
       <StatCard
         label="Tool error rate"
         value={toolCalls === 0 ? "—" : formatPercent(toolErrors / toolCalls)}
         icon={<WrenchIcon aria-hidden="true" />}
-        footer={`${formatNumber(toolErrors)} errors in ${formatNumber(toolCalls)} tool calls`}
+        footer={`${formatNumber(toolErrors)}\u00a0errors in ${formatNumber(toolCalls)}\u00a0tool calls`}
       />
     </div>
   );

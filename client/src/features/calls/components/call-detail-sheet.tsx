@@ -67,6 +67,9 @@ function CallBody({ call }: { call: CallLogDetail }) {
 /** The calls before and after the open one in the current History list (its filters and page). */
 export type CallNeighbors = { newer?: string; older?: string; onOpen: (id: string) => void };
 
+// Keyboard hints only where a keyboard is likely: a wide screen with a fine pointer (not phones or tablets).
+const KEY_HINT = "ml-1 hidden text-xs text-muted-foreground md:pointer-fine:inline";
+
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
   return !!el && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
@@ -116,11 +119,11 @@ export function CallDetailSheet({ callId, onClose, neighbors }: { callId: string
               <>
                 <Button variant="outline" size="sm" disabled={!newer} onClick={() => newer && onOpen(newer)} aria-keyshortcuts="k">
                   <ChevronUpIcon aria-hidden="true" />
-                  Newer <kbd className="ml-1 text-xs text-muted-foreground">K</kbd>
+                  Newer <kbd className={KEY_HINT}>K</kbd>
                 </Button>
                 <Button variant="outline" size="sm" disabled={!older} onClick={() => older && onOpen(older)} aria-keyshortcuts="j">
                   <ChevronDownIcon aria-hidden="true" />
-                  Older <kbd className="ml-1 text-xs text-muted-foreground">J</kbd>
+                  Older <kbd className={KEY_HINT}>J</kbd>
                 </Button>
               </>
             )}

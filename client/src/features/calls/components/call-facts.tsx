@@ -2,7 +2,7 @@
 import type { ReactNode } from "react";
 import { PhoneIncomingIcon, PhoneOutgoingIcon, StarIcon } from "lucide-react";
 import type { CallLogDetail } from "@shared/schemas";
-import { formatCredits, formatDuration, formatNumber } from "@/lib/format";
+import { formatCredits, formatDuration, formatMilliseconds } from "@/lib/format";
 import { CallOutcomeBadge } from "@/features/calls/components/call-outcome-badge";
 
 function Fact({ label, children, wide }: { label: string; children: ReactNode; wide?: boolean }) {
@@ -23,9 +23,7 @@ function languageName(code: string): string {
   }
 }
 
-function ms(value: number | null): string {
-  return value === null ? "—" : `${formatNumber(Math.round(value))} ms`;
-}
+const ms = formatMilliseconds;
 
 export function CallFacts({ call }: { call: CallLogDetail }) {
   const phone = call.direction !== null || call.externalNumber !== null;
@@ -51,7 +49,7 @@ export function CallFacts({ call }: { call: CallLogDetail }) {
       <Fact label="Language">{call.language ? languageName(call.language) : "—"}</Fact>
       <Fact label="Latency (median)">
         <span className="tabular-nums">
-          LLM {ms(call.latency.llmTtfbMsP50)} · TTS {ms(call.latency.ttsTtfbMsP50)}
+          LLM{"\u00a0"}{ms(call.latency.llmTtfbMsP50)} · TTS{"\u00a0"}{ms(call.latency.ttsTtfbMsP50)}
         </span>
       </Fact>
       <Fact label="Version">{call.versionId ? <code className="text-xs">{call.versionId}</code> : "—"}</Fact>
@@ -59,8 +57,8 @@ export function CallFacts({ call }: { call: CallLogDetail }) {
         <span className="tabular-nums">{formatCredits(call.costCredits)}</span>
         {(call.charging.callCredits !== null || call.charging.llmCredits !== null) && (
           <span className="block text-xs font-normal text-muted-foreground tabular-nums">
-            call {formatCredits(call.charging.callCredits)} · LLM {formatCredits(call.charging.llmCredits)}
-            {call.charging.llmPrice !== null && ` (LLM price $${call.charging.llmPrice})`}
+            call{"\u00a0"}{formatCredits(call.charging.callCredits)} · LLM{"\u00a0"}{formatCredits(call.charging.llmCredits)}
+            {call.charging.llmPrice !== null && ` (LLM price\u00a0$${call.charging.llmPrice})`}
           </span>
         )}
       </Fact>

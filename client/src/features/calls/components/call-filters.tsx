@@ -1,12 +1,14 @@
 import { useCallback, useEffect, useId, useRef, useState } from "react";
-import { SearchIcon, XIcon } from "lucide-react";
+import { SearchIcon, SlidersHorizontalIcon, XIcon } from "lucide-react";
 import { CALL_STATUSES } from "@shared/constants";
 import { AgentFilter } from "@/components/agent-filter";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+import { Sheet, SheetContent, SheetDescription, SheetHeader, SheetTitle, SheetTrigger } from "@/components/ui/sheet";
 import type { AgentOption } from "@/lib/agent-options";
+import { formatNumber } from "@/lib/format";
 import { useDebouncedValue } from "@/lib/use-debounced-value";
 import type { UrlChanges } from "@/lib/url-state";
 import type { CallFilters } from "@/features/calls/api";
@@ -179,9 +181,47 @@ const CLEAR_ALL: UrlChanges = {
 
 const { q: _search, ...ALL_BUT_SEARCH } = CLEAR_ALL;
 
+/** The filters behind "More filters" on wider screens: everything but the search, date range, agent and outcome. */
+const MORE_FILTERS = [
+  "status",
+  "minDuration",
+  "maxDuration",
+  "direction",
+  "toolError",
+  "minRating",
+  "language",
+  "phone",
+  "terminationReason",
+  "versionId",
+  "criterion",
+] as const satisfies readonly (keyof CallFilters)[];
+
+const CLEAR_MORE: UrlChanges = {
+  status: null,
+  minDuration: null,
+  maxDuration: null,
+  direction: null,
+  toolError: null,
+  minRating: null,
+  language: null,
+  phone: null,
+  terminationReason: null,
+  versionId: null,
+  criterion: null,
+};
+
+function isSet(value: unknown): boolean {
+  return value !== undefined && value !== "";
+}
+
 /** How many filters other than the search are set: the number on the phone's "Filters (n)" button. */
 export function activeFilterCount(filters: CallFilters): number {
-  return Object.entries(filters).filter(([key, value]) => key !== "q" && value !== undefined && value !== "").length;
+  return Object.entries(filters).filter(([key, value]) => key !== "q" && isSet(value)).length;
+}
+
+/** How many of the filters behind "More filters" are set. */
+export function moreFilterCount(filters: CallFilters): number {
+  return MORE_FILTERS.filter((key) => isSet(filters[key])).length;
 }
 
 /** The search box alone: inline above the list on phones, where the other filters are in a sheet. */
@@ -194,74 +234,137 @@ export function CallSearch({ filters, onChange }: { filters: CallFilters; onChan
   );
 }
 
+/** A button that opens a side sheet of filters, with the number of those set: "Filters (2)", "More filters (1)". */
+export function FilterSheet({
+  title,
+  count,
+  matching,
+  className,
+  children,
+}: {
+  title: string;
+  count: number;
+  matching?: number;
+  className?: string;
+  children: React.ReactNode;
+}) {
+  return (
+    <Sheet>
+      <SheetTrigger asChild>
+        <Button variant="outline" className={className}>
+          <SlidersHorizontalIcon aria-hidden="true" />
+          {title}
+          {count > 0 && ` (${count})`}
+          {count > 0 && <span className="sr-only"> active</span>}
+        </Button>
+      </SheetTrigger>
+      <SheetContent>
+        <SheetHeader>
+          <SheetTitle>{title}</SheetTitle>
+          <SheetDescription>
+            {matching === undefined ? "Calls update as you change a filter." : `${formatNumber(matching)} matching ${matching === 1 ? "call" : "calls"}.`}
+          </SheetDescription>
+        </SheetHeader>
+        <div className="px-4 pb-6">{children}</div>
+      </SheetContent>
+    </Sheet>
+  );
+}
+
+// In a sheet every field takes its grid cell's width (the bar's fixed widths are for a row of fields).
+const SHEET_GRID = "grid grid-cols-2 items-end gap-3 [&_input]:w-full [&_[data-slot=select-trigger]]:w-full [&>*]:min-w-0";
+
+function EssentialFields({ filters, agents, onChange }: { filters: CallFilters; agents: AgentOption[]; onChange: (changes: UrlChanges) => void }) {
+  return (
+    <>
+      <DateFilter label="From" value={filters.from} onChange={(from) => onChange({ from })} />
+      <DateFilter label="To" value={filters.to} onChange={(to) => onChange({ to })} />
+      <AgentFilter agents={agents} value={filters.agentId} onChange={(agent) => onChange({ agent })} />
+      <SelectFilter label="Outcome" anyLabel="Any outcome" value={filters.success} options={OUTCOME_LABELS} onChange={(success) => onChange({ success })} />
+    </>
+  );
+}
+
+function MoreFields({ filters, onChange }: { filters: CallFilters; onChange: (changes: UrlChanges) => void }) {
+  const statuses = Object.fromEntries(CALL_STATUSES.map((status) => [status, STATUS_LABELS[status] ?? status]));
+  const byText = useCallback((key: string) => (value: string) => onChange({ [key]: value }), [onChange]);
+  return (
+    <>
+      <SelectFilter label="Status" anyLabel="Any status" value={filters.status} options={statuses} onChange={(status) => onChange({ status })} />
+      <SelectFilter label="Direction" anyLabel="Any direction" value={filters.direction} options={DIRECTION_LABELS} onChange={(direction) => onChange({ direction })} />
+      <NumberFilter label="Min. seconds" value={filters.minDuration} onChange={(minDuration) => onChange({ minDuration })} />
+      <NumberFilter label="Max. seconds" value={filters.maxDuration} onChange={(maxDuration) => onChange({ maxDuration })} />
+      <SelectFilter label="Tools" anyLabel="Any call" value={filters.toolError} options={TOOL_ERROR_LABELS} onChange={(toolError) => onChange({ toolError })} />
+      <SelectFilter
+        label="Rating"
+        anyLabel="Any rating"
+        value={filters.minRating === undefined ? undefined : String(filters.minRating)}
+        options={RATING_LABELS}
+        onChange={(minRating) => onChange({ minRating })}
+      />
+      <TextFilter label="Language" value={filters.language} placeholder="e.g. en" className="w-24" onChange={byText("language")} />
+      <TextFilter label="Phone number" value={filters.phone} placeholder="+441234567890" onChange={byText("phone")} />
+      <TextFilter label="Ended because" value={filters.terminationReason} placeholder="exact reason" onChange={byText("terminationReason")} />
+      <TextFilter label="Version" value={filters.versionId} placeholder="version id" onChange={byText("versionId")} />
+      <TextFilter label="Criterion" value={filters.criterion} placeholder="resolved:failure" onChange={byText("criterion")} />
+    </>
+  );
+}
+
 /**
- * Every History filter. `bar`: rows of fields above the table (tablet width and up). `sheet`: the same fields but the
- * search, two to a row at full width, for the phone's filter sheet.
+ * History's filters. `bar` (tablet width and up): the search, date range, agent and outcome in a row, the rest in a
+ * sheet behind "More filters (n)". `sheet`: every field but the search, two to a row, for the phone's filter sheet.
  */
 export function CallFiltersBar({
   filters,
   agents,
   onChange,
+  matching,
   variant = "bar",
 }: {
   filters: CallFilters;
   agents: AgentOption[];
   onChange: (changes: UrlChanges) => void;
+  /** How many calls the filters match, said in the sheet. */
+  matching?: number;
   variant?: "bar" | "sheet";
 }) {
-  const sheet = variant === "sheet";
-  // The sheet leaves the search (outside it) alone.
-  const active = sheet ? activeFilterCount(filters) > 0 : Object.values(filters).some((value) => value !== undefined && value !== "");
-  const statuses = Object.fromEntries(CALL_STATUSES.map((status) => [status, STATUS_LABELS[status] ?? status]));
   const search = useCallback((q: string) => onChange({ q }), [onChange]);
-  const byText = useCallback((key: string) => (value: string) => onChange({ [key]: value }), [onChange]);
-  // In the sheet every field takes its grid cell's width (the bar's fixed widths are for a row of fields).
-  const row = sheet
-    ? "grid grid-cols-2 items-end gap-3 [&_input]:w-full [&_[data-slot=select-trigger]]:w-full [&>*]:min-w-0"
-    : "flex flex-wrap items-end gap-3";
-  const clear = active && (
-    <Button variant={sheet ? "outline" : "ghost"} className={sheet ? "col-span-2" : undefined} onClick={() => onChange(sheet ? ALL_BUT_SEARCH : CLEAR_ALL)}>
-      <XIcon aria-hidden="true" />
-      Clear filters
-    </Button>
-  );
+  if (variant === "sheet")
+    return (
+      <div className={SHEET_GRID} role="group" aria-label="Filter calls">
+        <EssentialFields filters={filters} agents={agents} onChange={onChange} />
+        <MoreFields filters={filters} onChange={onChange} />
+        {activeFilterCount(filters) > 0 && (
+          <Button variant="outline" className="col-span-2" onClick={() => onChange(ALL_BUT_SEARCH)}>
+            <XIcon aria-hidden="true" />
+            Clear filters
+          </Button>
+        )}
+      </div>
+    );
+  const more = moreFilterCount(filters);
   return (
-    <div className="grid gap-3" role="search" aria-label="Filter calls">
-      <div className={row}>
-        {!sheet && <SearchInput value={filters.q ?? ""} onSearch={search} />}
-        <AgentFilter agents={agents} value={filters.agentId} onChange={(agent) => onChange({ agent })} />
-        <SelectFilter
-          label="Outcome"
-          anyLabel="Any outcome"
-          value={filters.success}
-          options={OUTCOME_LABELS}
-          onChange={(success) => onChange({ success })}
-        />
-      </div>
-      <div className={row}>
-        <DateFilter label="From" value={filters.from} onChange={(from) => onChange({ from })} />
-        <DateFilter label="To" value={filters.to} onChange={(to) => onChange({ to })} />
-        <SelectFilter label="Status" anyLabel="Any status" value={filters.status} options={statuses} onChange={(status) => onChange({ status })} />
-        <NumberFilter label="Min. seconds" value={filters.minDuration} onChange={(minDuration) => onChange({ minDuration })} />
-        <NumberFilter label="Max. seconds" value={filters.maxDuration} onChange={(maxDuration) => onChange({ maxDuration })} />
-      </div>
-      <div className={row}>
-        <SelectFilter label="Direction" anyLabel="Any direction" value={filters.direction} options={DIRECTION_LABELS} onChange={(direction) => onChange({ direction })} />
-        <SelectFilter label="Tools" anyLabel="Any call" value={filters.toolError} options={TOOL_ERROR_LABELS} onChange={(toolError) => onChange({ toolError })} />
-        <SelectFilter
-          label="Rating"
-          anyLabel="Any rating"
-          value={filters.minRating === undefined ? undefined : String(filters.minRating)}
-          options={RATING_LABELS}
-          onChange={(minRating) => onChange({ minRating })}
-        />
-        <TextFilter label="Language" value={filters.language} placeholder="e.g. en" className="w-24" onChange={byText("language")} />
-        <TextFilter label="Phone number" value={filters.phone} placeholder="+441234567890" onChange={byText("phone")} />
-        <TextFilter label="Ended because" value={filters.terminationReason} placeholder="exact reason" onChange={byText("terminationReason")} />
-        <TextFilter label="Version" value={filters.versionId} placeholder="version id" onChange={byText("versionId")} />
-        <TextFilter label="Criterion" value={filters.criterion} placeholder="resolved:failure" onChange={byText("criterion")} />
-        {clear}
-      </div>
+    <div className="flex flex-wrap items-end gap-3" role="search" aria-label="Filter calls">
+      <SearchInput value={filters.q ?? ""} onSearch={search} />
+      <EssentialFields filters={filters} agents={agents} onChange={onChange} />
+      <FilterSheet title="More filters" count={more} matching={matching}>
+        <div className={SHEET_GRID}>
+          <MoreFields filters={filters} onChange={onChange} />
+          {more > 0 && (
+            <Button variant="outline" className="col-span-2" onClick={() => onChange(CLEAR_MORE)}>
+              <XIcon aria-hidden="true" />
+              Clear these filters
+            </Button>
+          )}
+        </div>
+      </FilterSheet>
+      {Object.values(filters).some(isSet) && (
+        <Button variant="ghost" onClick={() => onChange(CLEAR_ALL)}>
+          <XIcon aria-hidden="true" />
+          Clear filters
+        </Button>
+      )}
     </div>
   );
 }

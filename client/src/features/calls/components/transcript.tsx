@@ -3,15 +3,13 @@ import { AlertTriangleIcon, WrenchIcon } from "lucide-react";
 import type { TranscriptTurn } from "@shared/schemas";
 import { Badge } from "@/components/ui/badge";
 import { focusRing } from "@/components/ui/button";
-import { formatClock, formatNumber } from "@/lib/format";
+import { formatClock, formatMilliseconds } from "@/lib/format";
 import { cn } from "@/lib/utils";
 
 /** An agent turn whose LLM took this long to start answering is marked slow. */
 export const SLOW_TURN_MS = 1500;
 
-function ms(value: number): string {
-  return `${formatNumber(Math.round(value))} ms`;
-}
+const ms = formatMilliseconds;
 
 function json(value: unknown): string {
   if (typeof value === "string") {

@@ -85,7 +85,7 @@ export function ApiKeyCard({ integration, canManage }: { integration: Integratio
             Your own key reads your agents, conversations and recordings. It is encrypted at rest and never shown again.
           </CardDescription>
         </div>
-        <IntegrationStatusBadge status={integration.status} />
+        <IntegrationStatusBadge status={integration.status} lastError={integration.lastError} />
       </CardHeader>
       <CardContent className="grid gap-4">
         {configured && (
@@ -98,7 +98,7 @@ export function ApiKeyCard({ integration, canManage }: { integration: Integratio
             <dd>{formatDateTime(integration.lastTestedAt)}</dd>
           </dl>
         )}
-        {integration.status === "ERROR" && integration.lastError && <LastError lastError={integration.lastError} />}
+        {(integration.status === "ERROR" || integration.status === "PENDING") && integration.lastError && <LastError lastError={integration.lastError} />}
         {canManage ? (
           <form onSubmit={onSave} className="grid gap-2" aria-label="Save ElevenLabs API key">
             <Label htmlFor={inputId}>{configured ? "Replace the key" : "API key"}</Label>

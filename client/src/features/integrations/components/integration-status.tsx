@@ -9,8 +9,11 @@ const STATUS: Record<Integration["status"], { label: string; variant: BadgeVaria
   NOT_CONFIGURED: { label: "Not connected", variant: "secondary", icon: CircleDashedIcon },
 };
 
-export function IntegrationStatusBadge({ status }: { status: Integration["status"] }) {
-  const { label, variant, icon: Icon } = STATUS[status] ?? STATUS.NOT_CONFIGURED;
+/** A saved key that could not be checked (ElevenLabs unreachable): not "Checking" forever. */
+const NOT_VERIFIED = { label: "Not verified", variant: "warning" as const, icon: AlertTriangleIcon };
+
+export function IntegrationStatusBadge({ status, lastError }: { status: Integration["status"]; lastError?: string | null }) {
+  const { label, variant, icon: Icon } = status === "PENDING" && lastError ? NOT_VERIFIED : (STATUS[status] ?? STATUS.NOT_CONFIGURED);
   return (
     <Badge variant={variant} data-testid="integration-status">
       <Icon aria-hidden="true" />

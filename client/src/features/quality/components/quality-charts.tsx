@@ -4,7 +4,7 @@
  */
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { QualityAnalytics } from "@shared/quality-schemas";
-import { formatDay, formatDecimal, formatNumber, formatPercent } from "@/lib/format";
+import { formatDay, formatDecimal, formatMilliseconds, formatNumber, formatPercent } from "@/lib/format";
 
 const axisStyle = { fontSize: 12, fill: "var(--muted-foreground)" };
 const tooltipStyle = {
@@ -17,7 +17,7 @@ const tooltipStyle = {
 const SERIES = ["var(--chart-1)", "var(--chart-2)", "var(--chart-3)", "var(--chart-4)", "var(--chart-5)"];
 
 function ms(value: unknown): string {
-  return value == null ? "—" : `${formatNumber(Math.round(Number(value)))} ms`;
+  return formatMilliseconds(value == null ? null : Number(value));
 }
 
 /** Axis ticks short enough for a phone: "800 ms", "1.6 s" (a no-break space, so a tick never wraps onto two lines). */
