@@ -11,7 +11,7 @@ import { sendMail } from "../../lib/mailer";
 import { addDays, localDate } from "../calls/time-range";
 import { usageByAgent } from "../analytics/usage";
 import { getQualityAnalytics } from "../quality/quality-analytics";
-import { organizationPreferences, organizationTimeZone } from "../billing/organization-settings";
+import { organizationPreferences, organizationTimeZone } from "../organizations/organization-settings";
 
 /** Digests go out from this local hour on Monday. */
 export const DIGEST_LOCAL_HOUR = 8;
