@@ -186,6 +186,7 @@ export async function startEmbeddedPostgres(
   });
   if (!initialised) await pg.initialise();
   await pg.start();
+  fs.mkdirSync(path.resolve(dataDir), { recursive: true });
   fs.writeFileSync(ownerFile(dataDir), String(process.pid));
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,

@@ -12,6 +12,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../server/db/embedded";
 import { FakeElevenLabs, makeConversation } from "../fake-elevenlabs/server";
+import { embeddedLocation } from "../../server/db/embedded-location";
 import { agentSync, ApiClient, removeTempDirs, spawnServer, startServer, tempDir, until, type ServerProcess } from "./server-process";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -72,20 +73,30 @@ describe("first run", () => {
     }
   }, 60_000);
 
-  // As root the embedded PostgreSQL runs as the "postgres" user; a DATA_DIR (or clone) it cannot enter, like one
-  // under /root, must stop start-up with what to do, not fail in initdb and leave files owned by postgres behind.
-  it.runIf(process.getuid?.() === 0)("as root, says in one sentence what to do when PostgreSQL could not reach its data directory", async () => {
+  // As root the embedded PostgreSQL runs as the "postgres" user, which cannot enter a DATA_DIR (or clone) under a
+  // directory of mode 700, like /root: its files go to a directory of its own under /var/lib (decision 014).
+  it.runIf(process.getuid?.() === 0)("as root, starts with DATA_DIR where the postgres user cannot enter, and again on the same DATA_DIR", async () => {
     const closed = tempDir("vad-root-");
     fs.chmodSync(closed, 0o700);
     const dataDir = path.join(closed, "data");
-    const server = await spawnServer({ dataDir });
-    running.push(server);
-    const exit = await Promise.race([server.exited, new Promise((r) => setTimeout(() => r("still running"), 60_000))]);
-    expect(exit, server.output()).toEqual({ code: 1, signal: null });
-    expect(server.output()).toContain(`cannot enter ${closed}`);
-    expect(server.output()).toMatch(/run npm start as a normal user/);
-    expect(fs.existsSync(path.join(dataDir, "pg"))).toBe(false);
-  }, 90_000);
+    const location = embeddedLocation(dataDir, { root: true });
+    try {
+      const first = await startServer({ dataDir });
+      running.push(first);
+      expect(first.output()).toContain(location.runtimeDir);
+      expect(fs.existsSync(path.join(location.databaseDir, "PG_VERSION"))).toBe(true);
+      expect(fs.existsSync(path.join(dataDir, "pg"))).toBe(false);
+      first.child.kill("SIGTERM");
+      expect(await first.exited).toEqual({ code: 0, signal: null });
+      // The second start finds the same database.
+      const again = await startServer({ dataDir });
+      running.push(again);
+      again.child.kill("SIGTERM");
+      expect(await again.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      fs.rmSync(location.runtimeDir, { recursive: true, force: true });
+    }
+  }, 240_000);
 
   it("seeds the demo while the app runs, survives a kill -9, and stops node and PostgreSQL on SIGTERM to npm start", async () => {
     const dataDir = tempDir("vad-first-");
