@@ -1,8 +1,8 @@
 import { useForm } from "react-hook-form";
 import type { LoginInput } from "@shared/schemas";
 import { Button } from "@/components/ui/button";
-import { Form, FormControl, FormField, FormItem, FormLabel, FormMessage, applyServerFieldErrors } from "@/components/ui/form";
-import { Input } from "@/components/ui/input";
+import { Form, applyServerFieldErrors } from "@/components/ui/form";
+import { TextField } from "@/components/text-field";
 import { isApiError } from "@/lib/api";
 import { lazyZodResolver } from "@/lib/lazy-zod-resolver";
 import { useLogin } from "@/features/auth/api";
@@ -30,33 +30,28 @@ export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
 
   return (
     <Form {...form}>
-      <form onSubmit={onSubmit} onFocus={resolver.preload} noValidate className="grid gap-4" aria-label="Sign in with email">
+      <form
+        onSubmit={onSubmit}
+        onFocus={resolver.preload}
+        noValidate
+        className="grid gap-4"
+        aria-label="Sign in with email"
+      >
         <ServerError error={login.error} />
-        <FormField
+        <TextField
           control={form.control}
           name="email"
-          render={({ field }) => (
-            <FormItem>
-              <FormLabel>Email</FormLabel>
-              <FormControl>
-                <Input type="email" autoComplete="email" inputMode="email" {...field} />
-              </FormControl>
-              <FormMessage />
-            </FormItem>
-          )}
+          label="Email"
+          type="email"
+          autoComplete="email"
+          inputMode="email"
         />
-        <FormField
+        <TextField
           control={form.control}
           name="password"
-          render={({ field }) => (
-            <FormItem>
-              <FormLabel>Password</FormLabel>
-              <FormControl>
-                <Input type="password" autoComplete="current-password" {...field} />
-              </FormControl>
-              <FormMessage />
-            </FormItem>
-          )}
+          label="Password"
+          type="password"
+          autoComplete="current-password"
         />
         <Button type="submit" disabled={login.isPending} className="w-full">
           {login.isPending ? "Signing in…" : "Sign in"}

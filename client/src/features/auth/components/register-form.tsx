@@ -1,17 +1,8 @@
 import { useForm } from "react-hook-form";
 import type { RegisterInput } from "@shared/schemas";
 import { Button } from "@/components/ui/button";
-import {
-  Form,
-  FormControl,
-  FormDescription,
-  FormField,
-  FormItem,
-  FormLabel,
-  FormMessage,
-  applyServerFieldErrors,
-} from "@/components/ui/form";
-import { Input } from "@/components/ui/input";
+import { Form, applyServerFieldErrors } from "@/components/ui/form";
+import { TextField } from "@/components/text-field";
 import { isApiError } from "@/lib/api";
 import { lazyZodResolver } from "@/lib/lazy-zod-resolver";
 import { useRegister } from "@/features/auth/api";
@@ -21,7 +12,10 @@ import { ServerError } from "@/features/auth/components/server-error";
 const resolver = lazyZodResolver<RegisterValues>(() =>
   import("@shared/schemas").then(({ registerInput }) =>
     registerInput
-      .extend({ name: registerInput.shape.name.unwrap(), organizationName: registerInput.shape.organizationName.unwrap() })
+      .extend({
+        name: registerInput.shape.name.unwrap(),
+        organizationName: registerInput.shape.organizationName.unwrap(),
+      })
       .omit({ inviteToken: true }),
   ),
 );
@@ -34,7 +28,15 @@ function optional(value: string): string | undefined {
 }
 
 /** `invitedEmail`: the address an invitation was sent to, filled in (it must match). */
-export function RegisterForm({ inviteToken, invitedEmail, onRegistered }: { inviteToken?: string; invitedEmail?: string; onRegistered: () => void }) {
+export function RegisterForm({
+  inviteToken,
+  invitedEmail,
+  onRegistered,
+}: {
+  inviteToken?: string;
+  invitedEmail?: string;
+  onRegistered: () => void;
+}) {
   const register = useRegister();
   const form = useForm<RegisterValues>({
     resolver,
@@ -52,70 +54,48 @@ export function RegisterForm({ inviteToken, invitedEmail, onRegistered }: { invi
     register.mutate(input, {
       onSuccess: onRegistered,
       onError: (error) => {
-        if (isApiError(error, "email_taken")) form.setError("email", { type: "server", message: "This email is already registered." });
-        else if (isApiError(error) && error.status === 400) applyServerFieldErrors(error.fields, form.setError, FIELD_NAMES);
+        if (isApiError(error, "email_taken"))
+          form.setError("email", { type: "server", message: "This email is already registered." });
+        else if (isApiError(error) && error.status === 400)
+          applyServerFieldErrors(error.fields, form.setError, FIELD_NAMES);
       },
     });
   });
 
   return (
     <Form {...form}>
-      <form onSubmit={onSubmit} onFocus={resolver.preload} noValidate className="grid gap-4" aria-label="Create your account">
+      <form
+        onSubmit={onSubmit}
+        onFocus={resolver.preload}
+        noValidate
+        className="grid gap-4"
+        aria-label="Create your account"
+      >
         <ServerError error={register.error} />
-        <FormField
-          control={form.control}
-          name="name"
-          render={({ field }) => (
-            <FormItem>
-              <FormLabel>Your name</FormLabel>
-              <FormControl>
-                <Input autoComplete="name" {...field} />
-              </FormControl>
-              <FormMessage />
-            </FormItem>
-          )}
-        />
-        <FormField
+        <TextField control={form.control} name="name" label="Your name" autoComplete="name" />
+        <TextField
           control={form.control}
           name="email"
-          render={({ field }) => (
-            <FormItem>
-              <FormLabel>Email</FormLabel>
-              <FormControl>
-                <Input type="email" autoComplete="email" inputMode="email" {...field} />
-              </FormControl>
-              <FormMessage />
-            </FormItem>
-          )}
+          label="Email"
+          type="email"
+          autoComplete="email"
+          inputMode="email"
         />
-        <FormField
+        <TextField
           control={form.control}
           name="password"
-          render={({ field }) => (
-            <FormItem>
-              <FormLabel>Password</FormLabel>
-              <FormControl>
-                <Input type="password" autoComplete="new-password" {...field} />
-              </FormControl>
-              <FormDescription>At least 10 characters.</FormDescription>
-              <FormMessage />
-            </FormItem>
-          )}
+          label="Password"
+          type="password"
+          autoComplete="new-password"
+          description="At least 10 characters."
         />
         {!inviteToken && (
-          <FormField
+          <TextField
             control={form.control}
             name="organizationName"
-            render={({ field }) => (
-              <FormItem>
-                <FormLabel>Organization name</FormLabel>
-                <FormControl>
-                  <Input autoComplete="organization" {...field} />
-                </FormControl>
-                <FormDescription>Your company or team. You can change it later.</FormDescription>
-                <FormMessage />
-              </FormItem>
-            )}
+            label="Organization name"
+            autoComplete="organization"
+            description="Your company or team. You can change it later."
           />
         )}
         <Button type="submit" disabled={register.isPending} className="w-full">
