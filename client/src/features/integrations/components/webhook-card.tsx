@@ -1,9 +1,9 @@
-import { useId, useState, type FormEvent } from "react";
+import { useId, useState } from "react";
 import { CheckCircle2Icon, WebhookIcon } from "lucide-react";
 import type { Integration } from "@shared/schemas";
 import { CopyButton } from "@/components/copy-button";
+import { SecretForm } from "@/components/secret-form";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -14,16 +14,11 @@ import { useSaveIntegration } from "@/features/integrations/api";
 export function WebhookCard({ integration, canManage }: { integration: Integration; canManage: boolean }) {
   const [secret, setSecret] = useState("");
   const urlId = useId();
-  const secretId = useId();
-  const secretHintId = useId();
   const save = useSaveIntegration();
   const { url, secretConfigured } = integration.webhook;
   const needsKeyFirst = integration.status === "NOT_CONFIGURED";
 
-  function onSave(event: FormEvent) {
-    event.preventDefault();
-    const value = secret.trim();
-    if (!value) return;
+  function onSave(value: string) {
     save.mutate(
       { webhookSecret: value },
       {
@@ -64,11 +59,20 @@ export function WebhookCard({ integration, canManage }: { integration: Integrati
         <div className="grid gap-2">
           <Label htmlFor={urlId}>Webhook URL</Label>
           <div className="flex gap-2">
-            <Input id={urlId} value={url} readOnly className="font-mono text-xs" onFocus={(event) => event.target.select()} />
+            <Input
+              id={urlId}
+              value={url}
+              readOnly
+              className="font-mono text-xs"
+              onFocus={(event) => event.target.select()}
+            />
             <CopyButton value={url} label="Copy webhook URL" successMessage="Webhook URL copied" />
           </div>
           <ol className="list-decimal space-y-1 pl-5 text-sm text-muted-foreground">
-            <li>In ElevenLabs, open Conversational AI &gt; Settings &gt; Post-call webhook and create a webhook with this URL.</li>
+            <li>
+              In ElevenLabs, open Conversational AI &gt; Settings &gt; Post-call webhook and create a webhook with this
+              URL.
+            </li>
             <li>Enable transcription (and audio, to keep recordings) events for your agents.</li>
             <li>
               {canManage
@@ -78,30 +82,23 @@ export function WebhookCard({ integration, canManage }: { integration: Integrati
           </ol>
         </div>
         {canManage && (
-          <form onSubmit={onSave} className="grid gap-2" aria-label="Save webhook secret">
-            <Label htmlFor={secretId}>{secretConfigured ? "Replace the webhook secret" : "Webhook secret"}</Label>
-            <div className="flex flex-col gap-2 sm:flex-row">
-              <Input
-                id={secretId}
-                type="password"
-                value={secret}
-                autoComplete="off"
-                spellCheck={false}
-                placeholder={secretConfigured ? "Configured: paste a new one to replace it" : "wsec_…"}
-                aria-describedby={secretHintId}
-                disabled={needsKeyFirst}
-                onChange={(event) => setSecret(event.target.value)}
-              />
-              <Button type="submit" disabled={!secret.trim() || save.isPending || needsKeyFirst}>
-                {save.isPending ? "Saving…" : "Save secret"}
-              </Button>
-            </div>
-            <p id={secretHintId} className="text-sm text-muted-foreground">
-              {needsKeyFirst
+          <SecretForm
+            formLabel="Save webhook secret"
+            label={secretConfigured ? "Replace the webhook secret" : "Webhook secret"}
+            value={secret}
+            onValueChange={setSecret}
+            onSave={onSave}
+            placeholder={secretConfigured ? "Configured: paste a new one to replace it" : "wsec_…"}
+            hint={
+              needsKeyFirst
                 ? "Save your API key first."
-                : "Write-only: the secret is encrypted and never shown again. Requests without a valid signature are refused."}
-            </p>
-          </form>
+                : "Write-only: the secret is encrypted and never shown again. Requests without a valid signature are refused."
+            }
+            disabled={needsKeyFirst}
+            saving={save.isPending}
+            saveLabel="Save secret"
+            savingLabel="Saving…"
+          />
         )}
       </CardContent>
     </Card>

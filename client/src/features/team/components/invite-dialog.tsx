@@ -5,7 +5,8 @@ import { email as emailSchema } from "@shared/schemas";
 import { CopyButton } from "@/components/copy-button";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import { DialogFooter } from "@/components/ui/dialog";
+import { TriggerDialog } from "@/components/trigger-dialog";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { toastSuccess } from "@/components/ui/use-toast";
@@ -40,90 +41,91 @@ export function InviteDialog() {
       return;
     }
     setEmailError(null);
-    invite.mutate({ email: parsed.data, role }, { onSuccess: () => toastSuccess("Invitation created", `Send the link to ${parsed.data}.`) });
+    invite.mutate(
+      { email: parsed.data, role },
+      { onSuccess: () => toastSuccess("Invitation created", `Send the link to ${parsed.data}.`) },
+    );
   }
 
   return (
-    <Dialog
+    <TriggerDialog
+      icon={<MailPlusIcon aria-hidden="true" />}
+      triggerLabel="Invite"
+      title="Invite a colleague"
+      description={<>They join {user.organization.name} with the role you choose.</>}
       open={open}
       onOpenChange={(next) => {
         setOpen(next);
         if (!next) reset();
       }}
     >
-      <DialogTrigger asChild>
-        <Button>
-          <MailPlusIcon aria-hidden="true" />
-          Invite
-        </Button>
-      </DialogTrigger>
-      <DialogContent>
-        <DialogHeader>
-          <DialogTitle>Invite a colleague</DialogTitle>
-          <DialogDescription>They join {user.organization.name} with the role you choose.</DialogDescription>
-        </DialogHeader>
-        {invite.data ? (
-          <div className="grid gap-4">
-            <Alert variant="success" role="status">
-              <AlertTitle>Invitation ready</AlertTitle>
-              <AlertDescription>Copy this link and send it to {email}. It works once and expires.</AlertDescription>
-            </Alert>
-            <div className="grid gap-2">
-              <Label htmlFor={ids.link}>Invite link</Label>
-              <div className="flex gap-2">
-                <Input id={ids.link} value={invite.data.inviteUrl} readOnly className="font-mono text-xs" onFocus={(e) => e.target.select()} />
-                <CopyButton value={invite.data.inviteUrl} label="Copy invite link" successMessage="Invite link copied" />
-              </div>
-            </div>
-            <DialogFooter>
-              <Button variant="outline" onClick={reset}>
-                Invite someone else
-              </Button>
-              <Button onClick={() => setOpen(false)}>Done</Button>
-            </DialogFooter>
-          </div>
-        ) : (
-          <form onSubmit={onSubmit} noValidate className="grid gap-4">
-            <div className="grid gap-2">
-              <Label htmlFor={ids.email}>Email</Label>
+      {invite.data ? (
+        <div className="grid gap-4">
+          <Alert variant="success" role="status">
+            <AlertTitle>Invitation ready</AlertTitle>
+            <AlertDescription>Copy this link and send it to {email}. It works once and expires.</AlertDescription>
+          </Alert>
+          <div className="grid gap-2">
+            <Label htmlFor={ids.link}>Invite link</Label>
+            <div className="flex gap-2">
               <Input
-                id={ids.email}
-                type="email"
-                autoComplete="off"
-                value={email}
-                aria-invalid={!!emailError}
-                aria-describedby={emailError ? ids.emailError : undefined}
-                onChange={(event) => {
-                  setEmail(event.target.value);
-                  // An error about the address goes away as soon as the address is fixed (re-checked as typed).
-                  if (emailError && emailSchema.safeParse(event.target.value).success) setEmailError(null);
-                  if (invite.isError) invite.reset();
-                }}
+                id={ids.link}
+                value={invite.data.inviteUrl}
+                readOnly
+                className="font-mono text-xs"
+                onFocus={(e) => e.target.select()}
               />
-              {emailError && (
-                <p id={ids.emailError} className="text-sm text-destructive">
-                  {emailError}
-                </p>
-              )}
+              <CopyButton value={invite.data.inviteUrl} label="Copy invite link" successMessage="Invite link copied" />
             </div>
-            <div className="grid gap-2">
-              <Label htmlFor={ids.role}>Role</Label>
-              <RoleSelect id={ids.role} value={role} onChange={setRole} allowOwner={user.role === "owner"} />
-              <p className="text-sm text-muted-foreground">{ROLE_DESCRIPTIONS[role]}.</p>
-            </div>
-            {invite.isError && (
-              <Alert variant="destructive">
-                <AlertDescription>{errorMessage(invite.error)}</AlertDescription>
-              </Alert>
+          </div>
+          <DialogFooter>
+            <Button variant="outline" onClick={reset}>
+              Invite someone else
+            </Button>
+            <Button onClick={() => setOpen(false)}>Done</Button>
+          </DialogFooter>
+        </div>
+      ) : (
+        <form onSubmit={onSubmit} noValidate className="grid gap-4">
+          <div className="grid gap-2">
+            <Label htmlFor={ids.email}>Email</Label>
+            <Input
+              id={ids.email}
+              type="email"
+              autoComplete="off"
+              value={email}
+              aria-invalid={!!emailError}
+              aria-describedby={emailError ? ids.emailError : undefined}
+              onChange={(event) => {
+                setEmail(event.target.value);
+                // An error about the address goes away as soon as the address is fixed (re-checked as typed).
+                if (emailError && emailSchema.safeParse(event.target.value).success) setEmailError(null);
+                if (invite.isError) invite.reset();
+              }}
+            />
+            {emailError && (
+              <p id={ids.emailError} className="text-sm text-destructive">
+                {emailError}
+              </p>
             )}
-            <DialogFooter>
-              <Button type="submit" disabled={invite.isPending}>
-                {invite.isPending ? "Creating…" : "Create invite link"}
-              </Button>
-            </DialogFooter>
-          </form>
-        )}
-      </DialogContent>
-    </Dialog>
+          </div>
+          <div className="grid gap-2">
+            <Label htmlFor={ids.role}>Role</Label>
+            <RoleSelect id={ids.role} value={role} onChange={setRole} allowOwner={user.role === "owner"} />
+            <p className="text-sm text-muted-foreground">{ROLE_DESCRIPTIONS[role]}.</p>
+          </div>
+          {invite.isError && (
+            <Alert variant="destructive">
+              <AlertDescription>{errorMessage(invite.error)}</AlertDescription>
+            </Alert>
+          )}
+          <DialogFooter>
+            <Button type="submit" disabled={invite.isPending}>
+              {invite.isPending ? "Creating…" : "Create invite link"}
+            </Button>
+          </DialogFooter>
+        </form>
+      )}
+    </TriggerDialog>
   );
 }
