@@ -1,14 +1,5 @@
 import type { Agent } from "@shared/schemas";
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
+import { ConfirmDialog } from "@/components/confirm-dialog";
 
 export function DeleteAgentDialog({
   agent,
@@ -20,22 +11,13 @@ export function DeleteAgentDialog({
   onClose: () => void;
 }) {
   return (
-    <AlertDialog open onOpenChange={(open) => !open && onClose()}>
-      <AlertDialogContent>
-        <AlertDialogHeader>
-          <AlertDialogTitle>Remove {agent.name}?</AlertDialogTitle>
-          <AlertDialogDescription>
-            The agent stops being synced. Its calls are kept in History and are linked again if you add the agent
-            back. Nothing is deleted in ElevenLabs.
-          </AlertDialogDescription>
-        </AlertDialogHeader>
-        <AlertDialogFooter>
-          <AlertDialogCancel>Cancel</AlertDialogCancel>
-          <AlertDialogAction destructive onClick={onConfirm}>
-            Remove agent
-          </AlertDialogAction>
-        </AlertDialogFooter>
-      </AlertDialogContent>
-    </AlertDialog>
+    <ConfirmDialog
+      open
+      onOpenChange={(open) => !open && onClose()}
+      title={<>Remove {agent.name}?</>}
+      description="The agent stops being synced. Its calls are kept in History and are linked again if you add the agent back. Nothing is deleted in ElevenLabs."
+      confirmLabel="Remove agent"
+      onConfirm={onConfirm}
+    />
   );
 }

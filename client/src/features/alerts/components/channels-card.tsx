@@ -3,16 +3,7 @@ import { PlusIcon, SendIcon, Trash2Icon } from "lucide-react";
 import { CHANNEL_TYPES, type ChannelType } from "@shared/alert-constants";
 import type { AlertChannel } from "@shared/alert-schemas";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
+import { ConfirmDialog } from "@/components/confirm-dialog";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import {
@@ -284,31 +275,20 @@ export function ChannelsTable({ channels }: { channels: AlertChannel[] }) {
           </TableBody>
         </Table>
       )}
-      <AlertDialog open={deleting !== null} onOpenChange={(o) => !o && setDeleting(null)}>
-        <AlertDialogContent>
-          <AlertDialogHeader>
-            <AlertDialogTitle>Delete {deleting?.name}?</AlertDialogTitle>
-            <AlertDialogDescription>
-              Rules that notify this channel stop notifying it. Rules keep firing on their other channels.
-            </AlertDialogDescription>
-          </AlertDialogHeader>
-          <AlertDialogFooter>
-            <AlertDialogCancel>Cancel</AlertDialogCancel>
-            <AlertDialogAction
-              destructive
-              onClick={() =>
-                deleting &&
-                remove.mutate(deleting.id, {
-                  onSuccess: () => toastSuccess("Channel deleted"),
-                  onError: (e) => toastError("Could not delete the channel", errorMessage(e)),
-                })
-              }
-            >
-              Delete channel
-            </AlertDialogAction>
-          </AlertDialogFooter>
-        </AlertDialogContent>
-      </AlertDialog>
+      <ConfirmDialog
+        open={deleting !== null}
+        onOpenChange={(o) => !o && setDeleting(null)}
+        title={<>Delete {deleting?.name}?</>}
+        description="Rules that notify this channel stop notifying it. Rules keep firing on their other channels."
+        confirmLabel="Delete channel"
+        onConfirm={() =>
+          deleting &&
+          remove.mutate(deleting.id, {
+            onSuccess: () => toastSuccess("Channel deleted"),
+            onError: (e) => toastError("Could not delete the channel", errorMessage(e)),
+          })
+        }
+      />
     </>
   );
 }

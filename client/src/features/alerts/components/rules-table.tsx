@@ -1,16 +1,7 @@
 import { useState } from "react";
 import { BellRingIcon, PencilIcon, Trash2Icon } from "lucide-react";
 import type { AlertChannel, AlertRule } from "@shared/alert-schemas";
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
+import { ConfirmDialog } from "@/components/confirm-dialog";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -186,31 +177,20 @@ export function RulesTable({
           channels={channels}
         />
       )}
-      <AlertDialog open={deleting !== null} onOpenChange={(o) => !o && setDeleting(null)}>
-        <AlertDialogContent>
-          <AlertDialogHeader>
-            <AlertDialogTitle>Delete {deleting?.name}?</AlertDialogTitle>
-            <AlertDialogDescription>
-              The rule stops being evaluated and its firing history is removed.
-            </AlertDialogDescription>
-          </AlertDialogHeader>
-          <AlertDialogFooter>
-            <AlertDialogCancel>Cancel</AlertDialogCancel>
-            <AlertDialogAction
-              destructive
-              onClick={() =>
-                deleting &&
-                remove.mutate(deleting.id, {
-                  onSuccess: () => toastSuccess("Rule deleted"),
-                  onError: (e) => toastError("Could not delete the rule", errorMessage(e)),
-                })
-              }
-            >
-              Delete rule
-            </AlertDialogAction>
-          </AlertDialogFooter>
-        </AlertDialogContent>
-      </AlertDialog>
+      <ConfirmDialog
+        open={deleting !== null}
+        onOpenChange={(o) => !o && setDeleting(null)}
+        title={<>Delete {deleting?.name}?</>}
+        description="The rule stops being evaluated and its firing history is removed."
+        confirmLabel="Delete rule"
+        onConfirm={() =>
+          deleting &&
+          remove.mutate(deleting.id, {
+            onSuccess: () => toastSuccess("Rule deleted"),
+            onError: (e) => toastError("Could not delete the rule", errorMessage(e)),
+          })
+        }
+      />
     </>
   );
 }

@@ -1,15 +1,6 @@
 import { useState } from "react";
 import { Trash2Icon } from "lucide-react";
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
+import { ConfirmDialog } from "@/components/confirm-dialog";
 import { Button } from "@/components/ui/button";
 import { toastError, toastSuccess } from "@/components/ui/use-toast";
 import { errorMessage } from "@/lib/api";
@@ -26,34 +17,22 @@ export function DeleteCallButton({ callId, onDeleted }: { callId: string; onDele
         Delete call
       </Button>
       {confirming && (
-        <AlertDialog open onOpenChange={(open) => !open && setConfirming(false)}>
-          <AlertDialogContent>
-            <AlertDialogHeader>
-              <AlertDialogTitle>Delete this call?</AlertDialogTitle>
-              <AlertDialogDescription>
-                Its transcript, analysis, recording and raw webhook events are deleted for good, and sync will not bring
-                it back. It still counts in usage and billing totals.
-              </AlertDialogDescription>
-            </AlertDialogHeader>
-            <AlertDialogFooter>
-              <AlertDialogCancel>Cancel</AlertDialogCancel>
-              <AlertDialogAction
-                destructive
-                onClick={() =>
-                  remove.mutate(callId, {
-                    onSuccess: () => {
-                      toastSuccess("Call deleted");
-                      onDeleted();
-                    },
-                    onError: (failure) => toastError("Could not delete the call", errorMessage(failure)),
-                  })
-                }
-              >
-                Delete call
-              </AlertDialogAction>
-            </AlertDialogFooter>
-          </AlertDialogContent>
-        </AlertDialog>
+        <ConfirmDialog
+          open
+          onOpenChange={(open) => !open && setConfirming(false)}
+          title="Delete this call?"
+          description="Its transcript, analysis, recording and raw webhook events are deleted for good, and sync will not bring it back. It still counts in usage and billing totals."
+          confirmLabel="Delete call"
+          onConfirm={() =>
+            remove.mutate(callId, {
+              onSuccess: () => {
+                toastSuccess("Call deleted");
+                onDeleted();
+              },
+              onError: (failure) => toastError("Could not delete the call", errorMessage(failure)),
+            })
+          }
+        />
       )}
     </>
   );

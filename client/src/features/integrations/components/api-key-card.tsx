@@ -1,22 +1,11 @@
-import { useId, useState, type FormEvent } from "react";
+import { useState } from "react";
 import { KeyRoundIcon, RotateCwIcon, Trash2Icon } from "lucide-react";
 import type { Integration } from "@shared/schemas";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-  AlertDialogTrigger,
-} from "@/components/ui/alert-dialog";
+import { ConfirmDialog } from "@/components/confirm-dialog";
 import { Button } from "@/components/ui/button";
+import { SecretForm } from "@/components/secret-form";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
-import { Input } from "@/components/ui/input";
-import { Label } from "@/components/ui/label";
 import { toastError, toastSuccess } from "@/components/ui/use-toast";
 import { errorMessage, isApiError } from "@/lib/api";
 import { sentenceOf } from "@/lib/error-words";
@@ -30,7 +19,11 @@ const KEY_TOASTS = "elevenlabs-key";
 function toastForStatus(integration: Integration, success: string) {
   if (integration.status === "ACTIVE") toastSuccess(success, "ElevenLabs accepted the key.", KEY_TOASTS);
   else if (integration.status === "ERROR")
-    toastError("ElevenLabs did not accept the key", integration.lastError ? sentenceOf(integration.lastError) : undefined, KEY_TOASTS);
+    toastError(
+      "ElevenLabs did not accept the key",
+      integration.lastError ? sentenceOf(integration.lastError) : undefined,
+      KEY_TOASTS,
+    );
 }
 
 function LastError({ lastError }: { lastError: string }) {
@@ -45,17 +38,12 @@ function LastError({ lastError }: { lastError: string }) {
 
 export function ApiKeyCard({ integration, canManage }: { integration: Integration; canManage: boolean }) {
   const [apiKey, setApiKey] = useState("");
-  const inputId = useId();
-  const hintId = useId();
   const save = useSaveIntegration();
   const test = useTestIntegration();
   const remove = useRemoveIntegration();
   const configured = integration.status !== "NOT_CONFIGURED";
 
-  function onSave(event: FormEvent) {
-    event.preventDefault();
-    const key = apiKey.trim();
-    if (!key) return;
+  function onSave(key: string) {
     save.mutate(
       { apiKey: key },
       {
@@ -67,7 +55,11 @@ export function ApiKeyCard({ integration, canManage }: { integration: Integratio
         onError: (error) => {
           const refused = isApiError(error, "invalid_api_key") || isApiError(error, "missing_permissions");
           if (refused) setApiKey("");
-          toastError(refused ? "ElevenLabs did not accept the new key" : "Could not save the key", errorMessage(error), KEY_TOASTS);
+          toastError(
+            refused ? "ElevenLabs did not accept the new key" : "Could not save the key",
+            errorMessage(error),
+            KEY_TOASTS,
+          );
         },
       },
     );
@@ -100,33 +92,27 @@ export function ApiKeyCard({ integration, canManage }: { integration: Integratio
         )}
         {(integration.status === "ERROR" || integration.status === "PENDING") && integration.lastError && <LastError lastError={integration.lastError} />}
         {canManage ? (
-          <form onSubmit={onSave} className="grid gap-2" aria-label="Save ElevenLabs API key">
-            <Label htmlFor={inputId}>{configured ? "Replace the key" : "API key"}</Label>
-            <div className="flex flex-col gap-2 sm:flex-row">
-              <Input
-                id={inputId}
-                type="password"
-                value={apiKey}
-                autoComplete="off"
-                spellCheck={false}
-                placeholder="sk_…"
-                aria-describedby={hintId}
-                onChange={(event) => setApiKey(event.target.value)}
-              />
-              <Button type="submit" disabled={!apiKey.trim() || save.isPending}>
-                {save.isPending ? "Saving and testing…" : "Save key"}
-              </Button>
-            </div>
-            <p id={hintId} className="text-sm text-muted-foreground">
-              Find it in ElevenLabs under Profile &gt; API keys. Saving tests it at once; a key ElevenLabs refuses never replaces one that works.
-            </p>
-            {save.isError && !apiKey && (isApiError(save.error, "invalid_api_key") || isApiError(save.error, "missing_permissions")) && (
-              <Alert variant="destructive">
-                <AlertTitle>The new key was not saved</AlertTitle>
-                <AlertDescription>{errorMessage(save.error)}</AlertDescription>
-              </Alert>
-            )}
-          </form>
+          <SecretForm
+            formLabel="Save ElevenLabs API key"
+            label={configured ? "Replace the key" : "API key"}
+            value={apiKey}
+            onValueChange={setApiKey}
+            onSave={onSave}
+            placeholder="sk_…"
+            hint="Find it in ElevenLabs under Profile > API keys. Saving tests it at once; a key ElevenLabs refuses never replaces one that works."
+            saving={save.isPending}
+            saveLabel="Save key"
+            savingLabel="Saving and testing…"
+          >
+            {save.isError &&
+              !apiKey &&
+              (isApiError(save.error, "invalid_api_key") || isApiError(save.error, "missing_permissions")) && (
+                <Alert variant="destructive">
+                  <AlertTitle>The new key was not saved</AlertTitle>
+                  <AlertDescription>{errorMessage(save.error)}</AlertDescription>
+                </Alert>
+              )}
+          </SecretForm>
         ) : (
           <p className="text-sm text-muted-foreground">Only owners and admins can change the key.</p>
         )}
@@ -146,37 +132,23 @@ export function ApiKeyCard({ integration, canManage }: { integration: Integratio
             <RotateCwIcon aria-hidden="true" className={test.isPending ? "animate-spin" : undefined} />
             {test.isPending ? "Testing…" : "Test connection"}
           </Button>
-          <AlertDialog>
-            <AlertDialogTrigger asChild>
+          <ConfirmDialog
+            trigger={
               <Button variant="ghost" className="text-destructive hover:text-destructive">
                 <Trash2Icon aria-hidden="true" />
                 Remove key
               </Button>
-            </AlertDialogTrigger>
-            <AlertDialogContent>
-              <AlertDialogHeader>
-                <AlertDialogTitle>Remove the ElevenLabs key?</AlertDialogTitle>
-                <AlertDialogDescription>
-                  The key and the webhook secret are erased. Syncing stops and webhooks are refused until you add them
-                  again. Calls already stored stay.
-                </AlertDialogDescription>
-              </AlertDialogHeader>
-              <AlertDialogFooter>
-                <AlertDialogCancel>Cancel</AlertDialogCancel>
-                <AlertDialogAction
-                  destructive
-                  onClick={() =>
-                    remove.mutate(undefined, {
-                      onSuccess: () => toastSuccess("Key removed"),
-                      onError: (error) => toastError("Could not remove the key", errorMessage(error)),
-                    })
-                  }
-                >
-                  Remove key
-                </AlertDialogAction>
-              </AlertDialogFooter>
-            </AlertDialogContent>
-          </AlertDialog>
+            }
+            title="Remove the ElevenLabs key?"
+            description="The key and the webhook secret are erased. Syncing stops and webhooks are refused until you add them again. Calls already stored stay."
+            confirmLabel="Remove key"
+            onConfirm={() =>
+              remove.mutate(undefined, {
+                onSuccess: () => toastSuccess("Key removed"),
+                onError: (error) => toastError("Could not remove the key", errorMessage(error)),
+              })
+            }
+          />
         </CardFooter>
       )}
     </Card>

@@ -1,15 +1,6 @@
 import { useId, useState, type FormEvent } from "react";
 import type { ApiToken, ApiTokenCreated } from "@shared/governance-schemas";
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
+import { ConfirmDialog } from "@/components/confirm-dialog";
 import { Alert, AlertDescription, AlertTitle } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -224,30 +215,19 @@ export function ApiTokensCard() {
         )}
       </CardContent>
       {revoking && (
-        <AlertDialog open onOpenChange={(open) => !open && setRevoking(null)}>
-          <AlertDialogContent>
-            <AlertDialogHeader>
-              <AlertDialogTitle>Revoke “{revoking.name}”?</AlertDialogTitle>
-              <AlertDialogDescription>
-                Requests with this token are refused from now on. This cannot be undone.
-              </AlertDialogDescription>
-            </AlertDialogHeader>
-            <AlertDialogFooter>
-              <AlertDialogCancel>Cancel</AlertDialogCancel>
-              <AlertDialogAction
-                destructive
-                onClick={() =>
-                  revoke.mutate(revoking.id, {
-                    onSuccess: () => toastSuccess("Token revoked"),
-                    onError: (failure) => toastError("Could not revoke the token", errorMessage(failure)),
-                  })
-                }
-              >
-                Revoke token
-              </AlertDialogAction>
-            </AlertDialogFooter>
-          </AlertDialogContent>
-        </AlertDialog>
+        <ConfirmDialog
+          open
+          onOpenChange={(open) => !open && setRevoking(null)}
+          title={<>Revoke “{revoking.name}”?</>}
+          description="Requests with this token are refused from now on. This cannot be undone."
+          confirmLabel="Revoke token"
+          onConfirm={() =>
+            revoke.mutate(revoking.id, {
+              onSuccess: () => toastSuccess("Token revoked"),
+              onError: (failure) => toastError("Could not revoke the token", errorMessage(failure)),
+            })
+          }
+        />
       )}
     </Card>
   );

@@ -1,16 +1,7 @@
 import { useState } from "react";
 import { KeyRoundIcon, UserMinusIcon } from "lucide-react";
 import { canMakeResetLink } from "@shared/permissions";
-import {
-  AlertDialog,
-  AlertDialogAction,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
+import { ConfirmDialog } from "@/components/confirm-dialog";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -157,32 +148,21 @@ export function MembersTable({ members, canManage }: { members: TeamMember[]; ca
         </Table>
       )}
       <ResetLinkDialog member={resetting} onClose={() => setResetting(null)} />
-      <AlertDialog open={!!removing} onOpenChange={(open) => !open && setRemoving(null)}>
-        <AlertDialogContent>
-          <AlertDialogHeader>
-            <AlertDialogTitle>Remove {removing?.name || removing?.email}?</AlertDialogTitle>
-            <AlertDialogDescription>
-              They lose access to this organization at once. You can invite them again later.
-            </AlertDialogDescription>
-          </AlertDialogHeader>
-          <AlertDialogFooter>
-            <AlertDialogCancel>Cancel</AlertDialogCancel>
-            <AlertDialogAction
-              destructive
-              onClick={() => {
-                if (!removing) return;
-                const who = removing.name || removing.email;
-                remove.mutate(removing.id, {
-                  onSuccess: () => toastSuccess("Member removed", `${who} no longer has access.`),
-                  onError: (error) => toastError("Could not remove the member", errorMessage(error)),
-                });
-              }}
-            >
-              Remove member
-            </AlertDialogAction>
-          </AlertDialogFooter>
-        </AlertDialogContent>
-      </AlertDialog>
+      <ConfirmDialog
+        open={!!removing}
+        onOpenChange={(open) => !open && setRemoving(null)}
+        title={<>Remove {removing?.name || removing?.email}?</>}
+        description="They lose access to this organization at once. You can invite them again later."
+        confirmLabel="Remove member"
+        onConfirm={() => {
+          if (!removing) return;
+          const who = removing.name || removing.email;
+          remove.mutate(removing.id, {
+            onSuccess: () => toastSuccess("Member removed", `${who} no longer has access.`),
+            onError: (error) => toastError("Could not remove the member", errorMessage(error)),
+          });
+        }}
+      />
     </>
   );
 }
