@@ -10,7 +10,8 @@ import { createTestApp, signUp, type TestApp } from "../helpers/app";
 import { insertAgent, insertCalls, type AgentRow, type CallFactoryInput } from "../helpers/calls";
 import { rebuildRollups } from "../../server/services/analytics/rollups";
 import { tenantCtx } from "../../server/tenant-context";
-import { usageByAgent, usageByDay, usageReport } from "../../server/services/analytics/usage";
+import { usageByAgent, usageReport } from "../../server/services/analytics/usage";
+import { usageByAgentFromCalls, usageByDayFromCalls, usageReportFromCalls } from "../helpers/usage-reference";
 import { resolveUsageRange } from "../../server/services/analytics/usage-range";
 import type { Bound } from "../../server/services/calls/time-range";
 
@@ -411,22 +412,22 @@ describe("hourly and quarter-hour rollups", () => {
     for (const [tz, from, to] of cases) {
       const label = `${tz} ${JSON.stringify(from)} ${JSON.stringify(to)}`;
       const range = await resolveUsageRange(ctx, from, to, tz);
-      const fromRollups = sort(await usageByAgent(ctx, range.fromAt, range.toAt, undefined, "rollups"));
-      const fromCalls = sort(await usageByAgent(ctx, range.fromAt, range.toAt, undefined, "raw"));
+      const fromRollups = sort(await usageByAgent(ctx, range.fromAt, range.toAt, undefined));
+      const fromCalls = sort(await usageByAgentFromCalls(ctx, range.fromAt, range.toAt));
       expect(fromCalls.length, label).toBeGreaterThan(0);
       expect(fromRollups, label).toEqual(fromCalls);
-      const dailyRollups = await usageByDay(ctx, range, undefined, "rollups");
-      const dailyCalls = await usageByDay(ctx, range, undefined, "raw");
+      const dailyRollups = (await usageReport(ctx, range, undefined, { previous: false })).daily;
+      const dailyCalls = await usageByDayFromCalls(ctx, range);
       expect(dailyRollups, label).toEqual(dailyCalls);
       expect(
         dailyCalls.reduce((n, d) => n + d.calls, 0),
         label,
       ).toBe(fromCalls.reduce((n, a) => n + a.calls, 0));
-      const agentOnly = await usageByAgent(ctx, range.fromAt, range.toAt, "agent_beta", "rollups");
+      const agentOnly = await usageByAgent(ctx, range.fromAt, range.toAt, "agent_beta");
       expect(agentOnly, label).toEqual(fromCalls.filter((r) => r.elevenlabsAgentId === "agent_beta"));
       // The Dashboard's one query: days, agents and the previous period (its own hours, quarters and edges).
       const report = await usageReport(ctx, range, undefined, { previous: true });
-      const reportCalls = await usageReport(ctx, range, undefined, { previous: true, source: "raw" });
+      const reportCalls = await usageReportFromCalls(ctx, range);
       expect(sort(report.byAgent), label).toEqual(sort(reportCalls.byAgent));
       expect(sort(report.previous), label).toEqual(sort(reportCalls.previous));
       expect(report.daily, label).toEqual(reportCalls.daily);
@@ -453,8 +454,8 @@ describe("hourly and quarter-hour rollups", () => {
       [{ kind: "instant", iso: "1970-06-01T12:00:00Z" }, { kind: "instant", iso: "1970-06-02T00:45:00Z" }],
     ] as Array<[Bound, Bound]>) {
       const range = await resolveUsageRange(ctx, from, to, "Africa/Monrovia");
-      const daily = await usageByDay(ctx, range, undefined, "rollups");
-      expect(daily).toEqual(await usageByDay(ctx, range, undefined, "raw"));
+      const { daily } = await usageReport(ctx, range, undefined, { previous: false });
+      expect(daily).toEqual(await usageByDayFromCalls(ctx, range));
       expect(daily.find((d) => d.date === "1970-06-01")?.calls).toBe(3);
     }
   });

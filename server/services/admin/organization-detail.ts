@@ -8,7 +8,7 @@ import type { OwnerDb } from "../../db/owner";
 import { agents, callLogs, integrations, organizations, users, webhookEvents } from "../../db/schema";
 import { AppError } from "../../lib/errors";
 import { round2 } from "../analytics/usage";
-import { withoutJit } from "../analytics/without-jit";
+import { aggregateRead } from "../analytics/aggregate-read";
 import { isPlatformAdmin } from "../auth/platform-admins";
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
@@ -75,7 +75,7 @@ export async function getPlatformOrganization(db: OwnerDb, id: string, listed: r
       .orderBy(desc(webhookEvents.receivedAt), desc(webhookEvents.id))
       .limit(1),
     // Same sums as the organization list: rollups, plus the calls without a start time that rollups leave out.
-    withoutJit(
+    aggregateRead(
       db,
       sql`select (coalesce((select sum(calls) from call_hourly_rollups where organization_id = ${id}::uuid), 0) + n.calls)::bigint as calls,
                  (coalesce((select sum(duration_seconds) from call_hourly_rollups where organization_id = ${id}::uuid), 0) + n.seconds)::bigint as seconds

@@ -3,7 +3,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { AdminOrganization, AdminStats } from "@shared/schemas";
 import type { OwnerDb } from "../../db/owner";
 import { round2 } from "../analytics/usage";
-import { withoutJit } from "../analytics/without-jit";
+import { aggregateRead } from "../analytics/aggregate-read";
 
 /**
  * Every organization with its counts, in one query. Calls and seconds come from the hourly rollups (a few rows per
@@ -29,7 +29,7 @@ function perOrganization(where: SQL = sql`true`) {
 }
 
 export async function getPlatformStats(db: OwnerDb): Promise<AdminStats> {
-  const [r] = await withoutJit(
+  const [r] = await aggregateRead(
     db,
     sql`select count(*)::bigint as organizations, coalesce(sum(users), 0)::bigint as users, coalesce(sum(agents), 0)::bigint as agents,
                coalesce(sum(calls), 0)::bigint as calls, coalesce(sum(seconds), 0)::bigint as seconds
@@ -54,7 +54,7 @@ export async function listPlatformOrganizations(db: OwnerDb, query: { search?: s
     ? sql`(o.name ilike ${containing(query.search)} or exists (
         select 1 from users m where m.organization_id = o.id and m.email ilike ${containing(query.search)}))`
     : undefined;
-  const rows = await withoutJit(db, sql`${perOrganization(where)} order by o.created_at desc, o.id`);
+  const rows = await aggregateRead(db, sql`${perOrganization(where)} order by o.created_at desc, o.id`);
   return rows.map((r) => ({
     id: String(r.id),
     name: String(r.name),

@@ -9,7 +9,7 @@ import { agents, integrations } from "../../db/schema";
 import type { Ctx } from "../context";
 import { notFound } from "../../lib/errors";
 import { usageByAgent, type AgentUsage } from "../analytics/usage";
-import { withoutJit } from "../analytics/without-jit";
+import { aggregateRead } from "../analytics/aggregate-read";
 import { FACT } from "../quality/quality-facts";
 import { qualityParts } from "../quality/quality-parts";
 import { qualityMetrics } from "../quality/quality-metrics";
@@ -105,7 +105,7 @@ export async function measure(ctx: Ctx, input: MetricInput, now: Date, cache?: M
       const range = exclusiveRange();
       const [u, rows] = await Promise.all([
         usage(),
-        withoutJit(
+        aggregateRead(
           ctx.db,
           sql`with ${qualityParts(ctx, range, scope, [FACT.criterion])}
               select bucket, sum(n)::bigint as n from parts where key = ${input.criterionId ?? ""} group by bucket`,

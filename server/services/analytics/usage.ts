@@ -11,13 +11,10 @@ import type { Ctx } from "../context";
 import { addDays } from "../calls/time-range";
 import type { UsageRange } from "./usage-range";
 import { quarterOf } from "./rollups";
-import { withoutJit } from "./without-jit";
+import { aggregateRead } from "./aggregate-read";
 
 /** undefined = every agent; null = an agent id that is not this organization's (matches nothing). */
 export type AgentScope = string | null | undefined;
-
-/** "raw" reads every call from call_logs: the reference the rollup path is tested against. */
-export type UsageSource = "rollups" | "raw";
 
 export type AgentUsage = {
   elevenlabsAgentId: string;
@@ -62,15 +59,11 @@ async function usageBySpan(
   spans: SQL,
   byAgent: boolean,
   scope: AgentScope,
-  source: UsageSource,
 ): Promise<SpanUsage[]> {
   if (scope === null) return [];
   const agentFilter = scope === undefined ? sql`true` : sql`elevenlabs_agent_id = ${scope}`;
   // The first whole quarter and hour at or after a, the last ones at or before b (before the greatest() below).
-  const bounds =
-    source === "raw"
-      ? sql`b as qa, b as qb, b as ha, b as hb`
-      : sql`case when ${quarterOf(sql`a`)} = a then a else ${quarterOf(sql`a`)} + interval '15 minutes' end as qa,
+  const bounds = sql`case when ${quarterOf(sql`a`)} = a then a else ${quarterOf(sql`a`)} + interval '15 minutes' end as qa,
             ${quarterOf(sql`b`)} as qb,
             case when date_trunc('hour', a, 'UTC') = a then a else date_trunc('hour', a, 'UTC') + interval '1 hour' end as ha,
             date_trunc('hour', b, 'UTC') as hb`;
@@ -126,7 +119,7 @@ async function usageBySpan(
     from parts
     group by 1, 2
     having sum(calls) <> 0`;
-  const rows = await withoutJit(ctx.db, query);
+  const rows = await aggregateRead<SpanRow>(ctx.db, query);
   return rows.map(toSpanUsage);
 }
 
@@ -136,20 +129,10 @@ export async function usageByAgent(
   fromAt: string,
   toAt: string,
   scope: AgentScope,
-  source: UsageSource = "rollups",
 ): Promise<AgentUsage[]> {
   const spans = sql`select 'all'::text as span, ${fromAt}::timestamptz as a, ${toAt}::timestamptz as b`;
-  const rows = await usageBySpan(ctx, spans, true, scope, source);
+  const rows = await usageBySpan(ctx, spans, true, scope);
   return rows.map(({ span: _span, ...usage }) => usage);
-}
-
-function daySpans(range: UsageRange): SQL {
-  const { tz } = range;
-  return sql`
-    select to_char(g.day, 'YYYY-MM-DD') as span,
-           greatest(${range.fromAt}::timestamptz, g.day at time zone ${tz}) as a,
-           least(${range.toAt}::timestamptz, (g.day + interval '1 day') at time zone ${tz}) as b
-    from generate_series(${range.firstDay}::date::timestamp, ${range.lastDay}::date::timestamp, interval '1 day') as g(day)`;
 }
 
 const QUARTER_MS = 900_000;
@@ -204,8 +187,8 @@ function quarterRows(quarters: string[]): SQL {
  * instant range (and a quarter a local midnight cuts, which no zone's offset does today) comes from call_logs, each
  * call on its day. A row's day is its width_bucket among the local midnights: the instants the day spans are made of,
  * found by a binary search per row, cheaper than converting each row to the zone (docs/benchmarks.md). With
- * `previous`, one more span, 'previous', sums [previousFromAt, fromAt) the same way. Same rows as usageBySpan over
- * daySpans, which the tests hold it to.
+ * `previous`, one more span, 'previous', sums [previousFromAt, fromAt) the same way. The tests hold it to a reference
+ * read from the calls alone (tests/helpers/usage-reference.ts).
  */
 async function usageByLocalDay(ctx: Ctx, range: UsageRange, scope: AgentScope, previous: boolean): Promise<SpanUsage[]> {
   if (scope === null) return [];
@@ -290,14 +273,26 @@ async function usageByLocalDay(ctx: Ctx, range: UsageRange, scope: AgentScope, p
     from parts
     group by day, elevenlabs_agent_id
     having sum(calls) <> 0`;
-  const rows = await withoutJit(ctx.db, query);
+  const rows = await aggregateRead<SpanRow>(ctx.db, query);
   return rows.map(toSpanUsage);
 }
 
-function toSpanUsage(r: Record<string, unknown>): SpanUsage {
+/** A row of usageBySpan and usageByLocalDay as node-postgres returns it: bigint and text sums arrive as strings. */
+type SpanRow = {
+  span: string;
+  elevenlabsAgentId: string;
+  calls: string;
+  seconds: string;
+  successCalls: string;
+  failureCalls: string;
+  durationCalls: string;
+  credits: string;
+};
+
+function toSpanUsage(r: SpanRow): SpanUsage {
   return {
-    span: String(r.span),
-    elevenlabsAgentId: String(r.elevenlabsAgentId),
+    span: r.span,
+    elevenlabsAgentId: r.elevenlabsAgentId,
     calls: Number(r.calls),
     seconds: Number(r.seconds),
     successCalls: Number(r.successCalls),
@@ -307,15 +302,6 @@ function toSpanUsage(r: Record<string, unknown>): SpanUsage {
   };
 }
 
-/** Usage per local day and agent (plus the previous period): the grouped scan, or the raw reference. */
-function dailyRows(ctx: Ctx, range: UsageRange, scope: AgentScope, previous: boolean, source: UsageSource): Promise<SpanUsage[]> {
-  if (source === "rollups") return usageByLocalDay(ctx, range, scope, previous);
-  const spans = previous
-    ? sql`${daySpans(range)} union all select 'previous', ${range.previousFromAt}::timestamptz, ${range.fromAt}::timestamptz`
-    : daySpans(range);
-  return usageBySpan(ctx, spans, true, scope, source);
-}
-
 function zeroFilled(range: UsageRange, byDate: Map<string, UsageTotals>): DayUsage[] {
   const days: DayUsage[] = [];
   for (let date = range.firstDay; date <= range.lastDay; date = addDays(date, 1)) {
@@ -323,18 +309,6 @@ function zeroFilled(range: UsageRange, byDate: Map<string, UsageTotals>): DayUsa
     days.push({ date, calls: r?.calls ?? 0, seconds: r?.seconds ?? 0, credits: r?.credits ?? 0 });
   }
   return days;
-}
-
-/** Every local day of the range, zero-filled; a day is cut to the range when the range is given as instants. */
-export async function usageByDay(
-  ctx: Ctx,
-  range: UsageRange,
-  scope: AgentScope,
-  source: UsageSource = "rollups",
-): Promise<DayUsage[]> {
-  const byDate = new Map<string, AgentUsage>();
-  for (const { span, ...usage } of await dailyRows(ctx, range, scope, false, source)) addInto(byDate, span, usage);
-  return zeroFilled(range, byDate);
 }
 
 /** Adds `usage` into `total`. Credits have two decimals: added as whole cents, the sum is exact in any order. */
@@ -363,9 +337,9 @@ export async function usageReport(
   ctx: Ctx,
   range: UsageRange,
   scope: AgentScope,
-  options: { previous: boolean; source?: UsageSource },
+  options: { previous: boolean },
 ): Promise<UsageReport> {
-  const rows = await dailyRows(ctx, range, scope, options.previous, options.source ?? "rollups");
+  const rows = await usageByLocalDay(ctx, range, scope, options.previous);
   const byDate = new Map<string, AgentUsage>();
   const byAgent = new Map<string, AgentUsage>();
   const previous: AgentUsage[] = [];

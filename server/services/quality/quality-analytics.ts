@@ -7,7 +7,7 @@ import type { Ctx } from "../context";
 import { parseBound, parseTimeZone } from "../calls/time-range";
 import { defaultBounds, resolveUsageRange } from "../analytics/usage-range";
 import { agentScopeOf, registeredAgents } from "../analytics/usage";
-import { withoutJit } from "../analytics/without-jit";
+import { aggregateRead } from "../analytics/aggregate-read";
 import { organizationTimeZone } from "../organizations/organization-settings";
 import { addDays } from "../calls/time-range";
 import { FACT } from "./quality-facts";
@@ -90,7 +90,7 @@ export async function getQualityAnalytics(ctx: Ctx, query: z.infer<typeof analyt
       from parts where kind = ${FACT.criterion} group by day, kind, key, bucket
     union all
     select 'p90', day, null, kind, '', blo, bhi, frac::float8 from daily_p90`;
-  const raw = await withoutJit(ctx.db, query_);
+  const raw = await aggregateRead(ctx.db, query_);
   const rows: Row[] = [];
   const dailyP90: DailyP90[] = [];
   for (const r of raw) {

@@ -5,7 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { Ctx } from "../context";
-import { withoutJit } from "../analytics/without-jit";
+import { aggregateRead } from "../analytics/aggregate-read";
 import { FACT } from "./quality-facts";
 import { histogramPercentile } from "./latency-buckets";
 import { qualityParts } from "./quality-parts";
@@ -33,7 +33,7 @@ export async function qualityMetrics(
   const iso = (d: Date | string) => (typeof d === "string" ? new Date(d) : d).toISOString();
   const range = { fromAt: iso(window.from), toAt: iso(window.to) };
   const kinds = [FACT.llmTtfb, FACT.toolCalls, FACT.version];
-  const rows = await withoutJit(
+  const rows = await aggregateRead(
     ctx.db,
     sql`with ${qualityParts(ctx, range, window.elevenlabsAgentId, kinds)}
         select kind, bucket, sum(n)::bigint as n from parts
