@@ -75,7 +75,7 @@ export async function getPlatformOrganization(db: OwnerDb, id: string, listed: r
       .orderBy(desc(webhookEvents.receivedAt), desc(webhookEvents.id))
       .limit(1),
     // Same sums as the organization list: rollups, plus the calls without a start time that rollups leave out.
-    aggregateRead(
+    aggregateRead<{ calls: string; seconds: string }>(
       db,
       sql`select (coalesce((select sum(calls) from call_hourly_rollups where organization_id = ${id}::uuid), 0) + n.calls)::bigint as calls,
                  (coalesce((select sum(duration_seconds) from call_hourly_rollups where organization_id = ${id}::uuid), 0) + n.seconds)::bigint as seconds

@@ -9,6 +9,9 @@ import { aggregateRead } from "../analytics/aggregate-read";
  * Every organization with its counts, in one query. Calls and seconds come from the hourly rollups (a few rows per
  * hour instead of every call) plus the calls without a start time, which rollups leave out (an index probe per organization).
  */
+/** A row of perOrganization: bigint counts arrive as strings, the timestamp as Drizzle's driver leaves it. */
+type OrganizationRow = { id: string; name: string; createdAt: string | Date; users: string; agents: string; calls: string; seconds: string };
+
 function perOrganization(where: SQL = sql`true`) {
   return sql`
   select o.id, o.name, o.created_at as "createdAt",
@@ -29,7 +32,7 @@ function perOrganization(where: SQL = sql`true`) {
 }
 
 export async function getPlatformStats(db: OwnerDb): Promise<AdminStats> {
-  const [r] = await aggregateRead(
+  const [r] = await aggregateRead<{ organizations: string; users: string; agents: string; calls: string; seconds: string }>(
     db,
     sql`select count(*)::bigint as organizations, coalesce(sum(users), 0)::bigint as users, coalesce(sum(agents), 0)::bigint as agents,
                coalesce(sum(calls), 0)::bigint as calls, coalesce(sum(seconds), 0)::bigint as seconds
@@ -54,14 +57,14 @@ export async function listPlatformOrganizations(db: OwnerDb, query: { search?: s
     ? sql`(o.name ilike ${containing(query.search)} or exists (
         select 1 from users m where m.organization_id = o.id and m.email ilike ${containing(query.search)}))`
     : undefined;
-  const rows = await aggregateRead(db, sql`${perOrganization(where)} order by o.created_at desc, o.id`);
+  const rows = await aggregateRead<OrganizationRow>(db, sql`${perOrganization(where)} order by o.created_at desc, o.id`);
   return rows.map((r) => ({
-    id: String(r.id),
-    name: String(r.name),
+    id: r.id,
+    name: r.name,
     users: Number(r.users),
     agents: Number(r.agents),
     calls: Number(r.calls),
     minutes: round2(Number(r.seconds) / 60),
-    createdAt: new Date(r.createdAt as string | Date).toISOString(),
+    createdAt: new Date(r.createdAt).toISOString(),
   }));
 }

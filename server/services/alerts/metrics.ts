@@ -105,7 +105,7 @@ export async function measure(ctx: Ctx, input: MetricInput, now: Date, cache?: M
       const range = exclusiveRange();
       const [u, rows] = await Promise.all([
         usage(),
-        aggregateRead(
+        aggregateRead<{ bucket: number; n: string }>(
           ctx.db,
           sql`with ${qualityParts(ctx, range, scope, [FACT.criterion])}
               select bucket, sum(n)::bigint as n from parts where key = ${input.criterionId ?? ""} group by bucket`,

@@ -90,19 +90,19 @@ export async function getQualityAnalytics(ctx: Ctx, query: z.infer<typeof analyt
       from parts where kind = ${FACT.criterion} group by day, kind, key, bucket
     union all
     select 'p90', day, null, kind, '', blo, bhi, frac::float8 from daily_p90`;
-  const raw = await aggregateRead(ctx.db, query_);
+  const raw = await aggregateRead<QualityRow>(ctx.db, query_);
   const rows: Row[] = [];
   const dailyP90: DailyP90[] = [];
   for (const r of raw) {
     if (r.part === "p90")
-      dailyP90.push({ day: String(r.day), kind: String(r.kind), blo: Number(r.bucket), bhi: Number(r.n), frac: Number(r.t) });
+      dailyP90.push({ day: String(r.day), kind: r.kind, blo: Number(r.bucket), bhi: Number(r.n), frac: Number(r.t) });
     else
       rows.push({
-        part: String(r.part),
-        day: r.day === null ? null : String(r.day),
-        agent: r.agent === null ? null : String(r.agent),
-        kind: String(r.kind),
-        key: String(r.key),
+        part: r.part,
+        day: r.day,
+        agent: r.agent,
+        kind: r.kind,
+        key: r.key,
         bucket: Number(r.bucket),
         n: Number(r.n),
         t: Number(r.t),
@@ -230,3 +230,15 @@ function assemble(
 
   return { ...base, latency, latencyDaily, criteria, terminationReasons, durationHistogram, tools, byVersion, byAgent };
 }
+/** A row of the quality query as node-postgres returns it (a 'p90' row carries blo, bhi and frac in bucket, n and t). */
+type QualityRow = {
+  part: string;
+  day: string | null;
+  agent: string | null;
+  kind: string;
+  key: string;
+  bucket: number | string;
+  n: number | string;
+  t: number | string;
+};
+

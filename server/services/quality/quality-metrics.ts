@@ -33,7 +33,7 @@ export async function qualityMetrics(
   const iso = (d: Date | string) => (typeof d === "string" ? new Date(d) : d).toISOString();
   const range = { fromAt: iso(window.from), toAt: iso(window.to) };
   const kinds = [FACT.llmTtfb, FACT.toolCalls, FACT.version];
-  const rows = await aggregateRead(
+  const rows = await aggregateRead<{ kind: string; bucket: number; n: string }>(
     ctx.db,
     sql`with ${qualityParts(ctx, range, window.elevenlabsAgentId, kinds)}
         select kind, bucket, sum(n)::bigint as n from parts
