@@ -7,7 +7,7 @@ import type { AdminOrganizationDetail } from "@shared/schemas";
 import type { OwnerDb } from "../../db/owner";
 import { agents, callLogs, integrations, organizations, users, webhookEvents } from "../../db/schema";
 import { AppError } from "../../lib/errors";
-import { round2 } from "../analytics/usage";
+import { round2 } from "../analytics/usage-agents";
 import { aggregateRead } from "../analytics/aggregate-read";
 import { isPlatformAdmin } from "../auth/platform-admins";
 

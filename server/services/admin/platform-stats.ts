@@ -2,7 +2,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { AdminOrganization, AdminStats } from "@shared/schemas";
 import type { OwnerDb } from "../../db/owner";
-import { round2 } from "../analytics/usage";
+import { round2 } from "../analytics/usage-agents";
 import { aggregateRead } from "../analytics/aggregate-read";
 
 /**

@@ -6,16 +6,8 @@ import type { Ctx } from "../context";
 import { parseBound, parseTimeZone } from "../calls/time-range";
 import { organizationTimeZone } from "../organizations/organization-settings";
 import { defaultBounds, resolveUsageRange } from "./usage-range";
-import {
-  agentScopeOf,
-  type AgentUsage,
-  pricePerMinute,
-  registeredAgents,
-  round2,
-  sumUsage,
-  usageReport,
-  withAgentNames,
-} from "./usage";
+import { type AgentUsage, sumUsage, usageReport } from "./usage";
+import { agentScopeOf, pricePerMinute, registeredAgents, round2, withAgentNames } from "./usage-agents";
 
 function toTotals(total: Omit<AgentUsage, "elevenlabsAgentId">, price: number): AnalyticsTotals {
   const minutes = total.seconds / 60;

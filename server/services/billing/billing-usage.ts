@@ -4,7 +4,8 @@ import type { Ctx } from "../context";
 import { addDays, localDate, parseTimeZone } from "../calls/time-range";
 import { organizationTimeZone } from "../organizations/organization-settings";
 import { resolveUsageRange } from "../analytics/usage-range";
-import { pricePerMinute, registeredAgents, round2, sumUsage, usageReport, withAgentNames } from "../analytics/usage";
+import { sumUsage, usageReport } from "../analytics/usage";
+import { pricePerMinute, registeredAgents, round2, withAgentNames } from "../analytics/usage-agents";
 
 function lastDayOf(month: string): string {
   const [year, m] = month.split("-").map(Number);

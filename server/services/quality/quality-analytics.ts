@@ -6,7 +6,7 @@ import { MIN_VERSION_SAMPLE, type QualityAnalytics } from "@shared/quality-schem
 import type { Ctx } from "../context";
 import { parseBound, parseTimeZone } from "../calls/time-range";
 import { defaultBounds, resolveUsageRange } from "../analytics/usage-range";
-import { agentScopeOf, registeredAgents } from "../analytics/usage";
+import { agentScopeOf, registeredAgents } from "../analytics/usage-agents";
 import { aggregateRead } from "../analytics/aggregate-read";
 import { organizationTimeZone } from "../organizations/organization-settings";
 import { addDays } from "../calls/time-range";
