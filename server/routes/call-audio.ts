@@ -1,3 +1,5 @@
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { Response } from "express";
 import { idParam } from "@shared/schemas";
 import type { ApiRouter } from "./api-router";
@@ -22,11 +24,13 @@ async function sendAudio(res: Response, audio: CallAudio): Promise<void> {
     res.status(200);
     res.setHeader("Content-Length", String(size));
   }
-  for await (const chunk of audio.body) {
-    if (!res.write(chunk)) await new Promise((resolve) => res.once("drain", resolve));
-    if (res.destroyed) break;
+  try {
+    // pipeline waits for the client to drain, and ends the source (an upstream recording too) when the client is gone.
+    await pipeline(Readable.from(audio.body), res);
+  } catch (err) {
+    if (res.destroyed && (err as NodeJS.ErrnoException).code === "ERR_STREAM_PREMATURE_CLOSE") return; // the listener left
+    throw err;
   }
-  res.end();
 }
 
 export function callAudioRoutes(api: ApiRouter) {

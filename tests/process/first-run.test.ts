@@ -86,11 +86,15 @@ describe("first run", () => {
       expect(first.output()).toContain(location.runtimeDir);
       expect(fs.existsSync(path.join(location.databaseDir, "PG_VERSION"))).toBe(true);
       expect(fs.existsSync(path.join(dataDir, "pg"))).toBe(false);
+      const account = { email: "root-start@example.com", password: "correct horse battery", name: "Root", organizationName: "Root Org" };
+      expect((await new ApiClient(first.url).call("POST", "/api/auth/register", account)).status).toBe(201);
       first.child.kill("SIGTERM");
       expect(await first.exited).toEqual({ code: 0, signal: null });
-      // The second start finds the same database.
+      // The second start finds the same database: the account made on the first is there.
       const again = await startServer({ dataDir });
       running.push(again);
+      const login = await new ApiClient(again.url).call("POST", "/api/auth/login/password", { email: account.email, password: account.password });
+      expect(login.status).toBe(200);
       again.child.kill("SIGTERM");
       expect(await again.exited).toEqual({ code: 0, signal: null });
     } finally {
