@@ -35,7 +35,7 @@ export function BillingAgentTable({ usage }: { usage: BillingUsage }) {
       <ul aria-label="Usage per agent" className="divide-y border-t">
         {rows.map((row) => (
           <li key={row.agentId ?? row.elevenLabsAgentId} className="grid gap-1.5 px-4 py-3">
-            <span className="font-medium break-all">
+            <span className="font-medium wrap-anywhere">
               {row.name ?? <span className="text-muted-foreground">Unregistered agent</span>}
               {!row.agentId && <code className="ml-2 text-xs text-muted-foreground">{row.elevenLabsAgentId}</code>}
             </span>
