@@ -163,10 +163,23 @@ export function IngestionHealthCard({ integration }: { integration: Integration 
           </CardTitle>
           <CardDescription>What ElevenLabs delivered recently, what was refused, and how its webhook is doing.</CardDescription>
         </div>
-        <Button variant="outline" onClick={onSendTest} disabled={!integration.webhook.secretConfigured || sendTest.isPending}>
-          <SendIcon aria-hidden="true" />
-          {sendTest.isPending ? "Sending…" : "Send test event"}
-        </Button>
+        <div className="grid justify-items-end gap-1">
+          <Button
+            variant="outline"
+            onClick={onSendTest}
+            disabled={!integration.webhook.secretConfigured || sendTest.isPending}
+            aria-describedby={integration.webhook.secretConfigured ? undefined : "send-test-needs-secret"}
+          >
+            <SendIcon aria-hidden="true" />
+            {sendTest.isPending ? "Sending…" : "Send test event"}
+          </Button>
+          {/* Disabled without a word would be a dead end: say what turns it on. */}
+          {!integration.webhook.secretConfigured && (
+            <p id="send-test-needs-secret" className="text-xs text-muted-foreground">
+              Save the webhook secret first.
+            </p>
+          )}
+        </div>
       </CardHeader>
       <CardContent className="grid gap-6">
         {isLocalUrl(url) && (
