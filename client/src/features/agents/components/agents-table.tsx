@@ -88,6 +88,7 @@ export function AgentsTable({ agents, loading, keyConnected, syncBlockedHint }: 
                 {/* Today's count under the total: one column fewer keeps the actions on screen at 1280 px. */}
                 <TableCell className="text-right">
                   {formatNumber(agent.totalCalls)}
+                  <span className="sr-only">, </span>
                   <span className="block text-xs whitespace-nowrap text-muted-foreground">{formatNumber(agent.callsToday)} today</span>
                 </TableCell>
                 <TableCell className="text-right">{formatPercent(agent.successRate)}</TableCell>
