@@ -41,6 +41,17 @@ export interface InspectOptions {
   fullPage?: boolean;
   /** Where the screenshots go, named `<name>-<width>-<theme>.png`; default test-results/screenshots. */
   dir?: string;
+  /** On the phone, nothing inside the page scrolls sideways either (a table in its card, say): rows instead. */
+  nothingScrollsOnPhone?: boolean;
+}
+
+/** Elements that scroll sideways (their content is wider than they are), described for the failure message. */
+async function sidewaysScrollers(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll("body *")]
+      .filter((el) => ["auto", "scroll"].includes(getComputedStyle(el).overflowX) && el.scrollWidth > el.clientWidth + 1)
+      .map((el) => `${el.tagName.toLowerCase()}${el.getAttribute("aria-label") ? ` "${el.getAttribute("aria-label")}"` : ""}: ${(el.textContent ?? "").slice(0, 60)}`),
+  );
 }
 
 export async function inspectPage(page: Page, name: string, options: InspectOptions = {}) {
@@ -61,6 +72,8 @@ export async function inspectPage(page: Page, name: string, options: InspectOpti
         await expect
           .poll(() => page.evaluate(() => document.documentElement.scrollWidth), { message: `${name} fits ${width}px` })
           .toBeLessThanOrEqual(width);
+        if (options.nothingScrollsOnPhone && width === 390)
+          await expect.poll(() => sidewaysScrollers(page), { message: `${name}: nothing scrolls sideways at 390px` }).toEqual([]);
         // Sticky header and sidebar are drawn where the page is scrolled to: photograph from the top.
         if (options.fullPage ?? true) await page.evaluate(() => window.scrollTo(0, 0));
         await page.screenshot({
