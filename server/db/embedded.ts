@@ -150,6 +150,8 @@ export async function startEmbeddedPostgres(
   options: { port?: number; notify?: (msg: string) => void } = {},
 ): Promise<EmbeddedDatabase> {
   const notify = options.notify ?? log;
+  // DATA_DIR keeps pg.owner even when the database lives elsewhere (as root, see embedded-location.ts).
+  fs.mkdirSync(path.resolve(dataDir), { recursive: true });
   const location = embeddedLocation(dataDir, { root: isRoot() });
   const { databaseDir } = location;
   let entry: string | undefined;

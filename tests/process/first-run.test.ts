@@ -11,6 +11,7 @@ import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../server/db/embedded";
+import { embeddedLocation } from "../../server/db/embedded-location";
 import { FakeElevenLabs, makeConversation } from "../fake-elevenlabs/server";
 import { agentSync, ApiClient, removeTempDirs, spawnServer, startServer, tempDir, until, type ServerProcess } from "./server-process";
 
@@ -72,20 +73,39 @@ describe("first run", () => {
     }
   }, 60_000);
 
-  // As root the embedded PostgreSQL runs as the "postgres" user; a DATA_DIR (or clone) it cannot enter, like one
-  // under /root, must stop start-up with what to do, not fail in initdb and leave files owned by postgres behind.
-  it.runIf(process.getuid?.() === 0)("as root, says in one sentence what to do when PostgreSQL could not reach its data directory", async () => {
-    const closed = tempDir("vad-root-");
-    fs.chmodSync(closed, 0o700);
-    const dataDir = path.join(closed, "data");
-    const server = await spawnServer({ dataDir });
-    running.push(server);
-    const exit = await Promise.race([server.exited, new Promise((r) => setTimeout(() => r("still running"), 60_000))]);
-    expect(exit, server.output()).toEqual({ code: 1, signal: null });
-    expect(server.output()).toContain(`cannot enter ${closed}`);
-    expect(server.output()).toMatch(/run npm start as a normal user/);
-    expect(fs.existsSync(path.join(dataDir, "pg"))).toBe(false);
-  }, 90_000);
+  // As root the embedded PostgreSQL runs as the "postgres" user. A DATA_DIR it cannot enter (a clone under /root) gets
+  // its database under /var/lib/voiceai-dashboard (decision 014); a database a normal user made there stops start-up.
+  it.runIf(process.getuid?.() === 0)(
+    "as root, a DATA_DIR the postgres user cannot enter gets its database under /var/lib; a normal user's database there is not replaced",
+    async () => {
+      const closed = tempDir("vad-root-");
+      fs.chmodSync(closed, 0o700);
+      const dataDir = path.join(closed, "data");
+      const { databaseDir, runtimeDir } = embeddedLocation(dataDir, { root: true });
+      try {
+        const app = await startServer({ dataDir });
+        running.push(app);
+        expect(app.output()).toContain(`PostgreSQL's files go to ${runtimeDir}`);
+        expect(fs.existsSync(path.join(databaseDir, "PG_VERSION"))).toBe(true);
+        expect(fs.existsSync(path.join(dataDir, "pg"))).toBe(false);
+        app.child.kill("SIGTERM");
+        expect(await app.exited, app.output()).toEqual({ code: 0, signal: null });
+        expect(fs.existsSync(path.join(databaseDir, "postmaster.pid"))).toBe(false);
+
+        // DATA_DIR/pg made by a normal user's npm start: not silently swapped for an empty database under /var/lib.
+        fs.mkdirSync(path.join(dataDir, "pg"), { recursive: true });
+        fs.writeFileSync(path.join(dataDir, "pg", "PG_VERSION"), "18\n");
+        const refused = await spawnServer({ dataDir });
+        running.push(refused);
+        const exit = await Promise.race([refused.exited, new Promise((r) => setTimeout(() => r("still running"), 60_000))]);
+        expect(exit, refused.output()).toEqual({ code: 1, signal: null });
+        expect(refused.output()).toMatch(/was made by a normal user.*run npm start as that user/);
+      } finally {
+        fs.rmSync(runtimeDir, { recursive: true, force: true });
+      }
+    },
+    180_000,
+  );
 
   it("seeds the demo while the app runs, survives a kill -9, and stops node and PostgreSQL on SIGTERM to npm start", async () => {
     const dataDir = tempDir("vad-first-");
