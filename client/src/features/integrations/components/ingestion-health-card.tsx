@@ -9,6 +9,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { toastError, toastSuccess } from "@/components/ui/use-toast";
 import { errorMessage } from "@/lib/api";
+import { sentenceOf } from "@/lib/error-words";
 import { deliveryTypeInWords } from "@/lib/event-words";
 import { formatDateTime, formatNumber, formatRelative } from "@/lib/format";
 import { useMediaQuery, WIDE } from "@/lib/use-media-query";
@@ -27,7 +28,7 @@ function DeliveryRows({ deliveries }: { deliveries: Delivery[] }) {
   const state = (d: Delivery) => (
     <>
       <Badge variant={STATE_BADGE[d.state].variant}>{STATE_BADGE[d.state].label}</Badge>
-      {d.error && <span className="block text-xs text-muted-foreground">{d.error}</span>}
+      {d.error && <span className="block text-xs text-muted-foreground">{sentenceOf(d.error)}</span>}
     </>
   );
   if (!wide)
