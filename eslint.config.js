@@ -11,6 +11,7 @@ const OWNER_PATHS = [
   "server/index.ts",
   "server/app.ts",
   "server/deps.ts",
+  "server/tenant-context.ts",
   "server/db/**",
   "server/auth/**",
   "server/jobs/**",

@@ -9,10 +9,11 @@ import { createDb, createPool } from "../server/db/client";
 import { parseEnv } from "../server/env";
 import { Encryptor } from "../server/lib/crypto";
 import { createLogger } from "../server/lib/logger";
-import { noJobs } from "../server/jobs/types";
+import { noJobs } from "../server/services/jobs";
 import { serveToParent } from "./http";
 import { openTenantAccess } from "../server/db/connect";
 import { listenForTokenChanges, WebhookTokenCache } from "../server/services/ingestion/webhook-token-cache";
+import { InboxSignal } from "../server/services/ingestion/inbox";
 import { startProjector } from "../server/services/ingestion/projector";
 import { elevenLabsClients } from "../server/elevenlabs/client";
 
@@ -24,9 +25,9 @@ async function main() {
   const pool = createPool(env.databaseUrl!, 20);
   const db = createDb(pool);
   const tenants = await openTenantAccess(db, env.databaseUrl!, { appUrl: env.databaseAppUrl, max: 20 });
-  const deps = { db, tenantDb: tenants.tenantDb, env, log, encryptor: new Encryptor(env.encryptionKeys), jobs: noJobs, now: () => new Date(), webhookTokens: new WebhookTokenCache(), elevenlabs: elevenLabsClients(env.elevenLabsApiUrl) };
+  const deps = { db, tenantDb: tenants.tenantDb, env, log, encryptor: new Encryptor(env.encryptionKeys), jobs: noJobs, now: () => new Date(), webhookTokens: new WebhookTokenCache(), inbox: new InboxSignal(), elevenlabs: elevenLabsClients(env.elevenLabsApiUrl) };
   const app = await createApp(deps, { rateLimits: false });
-  const projector = env.projector ? startProjector({ db, log }) : null;
+  const projector = env.projector ? startProjector({ db, log, inbox: deps.inbox }) : null;
   const tokens = listenForTokenChanges(pool, deps.webhookTokens, log);
   // Release their connections on SIGTERM, so the pool can end and the process exit (and write its CPU profile).
   process.on("SIGTERM", () => void Promise.all([projector?.stop(), tokens.stop()]));

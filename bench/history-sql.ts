@@ -1,4 +1,7 @@
-/** The History list as hand-written SQL: the same shape as the API's query (filters, keyset, order, limit, agent join). */
+/**
+ * The History list as hand-written SQL: the same shape as the API's query (filters, keyset, order, limit, agent join)
+ * and the same columns, with the search snippet the API returns for a search.
+ */
 export type HistoryParams = {
   organizationId: string;
   agentId?: string;
@@ -34,10 +37,21 @@ export function historySql(p: HistoryParams): { text: string; values: unknown[] 
     values.push(p.after.startedAt, p.after.id);
     where.push(`(c.started_at, c.id) < ($${values.length - 1}::timestamptz, $${values.length}::uuid)`);
   }
+  // What the API returns for a search: the best-matching fragments of summary and transcript (ts_headline).
+  let snippet = "null::text";
+  if (p.q) {
+    values.push(p.q);
+    snippet = `ts_headline('english',
+      coalesce(c.summary, '') || ' ' || coalesce((select string_agg(t ->> 'message', ' ') from jsonb_array_elements(c.transcript) t), ''),
+      websearch_to_tsquery('english', $${values.length}),
+      'StartSel=<<, StopSel=>>, MaxWords=24, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "')`;
+  }
   values.push(p.limit + 1);
   const text = `
     select c.id, c.conversation_id, c.agent_id, c.elevenlabs_agent_id, a.name as agent_name, c.status, c.started_at,
            c.duration_seconds, c.call_successful, c.summary_title, c.cost_credits, c.has_audio,
+           c.termination_reason, c.direction, c.external_number, c.criteria_passed, c.criteria_failed, c.criteria_total,
+           c.rating, c.has_tool_error, ${snippet} as snippet,
            to_char(c.started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_started_at
     from call_logs c
     left join agents a on a.id = c.agent_id and a.organization_id = $1

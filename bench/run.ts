@@ -11,6 +11,7 @@ import { randomBytes } from "node:crypto";
 import { config, wants } from "./config";
 import { openBenchDatabase } from "./db";
 import { WebhookTokenCache } from "../server/services/ingestion/webhook-token-cache";
+import { InboxSignal } from "../server/services/ingestion/inbox";
 import { forkServer, makeClient, type Child } from "./http";
 import { createAgents, createOrganization, loadCalls, type LoadedOrg, type LoadTimings } from "./load-data";
 import { registerOwner } from "./setup";
@@ -29,7 +30,7 @@ import { FakeElevenLabs } from "../tests/fake-elevenlabs/server";
 import { parseEnv } from "../server/env";
 import { createLogger } from "../server/lib/logger";
 import { Encryptor } from "../server/lib/crypto";
-import { noJobs } from "../server/jobs/types";
+import { noJobs } from "../server/services/jobs";
 import { elevenLabsClients } from "../server/elevenlabs/client";
 
 const started = performance.now();
@@ -139,7 +140,7 @@ async function main() {
       deps: {
         db: database.db,
         tenantDb: database.tenantDb,
-        webhookTokens: new WebhookTokenCache(),
+        webhookTokens: new WebhookTokenCache(), inbox: new InboxSignal(),
         elevenlabs: elevenLabsClients(env.elevenLabsApiUrl),
         env,
         log: createLogger("warn"),

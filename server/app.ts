@@ -22,6 +22,8 @@ import { agentRoutes } from "./routes/agents";
 import { callLogRoutes } from "./routes/call-logs";
 import { callAudioRoutes } from "./routes/call-audio";
 import { analyticsRoutes } from "./routes/analytics";
+import { billingRoutes } from "./routes/billing";
+import { organizationRoutes } from "./routes/organization";
 import { adminRoutes } from "./routes/admin";
 import { teamRoutes } from "./routes/team";
 import { oidcRoutes } from "./routes/oidc";
@@ -221,6 +223,8 @@ export async function createApp(deps: AppDeps, options: CreateAppOptions = {}): 
   callLogRoutes(api);
   callAudioRoutes(api);
   analyticsRoutes(api);
+  billingRoutes(api);
+  organizationRoutes(api);
   adminRoutes(api, deps);
   teamRoutes(api);
   oidcRoutes(api, deps);

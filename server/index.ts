@@ -10,6 +10,7 @@ import { describeStartupError, removeAppRecord, startEmbeddedPostgres, writeAppR
 import { runMigrations } from "./db/migrate";
 import { openTenantAccess } from "./db/connect";
 import { listenForTokenChanges, WebhookTokenCache } from "./services/ingestion/webhook-token-cache";
+import { InboxSignal } from "./services/ingestion/inbox";
 import { Encryptor } from "./lib/crypto";
 import { Lifecycle } from "./lib/lifecycle";
 import { createApp } from "./app";
@@ -136,7 +137,7 @@ async function main() {
   const tenants = await openTenantAccess(db, databaseUrl, { appUrl: env.databaseAppUrl, max: 20, onConnectionError: connectionLost });
 
   const encryptor = new Encryptor(env.encryptionKeys);
-  const baseDeps = { db, tenantDb: tenants.tenantDb, env, log, encryptor, now: () => new Date(), webhookTokens: new WebhookTokenCache(), elevenlabs: elevenLabsClients(env.elevenLabsApiUrl) };
+  const baseDeps = { db, tenantDb: tenants.tenantDb, env, log, encryptor, now: () => new Date(), webhookTokens: new WebhookTokenCache(), inbox: new InboxSignal(), elevenlabs: elevenLabsClients(env.elevenLabsApiUrl) };
   const jobs = await startJobs({ ...baseDeps, databaseUrl, lifecycle });
   lifecycle.register({ name: "jobs", stop: () => jobs.stop(), inProgress: () => jobs.running().map((a) => `sync of agent ${a}`) });
   const deps = { ...baseDeps, jobs };

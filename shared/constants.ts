@@ -1,3 +1,4 @@
+/** ElevenLabs agent and conversation ids: the one pattern (shared Zod, the ElevenLabs client, ingestion and sync). */
 export const ELEVENLABS_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 export const CALL_STATUSES = ["initiated", "in-progress", "processing", "done", "failed"] as const;
 export const CALL_SUCCESS = ["success", "failure", "unknown"] as const;

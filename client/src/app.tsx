@@ -1,3 +1,4 @@
+/** The app and its router: every route of the client is declared here. */
 import { lazy, Suspense } from "react";
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { Route, Switch } from "wouter";
@@ -13,7 +14,18 @@ const ForgotPasswordPage = lazy(() => import("@/routes/forgot-password"));
 const ResetPasswordPage = lazy(() => import("@/routes/reset-password"));
 const ConfirmEmailPage = lazy(() => import("@/routes/confirm-email"));
 const NotFoundPage = lazy(() => import("@/routes/not-found"));
-const SignedInApp = lazy(() => import("@/components/layout/signed-in-app"));
+const SignedInApp = lazy(() => import("@/routes/signed-in-app"));
+const DashboardPage = lazy(() => import("@/routes/dashboard"));
+const AgentsPage = lazy(() => import("@/routes/agents"));
+const HistoryPage = lazy(() => import("@/routes/history"));
+const QualityPage = lazy(() => import("@/routes/quality"));
+const IntegrationsPage = lazy(() => import("@/routes/integrations"));
+const BillingPage = lazy(() => import("@/routes/billing"));
+const TeamPage = lazy(() => import("@/routes/team"));
+const AdminPage = lazy(() => import("@/routes/admin"));
+const AdminOrganizationPage = lazy(() => import("@/routes/admin-organization"));
+const AlertsPage = lazy(() => import("@/routes/alerts"));
+const SettingsPage = lazy(() => import("@/routes/settings"));
 
 const SIGNED_IN_PATHS = /^\/(?:dashboard|agents|history|quality|alerts|integrations|billing|team|admin|settings)(?:\/.*)?$/;
 
@@ -44,6 +56,30 @@ const queryClient: QueryClient = new QueryClient({
   },
 });
 
+/** The pages behind sign-in, inside their shell (both lazy: a first visit to / loads neither). */
+function SignedInRoutes() {
+  return (
+    <SignedInApp>
+      <Switch>
+        <Route path="/dashboard" component={DashboardPage} />
+        <Route path="/agents" component={AgentsPage} />
+        <Route path="/history" component={HistoryPage} />
+        <Route path="/quality" component={QualityPage} />
+        <Route path="/integrations" component={IntegrationsPage} />
+        <Route path="/billing" component={BillingPage} />
+        <Route path="/team" component={TeamPage} />
+        <Route path="/admin" component={AdminPage} />
+        <Route path="/admin/organizations/:id" component={AdminOrganizationPage} />
+        <Route path="/alerts" component={AlertsPage} />
+        <Route path="/settings" component={SettingsPage} />
+        <Route>
+          <NotFoundPage embedded />
+        </Route>
+      </Switch>
+    </SignedInApp>
+  );
+}
+
 function BlankFallback() {
   return (
     <div className="min-h-dvh" aria-busy="true">
@@ -66,7 +102,7 @@ export function App() {
             <Route path="/forgot-password" component={ForgotPasswordPage} />
             <Route path="/reset-password" component={ResetPasswordPage} />
             <Route path="/confirm-email" component={ConfirmEmailPage} />
-            <Route path={SIGNED_IN_PATHS} component={SignedInApp} />
+            <Route path={SIGNED_IN_PATHS} component={SignedInRoutes} />
             <Route>
               <NotFoundPage />
             </Route>

@@ -46,7 +46,8 @@ export function embeddedLocation(
   const key = createHash("sha256").update(resolved).digest("hex").slice(0, 12);
   const project = path.basename(path.dirname(resolved)).replace(/[^A-Za-z0-9._-]/g, "_") || "root";
   const runtimeDir = path.join(options.base ?? ROOT_RUNTIME_BASE, `${project}-${key}`);
-  // DATA_DIR decides, not pg itself: that one is the postgres user's own (mode 700) once made.
+  // DATA_DIR itself, not DATA_DIR/pg: the first start gives pg to the postgres user with mode 700, which others
+  // cannot enter, and the next start must still find the database where the first one made it.
   const inPlace = !options.root || (options.reachable ?? reachableByOthers)(resolved);
   return { databaseDir: inPlace ? inPlaceDir : path.join(runtimeDir, "pg"), inPlaceDir, runtimeDir };
 }

@@ -150,8 +150,6 @@ export async function startEmbeddedPostgres(
   options: { port?: number; notify?: (msg: string) => void } = {},
 ): Promise<EmbeddedDatabase> {
   const notify = options.notify ?? log;
-  // DATA_DIR keeps pg.owner even when the database lives elsewhere (as root, see embedded-location.ts).
-  fs.mkdirSync(path.resolve(dataDir), { recursive: true });
   const location = embeddedLocation(dataDir, { root: isRoot() });
   const { databaseDir } = location;
   let entry: string | undefined;
@@ -188,6 +186,7 @@ export async function startEmbeddedPostgres(
   });
   if (!initialised) await pg.initialise();
   await pg.start();
+  fs.mkdirSync(path.resolve(dataDir), { recursive: true });
   fs.writeFileSync(ownerFile(dataDir), String(process.pid));
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,

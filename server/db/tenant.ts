@@ -74,23 +74,39 @@ async function transactionScoped<T>(pool: pg.Pool, organizationId: string, work:
   }
 }
 
+/** Handles kept per organization (a handle holds nothing but its organization id and pool), at most this many. */
+const CACHED_HANDLES = 1_000;
+
 export function tenantDbs(pool: pg.Pool): TenantDbs {
+  // Building a drizzle instance costs more CPU than the statement it would send (npm run bench, history): one per
+  // organization and pool, made on first use.
+  const handles = new Map<string, TenantDb>();
   return (organizationId) => {
-    // Drizzle builds the SQL and maps the rows; this adapter is the one method of a client it calls for a statement.
-    const statements = drizzle({ client: { query: (config: pg.QueryConfig, values?: unknown[]) => runScoped(pool, organizationId, config, values) } as unknown as pg.Pool, casing: "snake_case" });
-    return {
-      organizationId,
-      select: statements.select.bind(statements),
-      selectDistinct: statements.selectDistinct.bind(statements),
-      selectDistinctOn: statements.selectDistinctOn.bind(statements),
-      insert: statements.insert.bind(statements),
-      update: statements.update.bind(statements),
-      delete: statements.delete.bind(statements),
-      execute: statements.execute.bind(statements),
-      $with: statements.$with.bind(statements),
-      with: statements.with.bind(statements),
-      $count: statements.$count.bind(statements),
-      transaction: (work) => transactionScoped(pool, organizationId, work),
-    } as TenantDb;
+    let handle = handles.get(organizationId);
+    if (!handle) {
+      if (handles.size >= CACHED_HANDLES) handles.clear();
+      handle = tenantDb(pool, organizationId);
+      handles.set(organizationId, handle);
+    }
+    return handle;
   };
+}
+
+function tenantDb(pool: pg.Pool, organizationId: string): TenantDb {
+  // Drizzle builds the SQL and maps the rows; this adapter is the one method of a client it calls for a statement.
+  const statements = drizzle({ client: { query: (config: pg.QueryConfig, values?: unknown[]) => runScoped(pool, organizationId, config, values) } as unknown as pg.Pool, casing: "snake_case" });
+  return {
+    organizationId,
+    select: statements.select.bind(statements),
+    selectDistinct: statements.selectDistinct.bind(statements),
+    selectDistinctOn: statements.selectDistinctOn.bind(statements),
+    insert: statements.insert.bind(statements),
+    update: statements.update.bind(statements),
+    delete: statements.delete.bind(statements),
+    execute: statements.execute.bind(statements),
+    $with: statements.$with.bind(statements),
+    with: statements.with.bind(statements),
+    $count: statements.$count.bind(statements),
+    transaction: (work) => transactionScoped(pool, organizationId, work),
+  } as TenantDb;
 }

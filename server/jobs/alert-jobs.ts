@@ -10,7 +10,7 @@
 import { sql } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import type { AppDeps } from "../deps";
-import { tenantCtx } from "../deps";
+import { tenantCtx } from "../tenant-context";
 import { alertRules, organizations } from "../db/schema";
 import { LEASE_SECONDS, sendClaimedDeliveries } from "../services/alerts/deliveries";
 import { evaluateRule, type RuleRow } from "../services/alerts/evaluate";

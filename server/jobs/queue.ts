@@ -22,7 +22,7 @@ import { ADVISORY_LOCKS, withAdvisoryLock } from "../db/migrate";
 import { agentsOfOrganization, agentsToSync, syncAgent, SyncRetryLater } from "../services/sync/sync-agent";
 import { runRetention } from "./retention";
 import { startProjector } from "../services/ingestion/projector";
-import type { Jobs, SyncJob } from "./types";
+import type { Jobs, SyncJob } from "../services/jobs";
 import { createAlertQueues, startAlertJobs } from "./alert-jobs";
 
 export type RunningJobs = Jobs & {

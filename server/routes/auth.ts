@@ -1,16 +1,13 @@
-import { eq } from "drizzle-orm";
 import { authProviders, invitationPreview, invitationPreviewInput, loginInput, registerInput, user } from "@shared/schemas";
 import { z } from "zod";
 import type { ApiRouter } from "./api-router";
 import type { AppDeps } from "../deps";
 import { AppError } from "../lib/errors";
 import { signIn, signOut, sessionCookieName } from "../auth/session";
-import { verifyPassword } from "../auth/password";
 import { registerUser } from "../services/auth/register";
 import { previewInvitation } from "../services/auth/invitation-preview";
-import { createOrganization, findUserByEmail, getUserView, touchLogin } from "../services/auth/users";
-import { recordAudit } from "../services/audit/record-audit";
-import { users } from "../db/schema";
+import { getUserView } from "../services/auth/users";
+import { ensureDevAdmin, signInWithPassword } from "../services/auth/sign-in";
 
 export function authRoutes(api: ApiRouter, deps: AppDeps) {
   api.define(
@@ -35,17 +32,11 @@ export function authRoutes(api: ApiRouter, deps: AppDeps) {
   api.define(
     { method: "post", path: "/auth/login/password", summary: "Sign in with a password", access: "public", body: loginInput, response: user },
     async ({ body, req }) => {
-      const row = await findUserByEmail(deps.db, body.email);
-      const ok = await verifyPassword(body.password, row?.passwordHash ?? null);
-      if (!row || !ok) {
-        if (row) await recordAudit(deps.db, { organizationId: row.organizationId, actorUserId: row.id, action: "auth.sign_in_failed", target: row.email, ip: req.ip });
-        throw new AppError("invalid_credentials", 401, "Email or password is incorrect");
-      }
-      await req.signInAttempt?.succeeded();
-      await signIn(req, row.id);
-      await touchLogin(deps.db, row.id);
-      await recordAudit(deps.db, { organizationId: row.organizationId, actorUserId: row.id, action: "auth.sign_in", target: "password", ip: req.ip });
-      return getUserView(deps, row.id);
+      const userId = await signInWithPassword(deps, body, req.ip, async (id) => {
+        await req.signInAttempt?.succeeded();
+        await signIn(req, id);
+      });
+      return getUserView(deps, userId);
     },
   );
 
@@ -65,16 +56,9 @@ export function authRoutes(api: ApiRouter, deps: AppDeps) {
     { method: "post", path: "/dev-admin-login", summary: "Development only: sign in as a platform admin", access: "public", body: z.object({}).passthrough(), response: user },
     async ({ req }) => {
       if (deps.env.nodeEnv !== "development") throw new AppError("not_found", 404, "Not found");
-      const email = "dev-admin@localhost";
-      let row = await findUserByEmail(deps.db, email);
-      if (!row) {
-        const org = await createOrganization(deps.db, "Development");
-        [row] = await deps.db.insert(users).values({ organizationId: org.id, email, name: "Dev Admin", role: "owner", isPlatformAdmin: true, platformAdminGrantedAt: new Date() }).returning();
-      } else if (!row.isPlatformAdmin) {
-        await deps.db.update(users).set({ isPlatformAdmin: true, platformAdminGrantedAt: new Date(), platformAdminRevokedAt: null }).where(eq(users.id, row.id));
-      }
-      await signIn(req, row.id);
-      return getUserView(deps, row.id);
+      const userId = await ensureDevAdmin(deps);
+      await signIn(req, userId);
+      return getUserView(deps, userId);
     },
   );
 }

@@ -16,10 +16,12 @@ import { agents, users } from "../db/schema";
 import { saveIntegration } from "../services/integrations/integration-service";
 import { Encryptor } from "../lib/crypto";
 import { createLogger } from "../lib/logger";
-import { noJobs } from "../jobs/types";
-import { tenantCtx, type AppDeps } from "../deps";
+import { noJobs } from "../services/jobs";
+import type { AppDeps } from "../deps";
+import { tenantCtx } from "../tenant-context";
 import { openTenantAccess, type TenantAccess } from "../db/connect";
 import { WebhookTokenCache } from "../services/ingestion/webhook-token-cache";
+import { InboxSignal } from "../services/ingestion/inbox";
 import { registerUser } from "../services/auth/register";
 import { upsertCall } from "../services/ingestion/upsert-call";
 import { fromDetail } from "../services/ingestion/normalize";
@@ -65,7 +67,7 @@ try {
   await runMigrations(db);
   tenants = await openTenantAccess(db, env.databaseUrl ?? runningUrl ?? embedded!.url, { appUrl: env.databaseAppUrl, max: 2 });
   const { tenantDb } = tenants;
-  const deps: AppDeps = { db, tenantDb, env, log: createLogger("warn"), encryptor: new Encryptor(env.encryptionKeys), jobs: noJobs, now: () => new Date(), webhookTokens: new WebhookTokenCache(), elevenlabs: elevenLabsClients(elevenLabsApiUrl) };
+  const deps: AppDeps = { db, tenantDb, env, log: createLogger("warn"), encryptor: new Encryptor(env.encryptionKeys), jobs: noJobs, now: () => new Date(), webhookTokens: new WebhookTokenCache(), inbox: new InboxSignal(), elevenlabs: elevenLabsClients(elevenLabsApiUrl) };
   let [user] = await db.select().from(users).where(eq(users.email, EMAIL));
   if (!user) {
     const userId = await registerUser(deps, { email: EMAIL, password: PASSWORD, name: "Demo Owner", organizationName: "Demo Voice Co" }, undefined);

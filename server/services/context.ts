@@ -5,7 +5,7 @@
 import type { Role } from "@shared/permissions";
 import type { TenantDb } from "../db/tenant";
 import type { ElevenLabsClients } from "../elevenlabs/client";
-import type { Jobs } from "../jobs/types";
+import type { Jobs } from "./jobs";
 import type { Encryptor } from "../lib/crypto";
 import type { Logger } from "../lib/logger";
 

@@ -9,9 +9,10 @@ import { parseEnv, type Env } from "../../server/env";
 import { Encryptor } from "../../server/lib/crypto";
 import { createLogger } from "../../server/lib/logger";
 import type { AppDeps } from "../../server/deps";
-import { noJobs, type Jobs } from "../../server/jobs/types";
+import { noJobs, type Jobs } from "../../server/services/jobs";
 import { createTestDatabase, type TestDatabase } from "./db";
 import { WebhookTokenCache } from "../../server/services/ingestion/webhook-token-cache";
+import { InboxSignal } from "../../server/services/ingestion/inbox";
 import { scanLogLine } from "../setup/canary";
 import { elevenLabsClients, type ElevenLabsClientOptions } from "../../server/elevenlabs/client";
 
@@ -65,7 +66,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     encryptor: new Encryptor(env.encryptionKeys),
     jobs: options.jobs ?? noJobs,
     now: () => new Date(),
-    webhookTokens: new WebhookTokenCache(),
+    webhookTokens: new WebhookTokenCache(), inbox: new InboxSignal(),
     elevenlabs: elevenLabsClients(env.elevenLabsApiUrl, options.elevenlabs),
   };
   const app = await createApp(deps);

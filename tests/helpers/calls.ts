@@ -4,7 +4,7 @@ import request from "supertest";
 import type { Express } from "express";
 import type { Db } from "../../server/db/client";
 import { agents, callLogs, users, type TranscriptTurnRow } from "../../server/db/schema";
-import { hashPassword } from "../../server/auth/password";
+import { hashPassword } from "../../server/lib/password";
 
 export type AgentRow = typeof agents.$inferSelect;
 export type CallRow = typeof callLogs.$inferSelect;

@@ -9,7 +9,7 @@ import type TestAgent from "supertest/lib/agent";
 import { createTestApp, signUp, type TestApp } from "../helpers/app";
 import { insertAgent, insertCalls, type AgentRow, type CallFactoryInput } from "../helpers/calls";
 import { rebuildRollups } from "../../server/services/analytics/rollups";
-import { tenantCtx } from "../../server/deps";
+import { tenantCtx } from "../../server/tenant-context";
 import { usageByAgent, usageByDay, usageReport } from "../../server/services/analytics/usage";
 import { resolveUsageRange } from "../../server/services/analytics/usage-range";
 import type { Bound } from "../../server/services/calls/time-range";

@@ -348,6 +348,27 @@ describe("keyset pagination", () => {
       expect(Date.parse(nonNull[i - 1])).toBeGreaterThanOrEqual(Date.parse(nonNull[i]));
   });
 
+  it("lists calls without a start time on the first page when it has room, after the others, and pages on from them", async () => {
+    const { agent, user } = await signUp(t.app);
+    const started = await insertCalls(t.deps.db, user.organization.id, [
+      { startedAt: at("2026-10-10T10:00:00Z") },
+      { startedAt: at("2026-10-11T10:00:00Z") },
+      { startedAt: at("2026-10-12T10:00:00Z") },
+    ]);
+    const unstarted = await insertCalls(t.deps.db, user.organization.id, [{ startedAt: null }, { startedAt: null }]);
+    const byIdDesc = unstarted.map((r) => r.id).sort().reverse();
+
+    const whole = await agent.get("/api/call-logs").query({ limit: 10 }).expect(200);
+    expect(whole.body.data.map((c: { id: string }) => c.id)).toEqual([...started.map((r) => r.id).reverse(), ...byIdDesc]);
+    expect(whole.body.nextCursor).toBeNull();
+
+    const first = await agent.get("/api/call-logs").query({ limit: 4 }).expect(200);
+    expect(first.body.data.map((c: { id: string }) => c.id)).toEqual([...started.map((r) => r.id).reverse(), byIdDesc[0]]);
+    const second = await agent.get("/api/call-logs").query({ limit: 4, cursor: first.body.nextCursor }).expect(200);
+    expect(second.body.data.map((c: { id: string }) => c.id)).toEqual([byIdDesc[1]]);
+    expect(second.body.nextCursor).toBeNull();
+  });
+
   it("paginates filtered lists too, and the last full page has no next cursor", async () => {
     const { agent, user } = await signUp(t.app);
     const org = user.organization.id;

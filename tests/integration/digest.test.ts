@@ -92,4 +92,27 @@ describe("weekly digest", () => {
     expect(preview.body.text).toContain("Calls: 3");
     expect(preview.body.html).toContain("<table>");
   });
+
+  it("goes out on Monday morning in the organization's time zone, over its local week, and never when turned off", async () => {
+    const tokyo = await signUp(t.app, { organizationName: "Tokyo Digest Org" });
+    await tokyo.agent.patch("/api/organization").send({ timeZone: "Asia/Tokyo" }).expect(200);
+    const quiet = await signUp(t.app, { organizationName: "Quiet Digest Org" });
+    await quiet.agent.patch("/api/organization").send({ weeklyDigest: false }).expect(200);
+
+    const monday = lastMonday();
+    const tokyoMonday = monday - 9 * 3600_000; // Monday 00:00 in Tokyo is Sunday 15:00 UTC
+    const at = (ms: number) => ({ ...t.deps, now: () => new Date(ms) });
+    await sendDueDigests(at(tokyoMonday + 7 * 3600_000)); // 07:00 in Tokyo: not yet
+    await sendDueDigests(at(tokyoMonday + 8.5 * 3600_000)); // 08:30 in Tokyo, Sunday 23:30 UTC
+    await sendDueDigests(at(monday + 9 * 3600_000)); // Monday 09:00 UTC: the quiet organization's morning
+
+    const subjects = () => smtp.messages.map((m) => /Subject: (.*)/.exec(m.data)?.[1] ?? "");
+    await expect.poll(() => subjects().filter((s) => s === "Weekly digest - Tokyo Digest Org").length).toBe(1);
+    expect(subjects()).not.toContain("Weekly digest - Quiet Digest Org");
+    const tokyoMail = smtp.messages.find((m) => m.data.includes("Subject: Weekly digest - Tokyo Digest Org"));
+    expect(tokyoMail?.data).toContain("Tokyo Digest Org (Asia/Tokyo)");
+
+    const preview = await tokyo.agent.get("/api/digest/preview").expect(200);
+    expect(Date.parse(preview.body.period.to as string) % (7 * DAY)).toBe(tokyoMonday % (7 * DAY));
+  });
 });

@@ -15,7 +15,7 @@ import { audioEvent, deliver, failureEvent, transcriptionEvent } from "../helper
 import { FakeElevenLabs, fakeMp3, makeConversation, type FakeConversation } from "../fake-elevenlabs/server";
 import { callLogs, webhookEvents } from "../../server/db/schema";
 import { createDb, createPool } from "../../server/db/client";
-import { insertInboxEvent } from "../../server/services/ingestion/inbox";
+import { InboxSignal, insertInboxEvent } from "../../server/services/ingestion/inbox";
 import { MAX_ATTEMPTS, startProjector } from "../../server/services/ingestion/projector";
 import { reprojectCalls } from "../../server/services/ingestion/reproject";
 import { syncAgent } from "../../server/services/sync/sync-agent";
@@ -132,7 +132,7 @@ describe("two instances", () => {
       }
     }
     const pools = [createPool(t.databaseUrl, 4), createPool(t.databaseUrl, 4)];
-    const instances = pools.map((pool) => startProjector({ db: createDb(pool), log: t.deps.log }));
+    const instances = pools.map((pool) => startProjector({ db: createDb(pool), log: t.deps.log, inbox: new InboxSignal() }));
     try {
       const pending = async () => (await t.deps.db.select({ n: sql<number>`count(*)::int` }).from(webhookEvents).where(eq(webhookEvents.state, "pending")))[0].n;
       for (let i = 0; i < 600 && (await pending()) > 0; i++) await new Promise((r) => setTimeout(r, 100));

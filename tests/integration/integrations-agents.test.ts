@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import request from "supertest";
 import { createTestApp, signUp, type TestApp } from "../helpers/app";
 import { FakeElevenLabs } from "../fake-elevenlabs/server";
-import type { SyncJob } from "../../server/jobs/types";
+import type { SyncJob } from "../../server/services/jobs";
 import { integrations } from "../../server/db/schema";
 
 const KEY_A = "sk_test_workspace_a_9f3c";

@@ -5,7 +5,7 @@ import { createTestApp, signUp, type TestApp } from "../helpers/app";
 import { insertAgent, insertCalls, signInWithRole } from "../helpers/calls";
 import { rebuildRollups } from "../../server/services/analytics/rollups";
 import { auditLog } from "../../server/db/schema";
-import { organizationPreferences } from "../../server/services/billing/organization-settings";
+import { organizationPreferences } from "../../server/services/organizations/organization-settings";
 
 let t: TestApp;
 let owner: TestAgent;

@@ -10,7 +10,7 @@ import type TestAgent from "supertest/lib/agent";
 import { sql } from "drizzle-orm";
 import { createTestApp, signUp, type TestApp } from "../helpers/app";
 import { insertAgent, type AgentRow } from "../helpers/calls";
-import { tenantCtx } from "../../server/deps";
+import { tenantCtx } from "../../server/tenant-context";
 import { fromDetail } from "../../server/services/ingestion/normalize";
 import { upsertCall } from "../../server/services/ingestion/upsert-call";
 import { rebuildRollups } from "../../server/services/analytics/rollups";

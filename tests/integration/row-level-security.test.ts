@@ -7,7 +7,7 @@ import { eq, sql } from "drizzle-orm";
 import { createTestApp, signUp, type TestApp } from "../helpers/app";
 import { insertAgent, insertCall } from "../helpers/calls";
 import { agents, auditLog, callLogs, integrations, invitations, organizations, sessions, users } from "../../server/db/schema";
-import { tenantCtx } from "../../server/deps";
+import { tenantCtx } from "../../server/tenant-context";
 import type { Ctx } from "../../server/services/context";
 import { recordAudit } from "../../server/services/audit/record-audit";
 

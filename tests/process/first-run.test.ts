@@ -73,38 +73,45 @@ describe("first run", () => {
     }
   }, 60_000);
 
-  // As root the embedded PostgreSQL runs as the "postgres" user. A DATA_DIR it cannot enter (a clone under /root) gets
-  // its database under /var/lib/voiceai-dashboard (decision 014); a database a normal user made there stops start-up.
+  // As root the embedded PostgreSQL runs as the "postgres" user, which cannot enter a DATA_DIR (or clone) under a
+  // directory of mode 700, like /root: its files go to a directory of its own under /var/lib (decision 014). A
+  // database a normal user's npm start made in DATA_DIR/pg is not swapped for an empty one there.
   it.runIf(process.getuid?.() === 0)(
-    "as root, a DATA_DIR the postgres user cannot enter gets its database under /var/lib; a normal user's database there is not replaced",
+    "as root, starts with DATA_DIR where the postgres user cannot enter, again on the same DATA_DIR, and keeps a normal user's database",
     async () => {
       const closed = tempDir("vad-root-");
       fs.chmodSync(closed, 0o700);
       const dataDir = path.join(closed, "data");
-      const { databaseDir, runtimeDir } = embeddedLocation(dataDir, { root: true });
+      const location = embeddedLocation(dataDir, { root: true });
       try {
-        const app = await startServer({ dataDir });
-        running.push(app);
-        expect(app.output()).toContain(`PostgreSQL's files go to ${runtimeDir}`);
-        expect(fs.existsSync(path.join(databaseDir, "PG_VERSION"))).toBe(true);
+        const first = await startServer({ dataDir });
+        running.push(first);
+        expect(first.output()).toContain(`PostgreSQL's files go to ${location.runtimeDir}`);
+        expect(fs.existsSync(path.join(location.databaseDir, "PG_VERSION"))).toBe(true);
         expect(fs.existsSync(path.join(dataDir, "pg"))).toBe(false);
-        app.child.kill("SIGTERM");
-        expect(await app.exited, app.output()).toEqual({ code: 0, signal: null });
-        expect(fs.existsSync(path.join(databaseDir, "postmaster.pid"))).toBe(false);
+        first.child.kill("SIGTERM");
+        expect(await first.exited, first.output()).toEqual({ code: 0, signal: null });
+        expect(fs.existsSync(path.join(location.databaseDir, "postmaster.pid"))).toBe(false);
+        // The second start finds the same database.
+        const again = await startServer({ dataDir });
+        running.push(again);
+        again.child.kill("SIGTERM");
+        expect(await again.exited, again.output()).toEqual({ code: 0, signal: null });
 
-        // DATA_DIR/pg made by a normal user's npm start: not silently swapped for an empty database under /var/lib.
+        // DATA_DIR/pg made by a normal user's npm start: start-up stops instead of using an empty database under /var/lib.
         fs.mkdirSync(path.join(dataDir, "pg"), { recursive: true });
-        fs.writeFileSync(path.join(dataDir, "pg", "PG_VERSION"), "18\n");
+        fs.writeFileSync(path.join(dataDir, "pg", "PG_VERSION"), "18
+");
         const refused = await spawnServer({ dataDir });
         running.push(refused);
         const exit = await Promise.race([refused.exited, new Promise((r) => setTimeout(() => r("still running"), 60_000))]);
         expect(exit, refused.output()).toEqual({ code: 1, signal: null });
         expect(refused.output()).toMatch(/was made by a normal user.*run npm start as that user/);
       } finally {
-        fs.rmSync(runtimeDir, { recursive: true, force: true });
+        fs.rmSync(location.runtimeDir, { recursive: true, force: true });
       }
     },
-    180_000,
+    240_000,
   );
 
   it("seeds the demo while the app runs, survives a kill -9, and stops node and PostgreSQL on SIGTERM to npm start", async () => {

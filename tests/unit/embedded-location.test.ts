@@ -57,4 +57,15 @@ describe("reachableByOthers", () => {
     fs.chmodSync(top, 0o700);
     expect(reachableByOthers(path.join(top, "project", ".data", "pg"))).toBe(false);
   });
+
+  it("keeps finding a database whose own directory the first start gave to postgres with mode 700", () => {
+    const top = fs.mkdtempSync(path.join(os.tmpdir(), "vad-reach-"));
+    dirs.push(top);
+    fs.chmodSync(top, 0o755);
+    const dataDir = path.join(top, ".data");
+    fs.mkdirSync(path.join(dataDir, "pg"), { recursive: true, mode: 0o700 });
+    fs.chmodSync(dataDir, 0o755);
+    fs.chmodSync(path.join(dataDir, "pg"), 0o700);
+    expect(embeddedLocation(dataDir, { root: true }).databaseDir).toBe(path.join(dataDir, "pg"));
+  });
 });

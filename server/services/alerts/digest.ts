@@ -11,6 +11,7 @@ import { sendMail } from "../../lib/mailer";
 import { addDays, localDate } from "../calls/time-range";
 import { usageByAgent } from "../analytics/usage";
 import { getQualityAnalytics } from "../quality/quality-analytics";
+import { organizationPreferences, organizationTimeZone } from "../organizations/organization-settings";
 
 /** Digests go out from this local hour on Monday. */
 export const DIGEST_LOCAL_HOUR = 8;
@@ -28,14 +29,10 @@ export type DigestData = {
   url: string;
 };
 
-/** The organization's time zone (DESIGN §11); UTC until it is set. */
-export async function organizationTimeZone(_ctx: Ctx): Promise<string> {
-  return "UTC";
-}
-
 /** Whether the organization wants the digest (DESIGN §11 `weeklyDigest`, default on when SMTP_URL is set). */
-export async function wantsWeeklyDigest(ctx: Ctx): Promise<boolean> {
-  return Boolean(ctx.config.smtpUrl);
+async function wantsWeeklyDigest(ctx: Ctx): Promise<boolean> {
+  const prefs = await organizationPreferences(ctx.db, ctx.organizationId, { smtpUrl: ctx.config.smtpUrl });
+  return prefs?.weeklyDigest ?? false;
 }
 
 const DOW = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];

@@ -4,7 +4,7 @@ import type { z } from "zod";
 import type { analyticsQuery } from "@shared/schemas";
 import type { Ctx } from "../context";
 import { parseBound, parseTimeZone } from "../calls/time-range";
-import { organizationTimeZone } from "../billing/organization-settings";
+import { organizationTimeZone } from "../organizations/organization-settings";
 import { defaultBounds, resolveUsageRange } from "./usage-range";
 import {
   agentScopeOf,

@@ -1,13 +1,12 @@
 /** A call's recording: served from call_audio in chunks, or fetched from ElevenLabs once and kept. */
 import { and, eq, sql } from "drizzle-orm";
-import type { Response } from "express";
 import { callAudio, callAudioChunks, callLogs } from "../../db/schema";
 import type { Ctx } from "../context";
 import { AppError } from "../../lib/errors";
 import { ElevenLabsError } from "../../elevenlabs/errors";
 import { elevenLabsClient, requireApiKey, toAppError } from "../integrations/integration-service";
 import { storeAudio } from "../ingestion/upsert-call";
-import { organizationPreferences } from "../billing/organization-settings";
+import { organizationPreferences } from "../organizations/organization-settings";
 import type { GovernanceSettings } from "@shared/governance-schemas";
 import { AUDIO_CHUNK_BYTES } from "../ingestion/inbox";
 
@@ -48,38 +47,35 @@ async function findCall(ctx: Ctx, id: string) {
   return call;
 }
 
-function writeHead(res: Response, size: number, contentType: string, range: ByteRange | null) {
-  res.setHeader("Accept-Ranges", "bytes");
-  res.setHeader("Content-Type", contentType);
-  res.setHeader("Cache-Control", "private, max-age=3600");
-  if (range) {
-    res.status(206);
-    res.setHeader("Content-Range", `bytes ${range.start}-${range.end}/${size}`);
-    res.setHeader("Content-Length", String(range.end - range.start + 1));
-  } else {
-    res.status(200);
-    res.setHeader("Content-Length", String(size));
-  }
+/** What the route sends: the bytes of a range (or all of them), or 416 when the range lies outside the recording. */
+export type CallAudio =
+  | { kind: "unsatisfiable"; size: number }
+  | { kind: "bytes"; size: number; contentType: string; range: ByteRange | null; body: AsyncIterable<Buffer> };
+
+function bytesOf(size: number, contentType: string, rangeHeader: string | undefined, read: (range: ByteRange | null) => AsyncIterable<Buffer>): CallAudio {
+  const range = parseRange(rangeHeader, size);
+  if (range === "unsatisfiable") return { kind: "unsatisfiable", size };
+  return { kind: "bytes", size, contentType, range, body: read(range) };
 }
 
-async function sendStored(ctx: Ctx, res: Response, callLogId: string, rangeHeader: string | undefined): Promise<boolean> {
+async function storedAudio(ctx: Ctx, callLogId: string, rangeHeader: string | undefined): Promise<CallAudio | null> {
   const [meta] = await ctx.db
     .select({ size: callAudio.size, contentType: callAudio.contentType, eventId: callAudio.eventId })
     .from(callAudio)
     .where(and(eq(callAudio.callLogId, callLogId), eq(callAudio.organizationId, ctx.organizationId)));
-  if (!meta) return false;
-  const range = parseRange(rangeHeader, meta.size);
-  if (range === "unsatisfiable") {
-    res.status(416).setHeader("Content-Range", `bytes */${meta.size}`);
-    res.end();
-    return true;
-  }
-  writeHead(res, meta.size, meta.contentType, range);
+  if (!meta) return null;
+  return bytesOf(meta.size, meta.contentType, rangeHeader, (range) => readStored(ctx, callLogId, meta, range));
+}
+
+/**
+ * Reads the bytes in slices so a long recording never sits whole in memory (the route stops asking when the client
+ * is gone). A delivered recording is stored in pieces of AUDIO_CHUNK_BYTES (call_audio_chunks), one fetched from
+ * ElevenLabs as one bytea.
+ */
+async function* readStored(ctx: Ctx, callLogId: string, meta: { size: number; eventId: string | null }, range: ByteRange | null): AsyncGenerator<Buffer> {
   const first = range?.start ?? 0;
   const last = range?.end ?? meta.size - 1;
-  // Read the bytes in slices so a long recording never sits whole in memory. A delivered recording is stored in
-  // pieces of AUDIO_CHUNK_BYTES (call_audio_chunks), one fetched from ElevenLabs as one bytea.
-  for (let offset = first; offset <= last && !res.destroyed; ) {
+  for (let offset = first; offset <= last; ) {
     const length = meta.eventId ? Math.min(AUDIO_CHUNK_BYTES - (offset % AUDIO_CHUNK_BYTES), last - offset + 1) : Math.min(CHUNK, last - offset + 1);
     const rows = meta.eventId
       ? await ctx.db.execute<{ chunk: Buffer }>(
@@ -89,16 +85,17 @@ async function sendStored(ctx: Ctx, res: Response, callLogId: string, rangeHeade
           sql`select substring(${callAudio.bytes} from ${offset + 1} for ${length}) as chunk from ${callAudio} where ${callAudio.callLogId} = ${callLogId} and ${callAudio.organizationId} = ${ctx.organizationId}`,
         );
     const chunk = rows.rows[0]?.chunk;
-    if (!chunk || chunk.length === 0) break;
+    if (!chunk || chunk.length === 0) return;
     offset += chunk.length;
-    if (!res.write(chunk)) await new Promise((resolve) => res.once("drain", resolve));
+    yield chunk;
   }
-  res.end();
-  return true;
 }
 
-/** Fetches the recording from ElevenLabs with the organization's key, keeps it, and answers the request. */
-async function fetchAndSend(ctx: Ctx, res: Response, call: { id: string; conversationId: string }, rangeHeader: string | undefined): Promise<void> {
+/**
+ * Fetches the recording from ElevenLabs with the organization's key and keeps it. Without a Range header and with a
+ * known length it is passed through as it arrives (and stored at the end); otherwise it is read whole first.
+ */
+async function fetchedAudio(ctx: Ctx, call: { id: string; conversationId: string }, rangeHeader: string | undefined): Promise<CallAudio> {
   let apiKey: string;
   try {
     apiKey = await requireApiKey(ctx);
@@ -112,39 +109,41 @@ async function fetchAndSend(ctx: Ctx, res: Response, call: { id: string; convers
     if (err instanceof ElevenLabsError && (err.code === "not_found" || err.code === "invalid_id")) throw notFound();
     throw await toAppError(ctx, err);
   }
+  const keep = async (bytes: Buffer) => {
+    await ctx.db.transaction((tx) => storeAudio(tx, ctx.organizationId, call.id, bytes, audio.contentType));
+  };
+  if (!rangeHeader && audio.contentLength !== null) {
+    const body = audio.body;
+    async function* passThrough(): AsyncGenerator<Buffer> {
+      const chunks: Buffer[] = [];
+      let total = 0;
+      for await (const piece of body) {
+        const buf = Buffer.isBuffer(piece) ? piece : Buffer.from(piece as Uint8Array);
+        total += buf.length;
+        if (total <= MAX_STORED_BYTES) chunks.push(buf);
+        yield buf;
+      }
+      if (total <= MAX_STORED_BYTES && total > 0) await keep(Buffer.concat(chunks));
+    }
+    return { kind: "bytes", size: audio.contentLength, contentType: audio.contentType, range: null, body: passThrough() };
+  }
   const chunks: Buffer[] = [];
   let total = 0;
-  const streamThrough = !rangeHeader && audio.contentLength !== null;
-  if (streamThrough) writeHead(res, audio.contentLength!, audio.contentType, null);
   for await (const piece of audio.body) {
     const buf = Buffer.isBuffer(piece) ? piece : Buffer.from(piece as Uint8Array);
     total += buf.length;
-    if (total <= MAX_STORED_BYTES) chunks.push(buf);
-    else if (!streamThrough) {
+    if (total > MAX_STORED_BYTES) {
       audio.body.destroy();
       throw new AppError("audio_too_large", 502, "The recording is too large to serve");
     }
-    if (streamThrough && !res.write(buf)) await new Promise((resolve) => res.once("drain", resolve));
+    chunks.push(buf);
   }
-  if (total <= MAX_STORED_BYTES && total > 0) {
-    const bytes = Buffer.concat(chunks);
-    await ctx.db.transaction((tx) => storeAudio(tx, ctx.organizationId, call.id, bytes, audio.contentType));
-    if (streamThrough) {
-      res.end();
-      return;
-    }
-    const range = parseRange(rangeHeader, bytes.length);
-    if (range === "unsatisfiable") {
-      res.status(416).setHeader("Content-Range", `bytes */${bytes.length}`);
-      res.end();
-      return;
-    }
-    writeHead(res, bytes.length, audio.contentType, range);
-    res.end(range ? bytes.subarray(range.start, range.end + 1) : bytes);
-    return;
-  }
-  if (streamThrough) res.end();
-  else throw notFound();
+  if (total === 0) throw notFound();
+  const bytes = Buffer.concat(chunks);
+  await keep(bytes);
+  return bytesOf(bytes.length, audio.contentType, rangeHeader, async function* (range) {
+    yield range ? bytes.subarray(range.start, range.end + 1) : bytes;
+  });
 }
 
 /**
@@ -158,9 +157,9 @@ function audioAllowed(prefs: GovernanceSettings | null, startedAt: Date | null, 
   return days === null || !startedAt || startedAt.getTime() >= now.getTime() - days * 86_400_000;
 }
 
-export async function sendCallAudio(ctx: Ctx, res: Response, callLogId: string, rangeHeader: string | undefined): Promise<void> {
+/** A call's recording as the route sends it: from call_audio, or fetched from ElevenLabs (and kept). */
+export async function callRecording(ctx: Ctx, callLogId: string, rangeHeader: string | undefined): Promise<CallAudio> {
   const [call, prefs] = await Promise.all([findCall(ctx, callLogId), organizationPreferences(ctx.db, ctx.organizationId, ctx.config)]);
   if (!audioAllowed(prefs, call.startedAt, ctx.now())) throw notFound();
-  if (await sendStored(ctx, res, call.id, rangeHeader)) return;
-  await fetchAndSend(ctx, res, call, rangeHeader);
+  return (await storedAudio(ctx, call.id, rangeHeader)) ?? (await fetchedAudio(ctx, call, rangeHeader));
 }

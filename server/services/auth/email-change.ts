@@ -7,7 +7,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import type { AppDeps } from "../../deps";
 import { accountTokens, users } from "../../db/schema";
 import { AppError } from "../../lib/errors";
-import { verifyPassword } from "../../auth/password";
+import { verifyPassword } from "../../lib/password";
 import { recordAudit } from "../audit/record-audit";
 import { mailInBackground } from "./account-links";
 import { sendEmailConfirmation } from "./email-confirmation";

@@ -13,7 +13,7 @@ export async function previewInvitation(deps: AppDeps, token: string): Promise<I
     .select({ email: invitations.email, role: invitations.role, expiresAt: invitations.expiresAt, organizationName: organizations.name })
     .from(invitations)
     .innerJoin(organizations, eq(organizations.id, invitations.organizationId))
-    .where(and(eq(invitations.tokenHash, sha256(token)), isNull(invitations.acceptedAt), gt(invitations.expiresAt, new Date())));
+    .where(and(eq(invitations.tokenHash, sha256(token)), isNull(invitations.acceptedAt), gt(invitations.expiresAt, deps.now())));
   if (!row) throw new AppError("invalid_invitation", 404, "This invitation is invalid, used or expired");
   return { email: row.email, role: row.role as Role, organizationName: row.organizationName, expiresAt: row.expiresAt.toISOString() };
 }

@@ -120,7 +120,7 @@ export async function signInWithOidc(
       let organizationId: string;
       let role: Role = "owner";
       if (inviteToken) {
-        ({ organizationId, role } = await acceptInvitation(tx, inviteToken, email));
+        ({ organizationId, role } = await acceptInvitation(tx, inviteToken, email, deps.now()));
       } else {
         organizationId = (
           await createOrganization(tx, `${identity.name || email.split("@")[0]}'s organization`)
@@ -135,7 +135,7 @@ export async function signInWithOidc(
           role,
           oidcIssuer: identity.issuer,
           oidcSubject: identity.subject,
-          lastLoginAt: new Date(),
+          lastLoginAt: deps.now(),
           ...(identity.emailVerified ? { emailVerifiedAt: deps.now(), emailVerifiedVia: "oidc" as const } : {}),
         })
         .returning({ id: users.id });

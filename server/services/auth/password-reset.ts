@@ -7,7 +7,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { AppDeps } from "../../deps";
 import { sessions, users } from "../../db/schema";
 import { AppError } from "../../lib/errors";
-import { hashPassword } from "../../auth/password";
+import { hashPassword } from "../../lib/password";
 import { recordAudit } from "../audit/record-audit";
 import { accountLinkUrl, consumeAccountToken, issueAccountToken, mailInBackground } from "./account-links";
 import { isPlatformAdmin } from "./platform-admins";

@@ -6,22 +6,22 @@ import { invitations, users } from "../../db/schema";
 import { AppError } from "../../lib/errors";
 import { sha256 } from "../../lib/crypto";
 import type { Tx } from "../../db/client";
-import { hashPassword } from "../../auth/password";
+import { hashPassword } from "../../lib/password";
 import { createOrganization, findUserByEmail } from "./users";
 import { recordAudit } from "../audit/record-audit";
 import { sendEmailConfirmation } from "./email-confirmation";
 
 
 /** Accepts a pending invitation inside `tx`; returns the organization and role it grants. */
-export async function acceptInvitation(tx: Tx, token: string, email: string) {
+export async function acceptInvitation(tx: Tx, token: string, email: string, now: Date) {
   const [invite] = await tx
     .update(invitations)
-    .set({ acceptedAt: new Date() })
+    .set({ acceptedAt: now })
     .where(
       and(
         eq(invitations.tokenHash, sha256(token)),
         isNull(invitations.acceptedAt),
-        gt(invitations.expiresAt, new Date()),
+        gt(invitations.expiresAt, now),
       ),
     )
     .returning();
@@ -41,14 +41,14 @@ export async function registerUser(deps: AppDeps, input: RegisterInput, ip: stri
       let organizationId: string;
       let role: Role = "owner";
       if (input.inviteToken) {
-        ({ organizationId, role } = await acceptInvitation(tx, input.inviteToken, input.email));
+        ({ organizationId, role } = await acceptInvitation(tx, input.inviteToken, input.email, deps.now()));
       } else {
         const orgName = input.organizationName || `${input.name || input.email.split("@")[0]}'s organization`;
         organizationId = (await createOrganization(tx, orgName)).id;
       }
       const [user] = await tx
         .insert(users)
-        .values({ organizationId, email: input.email, name: input.name || null, passwordHash, role, lastLoginAt: new Date() })
+        .values({ organizationId, email: input.email, name: input.name || null, passwordHash, role, lastLoginAt: deps.now() })
         .returning({ id: users.id });
       await recordAudit(tx, {
         organizationId,

@@ -2,7 +2,7 @@
 import type { BillingUsage } from "@shared/schemas";
 import type { Ctx } from "../context";
 import { addDays, localDate, parseTimeZone } from "../calls/time-range";
-import { organizationTimeZone } from "./organization-settings";
+import { organizationTimeZone } from "../organizations/organization-settings";
 import { resolveUsageRange } from "../analytics/usage-range";
 import { pricePerMinute, registeredAgents, round2, sumUsage, usageReport, withAgentNames } from "../analytics/usage";
 

@@ -84,31 +84,21 @@ function selectCalls(ctx: Ctx, columns: Columns) {
 }
 
 /**
- * With a search, the page's ids are picked first from call_search (see call-source.ts), and the rows are then read
- * from call_logs by primary key with every filter again, under the policy.
+ * With a search, the page's ids are picked from call_search (see call-source.ts) in a subquery, and the rows are read
+ * from call_logs by primary key with every filter again, under the policy: one statement.
  */
-async function selectPage<C extends Columns>(
-  ctx: Ctx,
-  columns: C,
-  filters: ResolvedCallFilters,
-  where: SQL | undefined,
-  order: SQL[],
-  limit: number,
-) {
+function selectPage(ctx: Ctx, columns: Columns, filters: ResolvedCallFilters, where: SQL | undefined, order: SQL[], limit: number) {
   if (!filters.hasSearch)
     return selectCalls(ctx, columns)
       .where(where)
       .orderBy(...order)
       .limit(limit);
-  const ids = (
-    await ctx.db
-      .select({ id: sql<string>`${callLogs.id}` })
-      .from(callSource(filters))
-      .where(where)
-      .orderBy(...order)
-      .limit(limit)
-  ).map((r) => r.id);
-  if (ids.length === 0) return [];
+  const ids = ctx.db
+    .select({ id: sql<string>`${callLogs.id}`.as("id") })
+    .from(callSource(filters))
+    .where(where)
+    .orderBy(...order)
+    .limit(limit);
   return selectCalls(ctx, columns)
     .where(and(where, inArray(callLogs.id, ids)))
     .orderBy(...order)
@@ -125,32 +115,24 @@ export async function fetchCallPage<C extends Columns>(
 ) {
   type Row = RowOf<C>;
   const want = limit + 1;
-  let rows: Row[] = [];
-  if (!cursor || cursor.startedAt !== null) {
-    const after: SQL | undefined = cursor
-      ? sql`(${callLogs.startedAt}, ${callLogs.id}) < (${cursor.startedAt}::timestamptz, ${cursor.id}::uuid)`
-      : sql`${callLogs.startedAt} is not null`;
-    rows = (await selectPage(
-      ctx,
-      columns,
-      filters,
-      and(filters.where, after),
-      // Spelled exactly like the indexes (drizzle declares them DESC NULLS LAST) so PostgreSQL walks them in order.
-      [sql`${callLogs.startedAt} desc nulls last`, sql`${callLogs.id} desc nulls last`],
-      want,
-    )) as unknown as Row[];
+  // Spelled exactly like the indexes (drizzle declares them DESC NULLS LAST) so PostgreSQL walks them in order.
+  const byStart = [sql`${callLogs.startedAt} desc nulls last`, sql`${callLogs.id} desc nulls last`];
+  let rows: Row[];
+  if (!cursor) {
+    // The first page: one walk of the index gives the calls with a start time, then those without.
+    rows = (await selectPage(ctx, columns, filters, filters.where, byStart, want)) as unknown as Row[];
+  } else if (cursor.startedAt !== null) {
+    const after = sql`(${callLogs.startedAt}, ${callLogs.id}) < (${cursor.startedAt}::timestamptz, ${cursor.id}::uuid)`;
+    rows = (await selectPage(ctx, columns, filters, and(filters.where, after), byStart, want)) as unknown as Row[];
+    if (rows.length < want && !filters.hasDateRange) rows = rows.concat(await withoutStart(undefined, want - rows.length));
+  } else {
+    rows = await withoutStart(sql`${callLogs.id} < ${cursor.id}::uuid`, want);
   }
-  if (rows.length < want && !filters.hasDateRange) {
-    const after = cursor && cursor.startedAt === null ? sql`${callLogs.id} < ${cursor.id}::uuid` : undefined;
-    const tail = (await selectPage(
-      ctx,
-      columns,
-      filters,
-      and(filters.where, isNull(callLogs.startedAt), after),
-      [sql`${callLogs.id} desc nulls last`],
-      want - rows.length,
-    )) as unknown as Row[];
-    rows = rows.concat(tail);
+
+  /** The calls without a start time (after the keyset ones), by id. */
+  async function withoutStart(after: SQL | undefined, count: number): Promise<Row[]> {
+    const where = and(filters.where, isNull(callLogs.startedAt), after);
+    return (await selectPage(ctx, columns, filters, where, [sql`${callLogs.id} desc nulls last`], count)) as unknown as Row[];
   }
   const page = rows.slice(0, limit);
   const last = page.at(-1);

@@ -2,7 +2,6 @@
  * The inbox (webhook_events): the one entry for everything ElevenLabs tells us. Writers (the webhook receiver, sync)
  * insert raw events here and signal the projector; nothing else writes call rows (docs/decisions/007).
  */
-import type pg from "pg";
 import type { Db, Tx } from "../../db/client";
 import type { Queryable } from "../../db/tenant";
 import { callAudioChunks, webhookEvents } from "../../db/schema";
@@ -57,37 +56,34 @@ export async function insertAudioChunk(tx: Tx, organizationId: string, eventId: 
  * of a burst still gets one), instead of one per delivery.
  */
 const NOTIFY_GAP_MS = 50;
-type Signal = { local: Set<() => void>; lastSent: number; timer: NodeJS.Timeout | null };
-const signals = new WeakMap<pg.Pool, Signal>();
 
-function signalOf(db: Db): Signal {
-  let s = signals.get(db.$client);
-  if (!s) signals.set(db.$client, (s = { local: new Set(), lastSent: 0, timer: null }));
-  return s;
-}
+/** One per app (AppDeps.inbox): the projectors it wakes and its NOTIFY throttle are never shared between apps. */
+export class InboxSignal {
+  private readonly local = new Set<() => void>();
+  private lastSent = 0;
+  private timer: NodeJS.Timeout | null = null;
 
-/** Registers a projector of this process to be woken directly (returns the unregister function). */
-export function onInboxSignal(db: Db, wake: () => void): () => void {
-  const s = signalOf(db);
-  s.local.add(wake);
-  return () => s.local.delete(wake);
-}
+  /** Registers a projector of this app to be woken directly (returns the unregister function). */
+  onSignal(wake: () => void): () => void {
+    this.local.add(wake);
+    return () => this.local.delete(wake);
+  }
 
-export function signalInbox(db: Db): void {
-  const s = signalOf(db);
-  for (const wake of s.local) wake();
-  if (s.timer) return;
-  const send = () => {
-    s.timer = null;
-    s.lastSent = Date.now();
-    db.$client.query(`select pg_notify('${INBOX_CHANNEL}', '')`).catch(() => {
-      // The sweep picks the event up if the notification is lost.
-    });
-  };
-  const wait = s.lastSent + NOTIFY_GAP_MS - Date.now();
-  if (wait <= 0) send();
-  else {
-    s.timer = setTimeout(send, wait);
-    s.timer.unref();
+  signal(db: Db): void {
+    for (const wake of this.local) wake();
+    if (this.timer) return;
+    const send = () => {
+      this.timer = null;
+      this.lastSent = Date.now();
+      db.$client.query(`select pg_notify('${INBOX_CHANNEL}', '')`).catch(() => {
+        // The sweep picks the event up if the notification is lost.
+      });
+    };
+    const wait = this.lastSent + NOTIFY_GAP_MS - Date.now();
+    if (wait <= 0) send();
+    else {
+      this.timer = setTimeout(send, wait);
+      this.timer.unref();
+    }
   }
 }

@@ -7,8 +7,6 @@ import { conversationDetail, conversationListItem } from "../../elevenlabs/types
 import { fromDetail, fromInitiationFailure, fromListItem, type CallFields } from "./normalize";
 import { ELEVENLABS_ID_PATTERN } from "@shared/constants";
 
-/** ElevenLabs agent and conversation ids: the one pattern, shared with the client and the ElevenLabs client. */
-export const ELEVENLABS_ID = ELEVENLABS_ID_PATTERN;
 /** The Integrations page's "Send test event": verified and stored like any delivery, builds no call. */
 export const TEST_EVENT_TYPE = "voiceai_test_event";
 
@@ -27,7 +25,7 @@ export type InboxEventRow = {
 
 export type Interpretation = { fields: CallFields; eventTime: number; audio?: { eventId: string; size: number } } | { ignored: string } | { nothingToBuild: true };
 
-const ids = z.object({ agent_id: z.string().regex(ELEVENLABS_ID), conversation_id: z.string().regex(ELEVENLABS_ID) });
+const ids = z.object({ agent_id: z.string().regex(ELEVENLABS_ID_PATTERN), conversation_id: z.string().regex(ELEVENLABS_ID_PATTERN) });
 const audioMarker = ids.extend({ full_audio_bytes: z.number().int().positive() });
 
 /** The payload stored for a sync fetch: the list row it came from and, when fetched, the conversation detail. */

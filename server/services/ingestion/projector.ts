@@ -5,11 +5,11 @@
  * (then `failed`, with its error) and never holds up the rest.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type pg from "pg";
 import type { Db, Tx } from "../../db/client";
 import { callAudio, callLogs, webhookEvents } from "../../db/schema";
+import { listenOn } from "../../db/listen";
 import type { Logger } from "../../lib/logger";
-import { INBOX_CHANNEL, onInboxSignal } from "./inbox";
+import { INBOX_CHANNEL, type InboxSignal } from "./inbox";
 import { interpretEvent, UnusableEvent, type InboxEventRow } from "./interpret";
 import { eventOrder, upsertCall } from "./upsert-call";
 
@@ -22,7 +22,7 @@ export function retryDelaySeconds(attempts: number): number {
   return 5 * 4 ** Math.max(0, attempts - 1);
 }
 
-type ProjectorDeps = { db: Db; log: Logger };
+type ProjectorDeps = { db: Db; log: Logger; inbox: InboxSignal };
 type Claimed = InboxEventRow & { conversationId: string | null; attempts: number };
 
 /** Attaches a delivery's recording to its call; a newer delivery's recording replaces an older one's chunks. */
@@ -163,43 +163,9 @@ export function startProjector(deps: ProjectorDeps, options: { concurrency?: num
       }
       waiters.add(done);
     });
-  const unregister = onInboxSignal(deps.db, wake);
-
-  let listener: pg.PoolClient | null = null;
-  let reconnect: NodeJS.Timeout | null = null;
-  /** Clients already handed back: a connection lost after stopListening released it must not be released twice. */
-  const released = new WeakSet<pg.PoolClient>();
-  const release = (client: pg.PoolClient, destroy = false) => {
-    if (released.has(client)) return;
-    released.add(client);
-    client.release(destroy);
-  };
-  const listen = async () => {
-    if (!running) return;
-    try {
-      const client = await deps.db.$client.connect();
-      client.on("notification", wake);
-      client.on("error", () => {
-        release(client, true);
-        if (listener === client) listener = null;
-        if (running) reconnect = setTimeout(() => void listen(), 1_000);
-      });
-      await client.query(`listen ${INBOX_CHANNEL}`);
-      listener = client;
-      wake(); // anything that arrived while not listening
-      if (!running) await stopListening();
-    } catch {
-      if (running) reconnect = setTimeout(() => void listen(), 1_000);
-    }
-  };
-  const stopListening = async () => {
-    const client = listener;
-    listener = null;
-    if (!client) return;
-    await client.query(`unlisten ${INBOX_CHANNEL}`).catch(() => {});
-    release(client);
-  };
-  void listen();
+  const unregister = deps.inbox.onSignal(wake);
+  // Other instances' deliveries arrive by NOTIFY; on (re)connecting, anything that arrived while not listening.
+  const listener = listenOn(deps.db.$client, INBOX_CHANNEL, { notification: wake, listening: wake });
 
   let taken = 0;
   const loop = async () => {
@@ -224,11 +190,10 @@ export function startProjector(deps: ProjectorDeps, options: { concurrency?: num
     taken: () => taken,
     async stop() {
       running = false;
-      if (reconnect) clearTimeout(reconnect);
       unregister();
       wake();
       await Promise.all(loops);
-      await stopListening();
+      await listener.stop();
     },
   };
 }

@@ -10,20 +10,21 @@
  *    committed, the projector signalled, and only then the 200.
  */
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
-import type { Request } from "express";
 import { and, eq, isNotNull, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
+import type { OwnerDb } from "../../db/owner";
+import type { TenantDbs } from "../../db/tenant";
+import type { Encryptor } from "../../lib/crypto";
 import { agents, callTombstones, integrations, webhookEvents } from "../../db/schema";
-import type { AppDeps } from "../../deps";
 import { AppError } from "../../lib/errors";
-import { clientAddress } from "../../lib/rate-limit";
 import { storableJson } from "../../lib/storable-json";
 import { webhookEnvelope } from "../../elevenlabs/types";
 import { SIGNATURE_TOLERANCE_SECONDS } from "../../elevenlabs/webhook-signature";
 import { AudioBodyScanner, BodyTooLarge } from "./audio-body-scanner";
-import { AUDIO_CHUNK_BYTES, inboxRow, insertAudioChunk, signalInbox, type InboxInsert } from "./inbox";
-import { ELEVENLABS_ID } from "./interpret";
+import { AUDIO_CHUNK_BYTES, inboxRow, insertAudioChunk, type InboxInsert, type InboxSignal } from "./inbox";
+import { ELEVENLABS_ID_PATTERN } from "@shared/constants";
 import type { WebhookGuard } from "./webhook-guard";
+import type { WebhookTokenCache } from "./webhook-token-cache";
 import { acceptedInsertGuard, findTokenOwner } from "./webhook-tokens";
 import { deletedConversations, filterInboxPayload, ingestionPolicy, type IngestionPolicy } from "../redaction/ingestion-policy";
 
@@ -35,6 +36,27 @@ export const FAST_PATH_BYTES = 1024 * 1024;
 const MAX_REST_BYTES = 8 * 1024 * 1024;
 
 export type WebhookRoute = { kind: "organization"; token: string } | { kind: "shared" };
+
+/** One delivery as HTTP hands it over: who sent it, two headers and the body as it streams. */
+export type WebhookDelivery = {
+  /** The caller's address as the limits see it. */
+  address: string;
+  contentLength: string | undefined;
+  signature: string | undefined;
+  body: AsyncIterable<Buffer>;
+  /** Ends the request with `err` (the time budget ran out). */
+  abort(err: Error): void;
+};
+
+/** What the receiver uses of the app (AppDeps has all of it): routing is the owner's, storing the organization's. */
+export type WebhookDeps = {
+  db: OwnerDb;
+  tenantDb: TenantDbs;
+  now: () => Date;
+  encryptor: Encryptor;
+  webhookTokens: WebhookTokenCache;
+  inbox: InboxSignal;
+};
 
 type Candidate = { organizationId: string; encryptedSecret: string };
 type Signature = { t: number; v0: Buffer[] };
@@ -69,7 +91,7 @@ function parseSignature(header: string | undefined, nowSeconds: number): Signatu
 
 /** Organizations that registered the agent and configured a secret (the shared URL). */
 async function candidatesByAgent(db: Db, agentId: unknown): Promise<Candidate[]> {
-  if (typeof agentId !== "string" || !ELEVENLABS_ID.test(agentId)) return [];
+  if (typeof agentId !== "string" || !ELEVENLABS_ID_PATTERN.test(agentId)) return [];
   const rows = await db
     .select({ organizationId: agents.organizationId, encryptedSecret: integrations.encryptedWebhookSecret })
     .from(agents)
@@ -83,7 +105,7 @@ class Verifier {
   private hmacs: Array<{ candidate: Candidate; hmac: ReturnType<typeof createHmac> }> = [];
   private held: Buffer[] | null = [];
   constructor(
-    private readonly deps: AppDeps,
+    private readonly deps: WebhookDeps,
     private readonly signature: Signature,
   ) {}
 
@@ -188,7 +210,7 @@ function splitHeldAudio(event: InboxInsert): { event: InboxInsert; audio: Buffer
 }
 
 /** The verified event as the organization allows it to be kept (DESIGN.md §8, §11): tombstones, audio setting, redaction. */
-async function applyPolicy(deps: AppDeps, event: InboxInsert, policy: IngestionPolicy): Promise<{ event: InboxInsert; keepAudio: boolean }> {
+async function applyPolicy(deps: WebhookDeps, event: InboxInsert, policy: IngestionPolicy): Promise<{ event: InboxInsert; keepAudio: boolean }> {
   if (event.failed || event.payload === null) return { event: { ...event, payload: event.payload === null ? null : filterInboxPayload(event.payload, policy) }, keepAudio: false };
   if (event.conversationId && event.type === "post_call_audio") {
     const deleted = await deletedConversations(deps.tenantDb(event.organizationId), event.organizationId, [event.conversationId]);
@@ -199,8 +221,8 @@ async function applyPolicy(deps: AppDeps, event: InboxInsert, policy: IngestionP
   return { event: { ...event, payload: filterInboxPayload(event.payload, policy) }, keepAudio: true };
 }
 
-export async function receiveWebhookStream(deps: AppDeps, guard: WebhookGuard, req: Request, route: WebhookRoute): Promise<void> {
-  const address = clientAddress(req);
+export async function receiveWebhookStream(deps: WebhookDeps, guard: WebhookGuard, delivery: WebhookDelivery, route: WebhookRoute): Promise<void> {
+  const { address } = delivery;
   const failureKey = route.kind === "organization" ? `org:${address}:${route.token}` : `shared:${address}`;
   let organizationId: string | null = null;
   const refuse = (err: Refused): never => {
@@ -216,12 +238,12 @@ export async function receiveWebhookStream(deps: AppDeps, guard: WebhookGuard, r
 
   // 1. Before the body.
   limited(failureKey);
-  const declared = Number(req.get("content-length") ?? 0);
+  const declared = Number(delivery.contentLength ?? 0);
   if (declared > MAX_BODY_BYTES) return refuse(new Refused("payload_too_large", 413, "The request body is too large", false));
   const now = deps.now();
   let signature: Signature;
   try {
-    signature = parseSignature(req.get("elevenlabs-signature"), Math.floor(now.getTime() / 1000));
+    signature = parseSignature(delivery.signature, Math.floor(now.getTime() / 1000));
   } catch (err) {
     if (route.kind === "organization") organizationId = (await findTokenOwner(deps.db, deps.webhookTokens, route.token, now))?.organizationId ?? null;
     return refuse(err as Refused);
@@ -250,7 +272,7 @@ export async function receiveWebhookStream(deps: AppDeps, guard: WebhookGuard, r
   const audioTx: { current: ReturnType<typeof deferredTransaction> | null } = { current: null };
   const audioEventId = randomUUID();
   let seq = 0;
-  const timer = setTimeout(() => req.destroy(new AppError("request_timeout", 408, "The request took too long")), guard.requestTimeoutMs);
+  const timer = setTimeout(() => delivery.abort(new AppError("request_timeout", 408, "The request took too long")), guard.requestTimeoutMs);
   timer.unref();
   const storeReadyChunks = async () => {
     if (!scanner || scanner.ready.length === 0 || !organizationId) return;
@@ -263,7 +285,7 @@ export async function receiveWebhookStream(deps: AppDeps, guard: WebhookGuard, r
   };
   try {
     try {
-      for await (const chunk of req as AsyncIterable<Buffer>) {
+      for await (const chunk of delivery.body) {
         size += chunk.length;
         if (size > MAX_BODY_BYTES) return refuse(new Refused("payload_too_large", 413, "The request body is too large", false));
         await guard.budget.take(chunk.length);
@@ -363,7 +385,7 @@ export async function receiveWebhookStream(deps: AppDeps, guard: WebhookGuard, r
       deps.webhookTokens.forget(verified.organizationId);
       return refuse(new Refused("invalid_signature", 401, "The webhook signature could not be verified", true));
     }
-    if (!event.failed && !event.ignored) signalInbox(deps.db);
+    if (!event.failed && !event.ignored) deps.inbox.signal(deps.db);
   } finally {
     clearTimeout(timer);
     guard.budget.release(taken);

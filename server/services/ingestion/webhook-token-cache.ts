@@ -7,6 +7,7 @@
  * (`listenForTokenChanges`), so no instance keeps an answer that the database no longer gives.
  */
 import type pg from "pg";
+import { listenOn, type Listener } from "../../db/listen";
 import type { Logger } from "../../lib/logger";
 
 export type TokenOwner = {
@@ -55,53 +56,15 @@ export class WebhookTokenCache {
  * LISTENs on TOKEN_CHANNEL and forgets what other instances changed. When the connection is lost (and again when
  * it is back) the whole cache is dropped: a notification may have been missed meanwhile.
  */
-export function listenForTokenChanges(pool: pg.Pool, cache: WebhookTokenCache, log?: Logger): { ready: Promise<void>; stop(): Promise<void> } {
-  let running = true;
-  let listening!: () => void;
-  const ready = new Promise<void>((resolve) => (listening = resolve));
-  let client: pg.PoolClient | null = null;
-  let retry: NodeJS.Timeout | null = null;
-  const onNotification = (msg: pg.Notification) => {
-    if (msg.channel === TOKEN_CHANNEL) cache.forget(msg.payload || null);
-  };
-  /** Clients already handed back: a connection lost after stop() released it must not be released twice. */
-  const released = new WeakSet<pg.PoolClient>();
-  const release = (c: pg.PoolClient, destroy = false) => {
-    if (released.has(c)) return;
-    released.add(c);
-    c.release(destroy);
-  };
-  const connect = async () => {
-    if (!running) return;
-    try {
-      const c = await pool.connect();
-      c.on("notification", onNotification);
-      c.on("error", (err) => {
-        log?.warn({ err: { message: err.message } }, "webhook token listener lost its connection");
-        release(c, true);
-        if (client === c) client = null;
-        cache.forget(null);
-        if (running) retry = setTimeout(() => void connect(), 1_000);
-      });
-      await c.query(`listen ${TOKEN_CHANNEL}`);
-      client = c;
-      cache.forget(null); // whatever changed while nobody listened
-      listening();
-      if (!running) await stop();
-    } catch {
+export function listenForTokenChanges(pool: pg.Pool, cache: WebhookTokenCache, log?: Logger): Listener {
+  return listenOn(pool, TOKEN_CHANNEL, {
+    notification: (msg) => {
+      if (msg.channel === TOKEN_CHANNEL) cache.forget(msg.payload || null);
+    },
+    listening: () => cache.forget(null), // whatever changed while nobody listened
+    lost: (err) => {
+      if (err) log?.warn({ err: { message: err.message } }, "webhook token listener lost its connection");
       cache.forget(null);
-      if (running) retry = setTimeout(() => void connect(), 1_000);
-    }
-  };
-  const stop = async () => {
-    running = false;
-    if (retry) clearTimeout(retry);
-    const c = client;
-    client = null;
-    if (!c) return;
-    await c.query(`unlisten ${TOKEN_CHANNEL}`).catch(() => {});
-    release(c);
-  };
-  void connect();
-  return { ready, stop };
+    },
+  });
 }

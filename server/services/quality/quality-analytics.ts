@@ -8,7 +8,7 @@ import { parseBound, parseTimeZone } from "../calls/time-range";
 import { defaultBounds, resolveUsageRange } from "../analytics/usage-range";
 import { agentScopeOf, registeredAgents } from "../analytics/usage";
 import { withoutJit } from "../analytics/without-jit";
-import { organizationTimeZone } from "../billing/organization-settings";
+import { organizationTimeZone } from "../organizations/organization-settings";
 import { addDays } from "../calls/time-range";
 import { FACT } from "./quality-facts";
 import { bucketValue, DURATION_EDGES, histogramPercentile } from "./latency-buckets";

@@ -7,7 +7,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Queryable } from "../../db/tenant";
 import { callTombstones } from "../../db/schema";
-import { organizationPreferences } from "../billing/organization-settings";
+import { organizationPreferences } from "../organizations/organization-settings";
 import { activeKinds, redactConversation, redactWebhookEvent } from "./redact-conversation";
 import { redactJson, type RedactionKinds } from "./redact-text";
 

@@ -5,16 +5,18 @@
  */
 import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { agents, callLogs, integrations } from "../../db/schema";
-import { tenantCtx, type AppDeps } from "../../deps";
+import type { AppDeps } from "../../deps";
+import { tenantCtx } from "../../tenant-context";
 import { type Ctx } from "../context";
 import { ElevenLabsError } from "../../elevenlabs/errors";
 import type { ElevenLabsClient } from "../../elevenlabs/client";
 import type { ConversationDetail, ConversationListItem } from "../../elevenlabs/types";
-import type { SyncJob } from "../../jobs/types";
+import type { SyncJob } from "../jobs";
 import { elevenLabsClient, markKeyRejected } from "../integrations/integration-service";
 import { insertInboxEvent } from "../ingestion/inbox";
 import { deletedConversations, filterInboxPayload, ingestionPolicy, type IngestionPolicy } from "../redaction/ingestion-policy";
-import { ELEVENLABS_ID, type SyncPayload } from "../ingestion/interpret";
+import { ELEVENLABS_ID_PATTERN } from "@shared/constants";
+import type { SyncPayload } from "../ingestion/interpret";
 
 /** Incremental syncs look back this far, for calls that finished processing after the last run. */
 const OVERLAP_SECONDS = 60 * 60;
@@ -124,7 +126,7 @@ async function refreshUnfinished(ctx: Ctx, client: ElevenLabsClient, elevenlabsA
     .limit(PAGE_SIZE);
   let n = 0;
   await mapLimit(rows, DETAIL_CONCURRENCY, async ({ conversationId }) => {
-    if (!ELEVENLABS_ID.test(conversationId)) return;
+    if (!ELEVENLABS_ID_PATTERN.test(conversationId)) return;
     const detail = await fetchDetail(ctx, client, conversationId);
     if (!detail) return;
     await recordFetch(ctx, conversationId, { detail }, policy);
@@ -179,10 +181,10 @@ export async function syncAgent(deps: AppDeps, job: SyncJob & { agentId: string 
     for (;;) {
       const page = await client.listConversations({ agentId: agent.elevenlabsAgentId, cursor, pageSize: PAGE_SIZE, callStartAfterUnix: after });
       if (page.skipped > 0) ctx.log.warn({ agentId: agent.id, skipped: page.skipped }, "sync: unreadable conversation rows in page; skipped");
-      const ids = page.conversations.map((c) => c.conversation_id).filter((id) => ELEVENLABS_ID.test(id));
+      const ids = page.conversations.map((c) => c.conversation_id).filter((id) => ELEVENLABS_ID_PATTERN.test(id));
       const [have, deleted] = await Promise.all([alreadyFinal(ctx, ids), deletedConversations(ctx.db, ctx.organizationId, ids)]);
       const todo = page.conversations.filter((c) => {
-        if (!ELEVENLABS_ID.test(c.conversation_id)) {
+        if (!ELEVENLABS_ID_PATTERN.test(c.conversation_id)) {
           // One bad row never stops the agent's sync.
           ctx.log.warn({ agentId: agent.id, conversationId: c.conversation_id.slice(0, 200) }, "sync: malformed conversation id in page; skipped");
           return false;

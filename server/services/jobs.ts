@@ -1,3 +1,4 @@
+/** The job queue as services see it (server/jobs implements it). */
 export type SyncJob = {
   organizationId: string;
   agentId?: string;
