@@ -100,8 +100,7 @@ describe("first run", () => {
 
         // DATA_DIR/pg made by a normal user's npm start: start-up stops instead of using an empty database under /var/lib.
         fs.mkdirSync(path.join(dataDir, "pg"), { recursive: true });
-        fs.writeFileSync(path.join(dataDir, "pg", "PG_VERSION"), "18
-");
+        fs.writeFileSync(path.join(dataDir, "pg", "PG_VERSION"), "18\n");
         const refused = await spawnServer({ dataDir });
         running.push(refused);
         const exit = await Promise.race([refused.exited, new Promise((r) => setTimeout(() => r("still running"), 60_000))]);
