@@ -60,6 +60,11 @@ test("agents are picked from the account or pasted, link to their calls, and say
     const row = table.getByRole("row").filter({ hasText: FAKE_AGENT_ID });
     await expect(row).toContainText("Synced", { timeout: 60_000 });
     await expect(row).toContainText(/\d+(\.\d+)?\u00a0min/);
+    // At 1280 px every column, the actions included, is on screen: the table does not scroll sideways.
+    const remove = row.getByRole("button", { name: `Remove ${FAKE_AGENT_NAME}` });
+    const box = await remove.boundingBox();
+    expect(box!.x + box!.width).toBeLessThanOrEqual(1280);
+    expect(await table.evaluate((el) => el.parentElement!.scrollWidth <= el.parentElement!.clientWidth)).toBe(true);
     await inspectPage(page, "agents-columns");
     await row.getByRole("link", { name: FAKE_AGENT_NAME }).click();
     await expect(page.getByRole("heading", { level: 1, name: "History" })).toBeVisible();

@@ -74,7 +74,7 @@ test("the ingestion health panel shows deliveries, refusals, the ElevenLabs webh
 
   await page.getByRole("button", { name: "Send test event" }).click();
   await expect(page.getByText("Test event delivered").first()).toBeVisible();
-  await expect(page.getByRole("table", { name: "Recent deliveries" })).toContainText("voiceai_test_event");
+  await expect(page.getByRole("table", { name: "Recent deliveries" })).toContainText("Test event");
 
   await inspectPage(page, "integrations-ingestion-health");
 });

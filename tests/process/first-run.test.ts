@@ -11,8 +11,8 @@ import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../server/db/embedded";
-import { FakeElevenLabs, makeConversation } from "../fake-elevenlabs/server";
 import { embeddedLocation } from "../../server/db/embedded-location";
+import { FakeElevenLabs, makeConversation } from "../fake-elevenlabs/server";
 import { agentSync, ApiClient, removeTempDirs, spawnServer, startServer, tempDir, until, type ServerProcess } from "./server-process";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -74,33 +74,48 @@ describe("first run", () => {
   }, 60_000);
 
   // As root the embedded PostgreSQL runs as the "postgres" user, which cannot enter a DATA_DIR (or clone) under a
-  // directory of mode 700, like /root: its files go to a directory of its own under /var/lib (decision 014).
-  it.runIf(process.getuid?.() === 0)("as root, starts with DATA_DIR where the postgres user cannot enter, and again on the same DATA_DIR", async () => {
-    const closed = tempDir("vad-root-");
-    fs.chmodSync(closed, 0o700);
-    const dataDir = path.join(closed, "data");
-    const location = embeddedLocation(dataDir, { root: true });
-    try {
-      const first = await startServer({ dataDir });
-      running.push(first);
-      expect(first.output()).toContain(location.runtimeDir);
-      expect(fs.existsSync(path.join(location.databaseDir, "PG_VERSION"))).toBe(true);
-      expect(fs.existsSync(path.join(dataDir, "pg"))).toBe(false);
-      const account = { email: "root-start@example.com", password: "correct horse battery", name: "Root", organizationName: "Root Org" };
-      expect((await new ApiClient(first.url).call("POST", "/api/auth/register", account)).status).toBe(201);
-      first.child.kill("SIGTERM");
-      expect(await first.exited).toEqual({ code: 0, signal: null });
-      // The second start finds the same database: the account made on the first is there.
-      const again = await startServer({ dataDir });
-      running.push(again);
-      const login = await new ApiClient(again.url).call("POST", "/api/auth/login/password", { email: account.email, password: account.password });
-      expect(login.status).toBe(200);
-      again.child.kill("SIGTERM");
-      expect(await again.exited).toEqual({ code: 0, signal: null });
-    } finally {
-      fs.rmSync(location.runtimeDir, { recursive: true, force: true });
-    }
-  }, 240_000);
+  // directory of mode 700, like /root: its files go to a directory of its own under /var/lib (decision 014). A
+  // database a normal user's npm start made in DATA_DIR/pg is not swapped for an empty one there.
+  it.runIf(process.getuid?.() === 0)(
+    "as root, starts with DATA_DIR where the postgres user cannot enter, again on the same DATA_DIR, and keeps a normal user's database",
+    async () => {
+      const closed = tempDir("vad-root-");
+      fs.chmodSync(closed, 0o700);
+      const dataDir = path.join(closed, "data");
+      const location = embeddedLocation(dataDir, { root: true });
+      try {
+        const first = await startServer({ dataDir });
+        running.push(first);
+        expect(first.output()).toContain(`PostgreSQL's files go to ${location.runtimeDir}`);
+        expect(fs.existsSync(path.join(location.databaseDir, "PG_VERSION"))).toBe(true);
+        expect(fs.existsSync(path.join(dataDir, "pg"))).toBe(false);
+        const account = { email: "root-start@example.com", password: "correct horse battery", name: "Root", organizationName: "Root Org" };
+        expect((await new ApiClient(first.url).call("POST", "/api/auth/register", account)).status).toBe(201);
+        first.child.kill("SIGTERM");
+        expect(await first.exited, first.output()).toEqual({ code: 0, signal: null });
+        expect(fs.existsSync(path.join(location.databaseDir, "postmaster.pid"))).toBe(false);
+        // The second start finds the same database: the account made on the first is there.
+        const again = await startServer({ dataDir });
+        running.push(again);
+        const login = await new ApiClient(again.url).call("POST", "/api/auth/login/password", { email: account.email, password: account.password });
+        expect(login.status).toBe(200);
+        again.child.kill("SIGTERM");
+        expect(await again.exited, again.output()).toEqual({ code: 0, signal: null });
+
+        // DATA_DIR/pg made by a normal user's npm start: start-up stops instead of using an empty database under /var/lib.
+        fs.mkdirSync(path.join(dataDir, "pg"), { recursive: true });
+        fs.writeFileSync(path.join(dataDir, "pg", "PG_VERSION"), "18\n");
+        const refused = await spawnServer({ dataDir });
+        running.push(refused);
+        const exit = await Promise.race([refused.exited, new Promise((r) => setTimeout(() => r("still running"), 60_000))]);
+        expect(exit, refused.output()).toEqual({ code: 1, signal: null });
+        expect(refused.output()).toMatch(/was made by a normal user.*run npm start as that user/);
+      } finally {
+        fs.rmSync(location.runtimeDir, { recursive: true, force: true });
+      }
+    },
+    240_000,
+  );
 
   it("seeds the demo while the app runs, survives a kill -9, and stops node and PostgreSQL on SIGTERM to npm start", async () => {
     const dataDir = tempDir("vad-first-");

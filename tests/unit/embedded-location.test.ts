@@ -18,6 +18,12 @@ describe("embeddedLocation", () => {
     expect(embeddedLocation("/opt/voiceai-dashboard/.data", { root: true, reachable }).databaseDir).toBe("/opt/voiceai-dashboard/.data/pg");
   });
 
+  it("asks whether DATA_DIR is reachable, not pg (the postgres user's own directory, mode 700, once made)", () => {
+    const asked: string[] = [];
+    embeddedLocation("/opt/voiceai-dashboard/.data", { root: true, reachable: (dir) => (asked.push(dir), true) });
+    expect(asked).toEqual(["/opt/voiceai-dashboard/.data"]);
+  });
+
   it("as root out of the postgres user's reach, uses a directory under /var/lib named after the project and keyed by DATA_DIR", () => {
     const location = embeddedLocation("/root/voiceai-dashboard/.data", { root: true, reachable: unreachable });
     expect(location.databaseDir).toMatch(new RegExp(`^${ROOT_RUNTIME_BASE}/voiceai-dashboard-[0-9a-f]{12}/pg$`));

@@ -12,6 +12,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { isApiError } from "@/lib/api";
 import { useCurrentUser } from "@/lib/auth";
 import { sentenceOf, syncErrorInWords } from "@/lib/error-words";
+import { deliveryTypeInWords } from "@/lib/event-words";
 import { EMPTY, formatDate, formatDateTime, formatMinutes, formatNumber, formatRelative } from "@/lib/format";
 import NotFoundPage from "@/routes/not-found";
 import { useAdminOrganization } from "@/features/admin/api";
@@ -28,12 +29,6 @@ const CALL_STATUS: Record<string, string> = {
   processing: "being processed",
   done: "ended",
   failed: "failed to start",
-};
-const DELIVERY_TYPE: Record<string, string> = {
-  post_call_transcription: "transcript",
-  post_call_audio: "recording",
-  call_initiation_failure: "call that failed to start",
-  sync_conversation: "conversation",
 };
 const DELIVERY_STATE: Record<string, { label: string; variant: BadgeVariant }> = {
   processed: { label: "Processed", variant: "success" },
@@ -113,7 +108,7 @@ function Overview({ org }: { org: AdminOrganizationDetail }) {
                 </span>
                 <span className="text-xs text-muted-foreground">
                   {org.lastDelivery.source === "sync" ? "Sync" : "Webhook"}
-                  {org.lastDelivery.type ? ` · ${DELIVERY_TYPE[org.lastDelivery.type] ?? org.lastDelivery.type}` : ""}
+                  {org.lastDelivery.type ? ` · ${deliveryTypeInWords(org.lastDelivery.type).toLowerCase()}` : ""}
                 </span>
                 {org.lastDelivery.error && <span className="text-xs break-words text-red-700 dark:text-red-300">{sentenceOf(org.lastDelivery.error)}</span>}
               </span>

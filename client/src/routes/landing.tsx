@@ -14,7 +14,7 @@ const FEATURES = [
   {
     icon: BarChart3Icon,
     title: "Usage and success at a glance",
-    text: "Calls, minutes, success rate and estimated cost per day and per agent, in your own time zone.",
+    text: "Calls, minutes, success rate and estimated cost per day and per agent, in your organization’s time zone.",
   },
   {
     icon: RefreshCwIcon,
@@ -41,7 +41,7 @@ const FEATURES = [
 const STEPS = [
   "Create an account for your organization.",
   "Paste your ElevenLabs API key and the webhook URL we give you.",
-  "Add your agents by id. Past calls are imported automatically.",
+  "Pick your agents from your ElevenLabs account. Past calls are imported automatically.",
 ];
 
 export default function LandingPage() {

@@ -2,6 +2,7 @@ import type { PlatformAdmins } from "@shared/schemas";
 import { Badge } from "@/components/ui/badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { formatDate } from "@/lib/format";
+import { useMediaQuery, WIDE } from "@/lib/use-media-query";
 
 type Admin = PlatformAdmins["data"][number];
 type Pending = PlatformAdmins["pending"][number];
@@ -19,6 +20,33 @@ const WHY_NOT: Record<Pending["reason"], string> = {
 
 /** Who is a platform admin and how; PLATFORM_ADMIN_EMAILS addresses that are not one yet, and why. */
 export function PlatformAdminsTable({ admins }: { admins: PlatformAdmins }) {
+  const wide = useMediaQuery(WIDE);
+  if (!wide)
+    return (
+      <ul aria-label="Platform admins" className="divide-y border-t">
+        {admins.data.map((admin) => (
+          <li key={admin.id} className="grid gap-1 px-4 py-3">
+            <span className="font-medium wrap-anywhere">{admin.email}</span>
+            <span className="text-xs text-muted-foreground">
+              {[admin.name, admin.organization.name, admin.since ? `since ${formatDate(admin.since)}` : null].filter(Boolean).join(" · ")}
+            </span>
+            <span className="flex flex-wrap items-center gap-2 text-xs text-muted-foreground">
+              <Badge variant={admin.via === "granted" ? "info" : "success"}>{admin.via === "granted" ? "Granted by CLI" : "Verified email"}</Badge>
+              {how(admin)}
+            </span>
+          </li>
+        ))}
+        {admins.pending.map((entry) => (
+          <li key={`pending-${entry.email}`} className="grid gap-1 px-4 py-3">
+            <span className="font-medium wrap-anywhere">{entry.email}</span>
+            <span className="flex flex-wrap items-center gap-2 text-xs text-muted-foreground">
+              <Badge variant="outline">Not an admin</Badge>
+              {WHY_NOT[entry.reason]}
+            </span>
+          </li>
+        ))}
+      </ul>
+    );
   return (
     <Table label="Platform admins">
       <TableHeader>

@@ -30,7 +30,7 @@ export function AgentActions({ agent, handlers, compact = false }: { agent: Agen
           aria-describedby={!keyConnected ? syncBlockedHint : undefined}
         >
           <RefreshCwIcon aria-hidden="true" className={isSyncing(agent) ? "animate-spin" : undefined} />
-          <span className={compact ? undefined : "hidden lg:inline"}>Sync now</span>
+          <span className={compact ? undefined : "hidden 2xl:inline"}>Sync now</span>
         </Button>
       )}
       {canManage && (

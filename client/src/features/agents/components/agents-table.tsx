@@ -62,8 +62,7 @@ export function AgentsTable({ agents, loading, keyConnected, syncBlockedHint }: 
           <TableHeader>
             <TableRow>
               <TableHead>Name</TableHead>
-              <TableHead className="text-right">Calls today</TableHead>
-              <TableHead className="text-right">Total calls</TableHead>
+              <TableHead className="text-right">Calls</TableHead>
               <TableHead className="text-right">Success rate</TableHead>
               <TableHead className="text-right">Minutes</TableHead>
               <TableHead className="text-right">Credits</TableHead>
@@ -77,7 +76,7 @@ export function AgentsTable({ agents, loading, keyConnected, syncBlockedHint }: 
             </TableRow>
           </TableHeader>
           <TableBody>
-            {loading && <TableSkeletonRows columns={showActions ? 9 : 8} rows={3} />}
+            {loading && <TableSkeletonRows columns={showActions ? 8 : 7} rows={3} />}
             {agents.map((agent) => (
               <TableRow key={agent.id}>
                 <TableCell className="min-w-44">
@@ -86,8 +85,12 @@ export function AgentsTable({ agents, loading, keyConnected, syncBlockedHint }: 
                   </Link>
                   <code className="mt-0.5 block text-xs break-all text-muted-foreground">{agent.elevenLabsAgentId}</code>
                 </TableCell>
-                <TableCell className="text-right">{formatNumber(agent.callsToday)}</TableCell>
-                <TableCell className="text-right">{formatNumber(agent.totalCalls)}</TableCell>
+                {/* Today's count under the total: one column fewer keeps the actions on screen at 1280 px. */}
+                <TableCell className="text-right">
+                  {formatNumber(agent.totalCalls)}
+                  <span className="sr-only">, </span>
+                  <span className="block text-xs whitespace-nowrap text-muted-foreground">{formatNumber(agent.callsToday)} today</span>
+                </TableCell>
                 <TableCell className="text-right">{formatPercent(agent.successRate)}</TableCell>
                 <TableCell className="text-right whitespace-nowrap">{formatMinutes(agent.minutes)}</TableCell>
                 <TableCell className="text-right">{formatNumber(agent.credits)}</TableCell>

@@ -13,6 +13,7 @@ import {
 } from "@/components/ui/table";
 import { EmptyState } from "@/components/empty-state";
 import { ErrorState } from "@/components/error-state";
+import { sentenceOf } from "@/lib/error-words";
 import { formatDateTime } from "@/lib/format";
 import { useMediaQuery, WIDE } from "@/lib/use-media-query";
 import { useAlertEvents } from "@/features/alerts/api";
@@ -33,7 +34,7 @@ function Deliveries({ event, channels }: { event: AlertEvent; channels: AlertCha
             <span className="text-muted-foreground">
               {d.status ? `HTTP ${d.status} · ` : ""}
               {d.attempts} attempt{d.attempts === 1 ? "" : "s"}
-              {!d.ok && d.error && !d.error.startsWith("pending") ? ` · ${d.error}` : ""}
+              {!d.ok && d.error && !d.error.startsWith("pending") ? ` · ${sentenceOf(d.error)}` : ""}
             </span>
           </li>
         );

@@ -45,7 +45,7 @@ export function BillingAgentTable({ usage }: { usage: BillingUsage }) {
       <ul aria-label="Usage per agent" className="divide-y border-t">
         {rows.map((row) => (
           <li key={row.agentId ?? row.elevenLabsAgentId} className="grid gap-1.5 px-4 py-3">
-            <span className="font-medium break-all">
+            <span className="font-medium wrap-anywhere">
               <AgentName row={row} />
             </span>
             <UsageFigures calls={row.calls} minutes={row.minutes} credits={row.credits} cost={row.estimatedCost} />

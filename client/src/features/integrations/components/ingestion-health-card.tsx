@@ -9,7 +9,10 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { toastError, toastSuccess } from "@/components/ui/use-toast";
 import { errorMessage } from "@/lib/api";
+import { sentenceOf } from "@/lib/error-words";
+import { deliveryTypeInWords } from "@/lib/event-words";
 import { formatDateTime, formatNumber, formatRelative } from "@/lib/format";
+import { useMediaQuery, WIDE } from "@/lib/use-media-query";
 import { useDeliveries, useSendTestEvent, useWorkspaceWebhooks } from "@/features/integrations/api-health";
 
 const STATE_BADGE: Record<Delivery["state"], { label: string; variant: BadgeVariant }> = {
@@ -18,6 +21,59 @@ const STATE_BADGE: Record<Delivery["state"], { label: string; variant: BadgeVari
   failed: { label: "Failed", variant: "destructive" },
   ignored: { label: "Ignored", variant: "secondary" },
 };
+
+/** Recent deliveries: a table, or on a phone rows with the same facts (no sideways scrolling). */
+function DeliveryRows({ deliveries }: { deliveries: Delivery[] }) {
+  const wide = useMediaQuery(WIDE);
+  const state = (d: Delivery) => (
+    <>
+      <Badge variant={STATE_BADGE[d.state].variant}>{STATE_BADGE[d.state].label}</Badge>
+      {d.error && <span className="block text-xs text-muted-foreground">{sentenceOf(d.error)}</span>}
+    </>
+  );
+  if (!wide)
+    return (
+      <ul aria-label="Recent deliveries" className="divide-y border-y text-sm">
+        {deliveries.map((d) => (
+          <li key={d.id} className="grid gap-1 py-2">
+            <span className="flex items-start justify-between gap-3">
+              <span>{formatDateTime(d.receivedAt)}</span>
+              <span className="shrink-0 text-right">{state(d)}</span>
+            </span>
+            <span className="text-muted-foreground">
+              {d.source === "webhook" ? "Webhook" : "Sync"} · {deliveryTypeInWords(d.type)}
+            </span>
+            {d.conversationId && <code className="text-xs break-all text-muted-foreground">{d.conversationId}</code>}
+          </li>
+        ))}
+      </ul>
+    );
+  return (
+    <Table label="Recent deliveries">
+      <TableHeader>
+        <TableRow>
+          <TableHead>Received</TableHead>
+          <TableHead>Event</TableHead>
+          <TableHead>From</TableHead>
+          <TableHead>State</TableHead>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {deliveries.map((d) => (
+          <TableRow key={d.id}>
+            <TableCell className="whitespace-nowrap">{formatDateTime(d.receivedAt)}</TableCell>
+            <TableCell>
+              <span title={d.type ?? undefined}>{deliveryTypeInWords(d.type)}</span>
+              {d.conversationId && <span className="block font-mono text-xs text-muted-foreground">{d.conversationId}</span>}
+            </TableCell>
+            <TableCell>{d.source === "webhook" ? "Webhook" : "Sync"}</TableCell>
+            <TableCell>{state(d)}</TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
 
 const REFUSAL_WORDS: Record<string, string> = {
   invalid_signature: "Invalid signature",
@@ -108,10 +164,23 @@ export function IngestionHealthCard({ integration }: { integration: Integration 
           </CardTitle>
           <CardDescription>What ElevenLabs delivered recently, what was refused, and how its webhook is doing.</CardDescription>
         </div>
-        <Button variant="outline" onClick={onSendTest} disabled={!integration.webhook.secretConfigured || sendTest.isPending}>
-          <SendIcon aria-hidden="true" />
-          {sendTest.isPending ? "Sending…" : "Send test event"}
-        </Button>
+        <div className="grid justify-items-end gap-1">
+          <Button
+            variant="outline"
+            onClick={onSendTest}
+            disabled={!integration.webhook.secretConfigured || sendTest.isPending}
+            aria-describedby={integration.webhook.secretConfigured ? undefined : "send-test-needs-secret"}
+          >
+            <SendIcon aria-hidden="true" />
+            {sendTest.isPending ? "Sending…" : "Send test event"}
+          </Button>
+          {/* Disabled without a word would be a dead end: say what turns it on. */}
+          {!integration.webhook.secretConfigured && (
+            <p id="send-test-needs-secret" className="text-xs text-muted-foreground">
+              Save the webhook secret first.
+            </p>
+          )}
+        </div>
       </CardHeader>
       <CardContent className="grid gap-6">
         {isLocalUrl(url) && (
@@ -158,32 +227,7 @@ export function IngestionHealthCard({ integration }: { integration: Integration 
           ) : deliveries.data.data.length === 0 ? (
             <p className="text-sm text-muted-foreground">Nothing received yet.</p>
           ) : (
-            <Table label="Recent deliveries">
-              <TableHeader>
-                <TableRow>
-                  <TableHead>Received</TableHead>
-                  <TableHead>Event</TableHead>
-                  <TableHead>From</TableHead>
-                  <TableHead>State</TableHead>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {deliveries.data.data.map((d) => (
-                  <TableRow key={d.id}>
-                    <TableCell className="whitespace-nowrap">{formatDateTime(d.receivedAt)}</TableCell>
-                    <TableCell>
-                      <span className="font-mono text-xs">{d.type ?? "unreadable"}</span>
-                      {d.conversationId && <span className="block font-mono text-xs text-muted-foreground">{d.conversationId}</span>}
-                    </TableCell>
-                    <TableCell>{d.source === "webhook" ? "Webhook" : "Sync"}</TableCell>
-                    <TableCell>
-                      <Badge variant={STATE_BADGE[d.state].variant}>{STATE_BADGE[d.state].label}</Badge>
-                      {d.error && <span className="block text-xs text-muted-foreground">{d.error}</span>}
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
+            <DeliveryRows deliveries={deliveries.data.data} />
           )}
         </section>
 

@@ -144,7 +144,7 @@ export function GovernanceForm({ settings, canManage }: { settings: Organization
       <Card>
         <CardHeader>
           <CardTitle>Time zone</CardTitle>
-          <CardDescription>Days on the dashboard API and billing months are counted in this zone.</CardDescription>
+          <CardDescription>Days and months are counted in this zone everywhere: dashboard, history, quality, billing, exports and the API.</CardDescription>
         </CardHeader>
         <CardContent className="grid gap-1.5">
           <Label htmlFor={zoneId}>Organization time zone</Label>

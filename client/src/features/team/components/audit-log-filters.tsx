@@ -27,13 +27,13 @@ export function AuditLogFiltersBar({
 }) {
   const ids = { kind: useId(), member: useId() };
   return (
-    <div className="flex flex-wrap gap-3 px-5">
-      <div className="grid gap-1.5">
+    <div className="grid grid-cols-2 gap-3 px-5 sm:flex sm:flex-wrap">
+      <div className="grid min-w-0 gap-1.5">
         <Label htmlFor={ids.kind} className="text-xs text-muted-foreground">
           What
         </Label>
         <Select value={filters.action ?? ALL} onValueChange={(next) => onChange({ ...filters, action: next === ALL ? undefined : next })}>
-          <SelectTrigger id={ids.kind} className="w-56">
+          <SelectTrigger id={ids.kind} className="w-full sm:w-56 [&>span]:min-w-0 [&>span]:truncate">
             <SelectValue />
           </SelectTrigger>
           <SelectContent>
@@ -46,12 +46,12 @@ export function AuditLogFiltersBar({
           </SelectContent>
         </Select>
       </div>
-      <div className="grid gap-1.5">
+      <div className="grid min-w-0 gap-1.5">
         <Label htmlFor={ids.member} className="text-xs text-muted-foreground">
           Who
         </Label>
         <Select value={filters.actorUserId ?? ALL} onValueChange={(next) => onChange({ ...filters, actorUserId: next === ALL ? undefined : next })}>
-          <SelectTrigger id={ids.member} className="w-56">
+          <SelectTrigger id={ids.member} className="w-full sm:w-56 [&>span]:min-w-0 [&>span]:truncate">
             <SelectValue />
           </SelectTrigger>
           <SelectContent>

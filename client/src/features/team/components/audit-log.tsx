@@ -57,10 +57,10 @@ export function AuditLog({ members }: { members: TeamMembers["data"] }) {
           {entries.map((entry) => (
             <li key={entry.id} className="grid gap-0.5 px-5 py-3">
               <span className="font-medium">{describeAction(entry.action)}</span>
-              <span className="text-sm break-all">
+              <span className="text-sm wrap-anywhere">
                 {entry.actorEmail || (entry.actorUserId ? "A former member" : "System")}
               </span>
-              <span className="text-xs break-all text-muted-foreground">
+              <span className="text-xs wrap-anywhere text-muted-foreground">
                 <time dateTime={entry.createdAt}>{formatDateTime(entry.createdAt)}</time>
                 {entry.target ? ` · ${entry.target}` : ""}
                 {entry.ip ? ` · ${entry.ip}` : ""}

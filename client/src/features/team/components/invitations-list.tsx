@@ -33,9 +33,10 @@ export function InvitationsList({ invitations, canManage }: { invitations: Invit
     return (
       <ul aria-label="Pending invitations" className="divide-y">
         {invitations.map((invitation) => (
-          <li key={invitation.id} className="flex items-start justify-between gap-3 px-4 py-3">
-            <div className="grid min-w-0 gap-1">
-              <span className="font-medium break-all">{invitation.email}</span>
+          <li key={invitation.id} className="grid gap-1 px-4 py-3">
+            {/* The address has the row's whole width; the action sits with the details below it. */}
+            <span className="font-medium wrap-anywhere">{invitation.email}</span>
+            <div className="flex items-center justify-between gap-3">
               <span className="flex flex-wrap items-center gap-2 text-xs text-muted-foreground">
                 <Badge variant="outline">{ROLE_LABELS[invitation.role]}</Badge>
                 {Date.parse(invitation.expiresAt) < now ? (
@@ -44,8 +45,8 @@ export function InvitationsList({ invitations, canManage }: { invitations: Invit
                   <>expires {formatDateTime(invitation.expiresAt)}</>
                 )}
               </span>
+              {canManage && revokeButton(invitation)}
             </div>
-            {canManage && revokeButton(invitation)}
           </li>
         ))}
       </ul>

@@ -86,7 +86,7 @@ export function MembersTable({ members, canManage }: { members: TeamMember[]; ca
                         </Badge>
                       )}
                     </span>
-                    {member.name && <span className="text-xs break-all text-muted-foreground">{member.email}</span>}
+                    {member.name && <span className="text-xs wrap-anywhere text-muted-foreground">{member.email}</span>}
                     <span className="text-xs text-muted-foreground">Last sign-in {lastSignIn(member)}</span>
                   </div>
                   {canManage && (
