@@ -1,45 +1,71 @@
 /**
- * ElevenLabs post-call webhooks (DESIGN.md §8). Mounted ahead of the body parsers and the session: the receiver
- * reads the request stream itself, so an unknown token or a caller over its failure budget costs no body.
+ * ElevenLabs post-call webhooks (DESIGN.md §8), answered by the first handler of the app: before the request log,
+ * the security headers, the body parsers, the session and Express's router. The receiver reads the request stream
+ * itself, so an unknown token or a caller over its failure budget costs no body, and an accepted delivery costs its
+ * inbox insert and one write of the answer (docs/decisions/007, "Throughput"). The routes are declared on the
+ * ApiRouter for the OpenAPI document only.
  */
 import { z } from "zod";
-import type { Request, Response } from "express";
+import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { AppDeps } from "../deps";
 import type { ApiRouter } from "./api-router";
-import { receiveWebhookStream } from "../services/ingestion/receive-webhook";
+import { AppError, databaseFacts, isDatabaseUnavailable } from "../lib/errors";
+import { receiveWebhookStream, type WebhookRoute } from "../services/ingestion/receive-webhook";
 import type { WebhookGuard } from "../services/ingestion/webhook-guard";
 
 const tokenParams = z.object({ webhookToken: z.string().max(200) });
 const received = z.object({ received: z.literal(true) });
 
-/** A refusal sent before the body was read closes the connection, so the rest of the body is never read. */
-function closeUnlessRead(req: Request, res: Response) {
-  if (!req.complete && !res.headersSent) res.setHeader("Connection", "close");
+/** The two routes as Express matches them: any letter case, an optional trailing slash, a query string ignored. */
+const WEBHOOK_PATH = /^\/api\/webhooks\/elevenlabs(?:\/([^/?]+))?\/?(?:\?.*)?$/i;
+
+const RECEIVED = Buffer.from('{"received":true}');
+const JSON_HEADERS = { "content-type": "application/json; charset=utf-8", "x-content-type-options": "nosniff", "cache-control": "no-store" };
+
+/** The route a request is for, or null (not a webhook: Express handles it). A token that does not decode is not one. */
+function routeOf(req: Request): WebhookRoute | null {
+  if (req.method !== "POST") return null;
+  const match = WEBHOOK_PATH.exec(req.url);
+  if (!match) return null;
+  if (match[1] === undefined) return { kind: "shared" };
+  try {
+    const token = decodeURIComponent(match[1]);
+    return tokenParams.safeParse({ webhookToken: token }).success ? { kind: "organization", token } : null;
+  } catch {
+    return null;
+  }
 }
 
-export function webhookRoutes(api: ApiRouter, deps: AppDeps, guard: WebhookGuard) {
-  api.define(
-    { method: "post", path: "/webhooks/elevenlabs/:webhookToken", summary: "ElevenLabs post-call webhook (the organization's own URL)", access: "public", params: tokenParams, response: received },
-    async ({ req, res, params }) => {
-      try {
-        await receiveWebhookStream(deps, guard, req, { kind: "organization", token: params.webhookToken });
-      } catch (err) {
-        closeUnlessRead(req, res);
-        throw err;
-      }
-      return { received: true };
-    },
-  );
-  api.define(
-    { method: "post", path: "/webhooks/elevenlabs", summary: "ElevenLabs post-call webhook (shared URL; organization found by agent)", access: "public", response: received },
-    async ({ req, res }) => {
-      try {
-        await receiveWebhookStream(deps, guard, req, { kind: "shared" });
-      } catch (err) {
-        closeUnlessRead(req, res);
-        throw err;
-      }
-      return { received: true };
-    },
-  );
+function answer(res: Response, status: number, body: Buffer | string, close: boolean) {
+  res.writeHead(status, close ? { ...JSON_HEADERS, connection: "close" } : JSON_HEADERS).end(body);
+}
+
+/** Answers webhook deliveries ahead of the rest of the app; anything else goes on to Express. */
+export function webhookReceiver(deps: AppDeps, guard: WebhookGuard): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const route = routeOf(req);
+    if (!route) return next();
+    receiveWebhookStream(deps, guard, req, route).then(
+      () => answer(res, 200, RECEIVED, false),
+      (err: unknown) => {
+        let error: AppError;
+        if (err instanceof AppError) error = err;
+        else if (isDatabaseUnavailable(err)) error = new AppError("database_unavailable", 503, "The database is unavailable; try again shortly");
+        else {
+          // The error serializer drops the statement's values (call content); what PostgreSQL said stays, as `db`.
+          deps.log.error({ err, db: databaseFacts(err), route: route.kind }, "webhook delivery failed");
+          error = new AppError("internal_error", 500, "Something went wrong");
+        }
+        if (error.status >= 500 || error.status === 429) deps.log.warn({ route: route.kind, status: error.status, code: error.code }, "webhook delivery refused");
+        if (res.headersSent) return void res.destroy();
+        // A refusal sent before the body was read closes the connection, so the rest of the body is never read.
+        answer(res, error.status, JSON.stringify({ error: { code: error.code, message: error.message } }), !req.complete);
+      },
+    );
+  };
+}
+
+export function webhookRoutes(api: ApiRouter) {
+  api.describe({ method: "post", path: "/webhooks/elevenlabs/:webhookToken", summary: "ElevenLabs post-call webhook (the organization's own URL)", access: "public", params: tokenParams, response: received });
+  api.describe({ method: "post", path: "/webhooks/elevenlabs", summary: "ElevenLabs post-call webhook (shared URL; organization found by agent)", access: "public", response: received });
 }

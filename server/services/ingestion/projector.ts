@@ -12,6 +12,7 @@ import type { Logger } from "../../lib/logger";
 import { INBOX_CHANNEL, onInboxSignal } from "./inbox";
 import { interpretEvent, UnusableEvent, type InboxEventRow } from "./interpret";
 import { eventOrder, upsertCall } from "./upsert-call";
+import { insertNewCalls, type NewCallCandidate } from "./insert-new-calls";
 
 export const BATCH_SIZE = 100;
 /** Attempts before an event is given up as `failed`; the waits between them grow 5 s, 20 s, 80 s, 5 min, 21 min. */
@@ -42,6 +43,30 @@ export async function projectEvent(tx: Tx, event: Claimed): Promise<"processed" 
   // A deleted call stays deleted (its tombstone): nothing to attach a recording to.
   if (what.audio && result.id) await attachAudio(tx, event.organizationId, result.id, what.audio);
   return "processed";
+}
+
+/**
+ * The first event of each conversation in a (sorted) batch, when it builds a call without audio: the fast path's
+ * candidates (insertNewCalls). An event that cannot be read is left to the per-event path, which records why.
+ */
+function newCallCandidates(claimed: Claimed[]): NewCallCandidate[] {
+  const seen = new Set<string>();
+  const out: NewCallCandidate[] = [];
+  for (const event of claimed) {
+    if (!event.conversationId) continue;
+    const conversation = `${event.organizationId}|${event.conversationId}`;
+    if (seen.has(conversation)) continue;
+    seen.add(conversation);
+    let what: ReturnType<typeof interpretEvent>;
+    try {
+      what = interpretEvent(event);
+    } catch {
+      continue;
+    }
+    if (!("fields" in what) || what.audio || what.fields.conversationId !== event.conversationId) continue;
+    out.push({ eventId: event.id, organizationId: event.organizationId, source: event.source, fields: what.fields, order: eventOrder(what.eventTime, event.type) });
+  }
+  return out;
 }
 
 const claimColumns = {
@@ -77,7 +102,10 @@ export async function projectBatch(deps: ProjectorDeps, limit = BATCH_SIZE): Pro
         (a.eventAt ?? a.receivedAt).getTime() - (b.eventAt ?? b.receivedAt).getTime(),
     );
     const done: Record<"processed" | "ignored", string[]> = { processed: [], ignored: [] };
+    const built = await insertNewCalls(tx, newCallCandidates(claimed));
+    done.processed.push(...built);
     for (const event of claimed) {
+      if (built.has(event.id)) continue;
       await tx.execute(sql`savepoint projecting`);
       try {
         done[await projectEvent(tx, event)].push(event.id);

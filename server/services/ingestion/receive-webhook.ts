@@ -13,19 +13,20 @@ import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import type { Request } from "express";
 import { and, eq, isNotNull, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
-import { agents, callTombstones, integrations, webhookEvents } from "../../db/schema";
+import { agents, integrations, organizations } from "../../db/schema";
 import type { AppDeps } from "../../deps";
 import { AppError } from "../../lib/errors";
 import { clientAddress } from "../../lib/rate-limit";
-import { storableJson } from "../../lib/storable-json";
+import { parseStorableJson } from "../../lib/storable-json";
 import { webhookEnvelope } from "../../elevenlabs/types";
 import { SIGNATURE_TOLERANCE_SECONDS } from "../../elevenlabs/webhook-signature";
 import { AudioBodyScanner, BodyTooLarge } from "./audio-body-scanner";
-import { AUDIO_CHUNK_BYTES, inboxRow, insertAudioChunk, signalInbox, type InboxInsert } from "./inbox";
+import { AUDIO_CHUNK_BYTES, insertAudioChunk, signalInbox, type InboxInsert } from "./inbox";
 import { ELEVENLABS_ID } from "./interpret";
 import type { WebhookGuard } from "./webhook-guard";
-import { acceptedInsertGuard, findTokenOwner } from "./webhook-tokens";
-import { deletedConversations, filterInboxPayload, ingestionPolicy, type IngestionPolicy } from "../redaction/ingestion-policy";
+import { findTokenOwner } from "./webhook-tokens";
+import { insertAccepted, type Accepted } from "./accepted-insert";
+import { deletedConversations, filterInboxPayload, ingestionPolicy, policyColumns, policyOfRow, type IngestionPolicy } from "../redaction/ingestion-policy";
 
 /** Audio of a long call, base64 in JSON. */
 export const MAX_BODY_BYTES = 60 * 1024 * 1024;
@@ -36,7 +37,7 @@ const MAX_REST_BYTES = 8 * 1024 * 1024;
 
 export type WebhookRoute = { kind: "organization"; token: string } | { kind: "shared" };
 
-type Candidate = { organizationId: string; encryptedSecret: string };
+type Candidate = { organizationId: string; encryptedSecret: string; policy: IngestionPolicy };
 type Signature = { t: number; v0: Buffer[] };
 
 class Refused extends AppError {
@@ -71,16 +72,18 @@ function parseSignature(header: string | undefined, nowSeconds: number): Signatu
 async function candidatesByAgent(db: Db, agentId: unknown): Promise<Candidate[]> {
   if (typeof agentId !== "string" || !ELEVENLABS_ID.test(agentId)) return [];
   const rows = await db
-    .select({ organizationId: agents.organizationId, encryptedSecret: integrations.encryptedWebhookSecret })
+    .select({ organizationId: agents.organizationId, encryptedSecret: integrations.encryptedWebhookSecret, ...policyColumns })
     .from(agents)
     .innerJoin(integrations, and(eq(integrations.organizationId, agents.organizationId), eq(integrations.provider, "elevenlabs")))
+    .innerJoin(organizations, eq(organizations.id, agents.organizationId))
     .where(and(eq(agents.elevenlabsAgentId, agentId), isNotNull(integrations.encryptedWebhookSecret)));
-  return rows.filter((r): r is Candidate => r.encryptedSecret !== null);
+  return rows.flatMap((r) => (r.encryptedSecret === null ? [] : [{ organizationId: r.organizationId, encryptedSecret: r.encryptedSecret, policy: policyOfRow(r) }]));
 }
 
 /** HMAC-SHA256("<t>." + body) under each candidate's secret, fed as the body streams. */
 class Verifier {
   private hmacs: Array<{ candidate: Candidate; hmac: ReturnType<typeof createHmac> }> = [];
+  readonly candidates: Candidate[] = [];
   private held: Buffer[] | null = [];
   constructor(
     private readonly deps: AppDeps,
@@ -99,6 +102,7 @@ class Verifier {
       } catch {
         continue;
       }
+      this.candidates.push(candidate);
       const hmac = createHmac("sha256", secret).update(`${this.signature.t}.`);
       for (const chunk of this.held ?? []) hmac.update(chunk);
       this.hmacs.push({ candidate, hmac });
@@ -157,22 +161,6 @@ function eventOf(organizationId: string, parsed: unknown, parseFailed: boolean):
 
 export function eventTime(value: unknown): Date | null {
   return typeof value === "number" && Number.isFinite(value) && value > 0 && value < 32503680000 ? new Date(Math.round(value * 1000)) : null;
-}
-
-/** Inserts the inbox row if the secret (and token) that verified it are still current; false when they are not. */
-async function insertAccepted(db: Db | Tx, event: InboxInsert, accepted: ReturnType<typeof acceptedInsertGuard>, options: { unlessDeleted?: boolean } = {}): Promise<boolean> {
-  const row = inboxRow(event);
-  // The tombstone check rides on the insert (one round trip on the acknowledgement path); a refusal is sorted out after.
-  const guard =
-    options.unlessDeleted && event.conversationId
-      ? sql`${accepted} and not exists (select 1 from ${callTombstones} t where t.organization_id = ${event.organizationId} and t.conversation_id = ${event.conversationId})`
-      : accepted;
-  const result = await db.execute(sql`
-    insert into ${webhookEvents} (id, organization_id, type, source, conversation_id, event_at, signature_ok, payload, state, error, processed_at)
-    select ${row.id ?? randomUUID()}, ${row.organizationId}, ${row.type}, ${row.source}, ${row.conversationId}, ${row.eventAt ?? null}, true,
-           ${row.payload === null || row.payload === undefined ? null : JSON.stringify(row.payload)}::jsonb, ${row.state}, ${row.error ?? null}, ${row.processedAt ?? null}
-    where ${guard}`);
-  return (result.rowCount ?? 0) > 0;
 }
 
 /** Splits a held audio event: the bytes to chunks, the payload without them. */
@@ -235,12 +223,20 @@ export async function receiveWebhookStream(deps: AppDeps, guard: WebhookGuard, r
     }
     organizationId = owner.organizationId;
     if (!owner.encryptedSecret) return refuse(new Refused("webhook_secret_missing", 401, "The webhook signature could not be verified", true));
-    verifier.setCandidates([{ organizationId: owner.organizationId, encryptedSecret: owner.encryptedSecret }]);
+    verifier.setCandidates([{ organizationId: owner.organizationId, encryptedSecret: owner.encryptedSecret, policy: owner.policy }]);
   }
-  let policy: Promise<IngestionPolicy> | null = null;
-  const policyOf = (id: string) => (policy ??= ingestionPolicy(deps.tenantDb(id), id));
-  // Read while the body streams (it is needed once the delivery verifies).
-  if (organizationId) policyOf(organizationId).catch(() => {});
+  // The policy comes with the token or the shared URL's candidates (one read, cached with the token); the query is a
+  // fallback that the paths above never need.
+  const policies = new Map<string, Promise<IngestionPolicy>>();
+  const policyOf = (id: string) => {
+    let policy = policies.get(id);
+    if (!policy) policies.set(id, (policy = ingestionPolicy(deps.tenantDb(id), id)));
+    return policy;
+  };
+  const knowPolicies = (candidates: Candidate[]) => {
+    for (const c of candidates) policies.set(c.organizationId, Promise.resolve(c.policy));
+  };
+  knowPolicies(verifier.candidates);
 
   // 2. The body, streamed.
   let taken = 0;
@@ -280,6 +276,7 @@ export async function receiveWebhookStream(deps: AppDeps, guard: WebhookGuard, r
           const candidates = await candidatesByAgent(deps.db, scanner!.agentId);
           organizationId = candidates.length === 1 ? candidates[0].organizationId : null;
           verifier.setCandidates(candidates);
+          knowPolicies(candidates);
         }
         await storeReadyChunks();
       }
@@ -294,7 +291,7 @@ export async function receiveWebhookStream(deps: AppDeps, guard: WebhookGuard, r
     let parsed: unknown = null;
     let parseFailed = false;
     try {
-      parsed = JSON.parse(held ? Buffer.concat(held).toString("utf8") : scanner!.rest(), storableJson);
+      parsed = parseStorableJson(held ? Buffer.concat(held).toString("utf8") : scanner!.rest());
     } catch {
       parseFailed = true;
     }
@@ -303,11 +300,12 @@ export async function receiveWebhookStream(deps: AppDeps, guard: WebhookGuard, r
       const candidates = await candidatesByAgent(deps.db, (parsed as { data?: { agent_id?: unknown } } | null)?.data?.agent_id);
       organizationId = candidates.length === 1 ? candidates[0].organizationId : null;
       verifier.setCandidates(candidates);
+      knowPolicies(candidates);
     }
     const verified = verifier.verified();
     if (!verified) return refuse(new Refused("invalid_signature", 401, "The webhook signature could not be verified", true));
     organizationId = verified.organizationId;
-    const accepted = acceptedInsertGuard(verified.organizationId, verified.encryptedSecret, route.kind === "organization" ? route.token : null, now);
+    const accepted: Accepted = { organizationId: verified.organizationId, encryptedSecret: verified.encryptedSecret, token: route.kind === "organization" ? route.token : null, now };
 
     // 4. Store, then answer. Verified from here on: whatever the body holds is stored and acknowledged.
     let event = eventOf(verified.organizationId, parsed, parseFailed);
