@@ -2,9 +2,10 @@
  * The acknowledgement path of ElevenLabs webhooks (DESIGN.md §8), read straight from the request stream:
  * 1. before the body: the failure budget of the caller (429), the signature header's form and age (401), the
  *    declared size (413), and on an organization URL the token (401 unknown_token);
- * 2. the body, with every byte counted against the cap on unverified bytes: up to FAST_PATH_BYTES it is held and
+ * 2. the body, every byte held counted against the cap on unverified bytes: up to FAST_PATH_BYTES it is held and
  *    parsed once at the end; beyond, it is scanned as it streams (AudioBodyScanner) and a recording's bytes go to
- *    call_audio_chunks inside the transaction that will hold its inbox row, so memory per delivery stays bounded;
+ *    call_audio_chunks inside the transaction that will hold its inbox row (then no longer held, nor counted), so
+ *    memory per delivery stays bounded;
  * 3. the HMAC, computed on the way; unverified: rolled back, counted as a failure, 401;
  * 4. verified: the raw event goes into the inbox (the one place a payload filter such as redaction may change it),
  *    committed, the projector signalled, and only then the 200.
@@ -279,6 +280,13 @@ export async function receiveWebhookStream(deps: AppDeps, guard: WebhookGuard, r
           knowPolicies(candidates);
         }
         await storeReadyChunks();
+        // The cap is on bytes held: what went to call_audio_chunks is no longer held, so a recording streaming
+        // through never waits for others' (docs/decisions/007).
+        const stillHeld = scanner!.held() + verifier.heldBytes();
+        if (taken > stillHeld) {
+          guard.budget.release(taken - stillHeld);
+          taken = stillHeld;
+        }
       }
     } catch (err) {
       if (err instanceof BodyTooLarge) return refuse(new Refused("payload_too_large", 413, "The request body is too large", false));
