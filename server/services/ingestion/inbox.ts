@@ -57,12 +57,12 @@ export async function insertAudioChunk(tx: Tx, organizationId: string, eventId: 
  * of a burst still gets one), instead of one per delivery.
  */
 const NOTIFY_GAP_MS = 50;
-type Signal = { local: Set<() => void>; lastSent: number; timer: NodeJS.Timeout | null };
+type Signal = { local: Set<() => void>; lastSent: number; timer: NodeJS.Timeout | null; acks: { windowStart: number; count: number; lastRate: number } };
 const signals = new WeakMap<pg.Pool, Signal>();
 
 function signalOf(db: Db): Signal {
   let s = signals.get(db.$client);
-  if (!s) signals.set(db.$client, (s = { local: new Set(), lastSent: 0, timer: null }));
+  if (!s) signals.set(db.$client, (s = { local: new Set(), lastSent: 0, timer: null, acks: { windowStart: Date.now(), count: 0, lastRate: 0 } }));
   return s;
 }
 
@@ -73,8 +73,31 @@ export function onInboxSignal(db: Db, wake: () => void): () => void {
   return () => s.local.delete(wake);
 }
 
+/** Rolls the one-second window of acknowledged deliveries over when it has passed. */
+function rollAcks(acks: Signal["acks"], now: number) {
+  const elapsed = now - acks.windowStart;
+  if (elapsed < 1_000) return;
+  // A window that ended long ago says nothing about now.
+  acks.lastRate = elapsed < 2_000 ? (acks.count * 1_000) / elapsed : 0;
+  acks.windowStart = now;
+  acks.count = 0;
+}
+
+/**
+ * Deliveries this process acknowledged per second, over the last full second (or the current one, if higher):
+ * the projector yields the cores to acknowledging while it is high (projector.ts).
+ */
+export function acknowledgedPerSecond(db: Db): number {
+  const { acks } = signalOf(db);
+  const now = Date.now();
+  rollAcks(acks, now);
+  return Math.max(acks.lastRate, (acks.count * 1_000) / Math.max(250, now - acks.windowStart));
+}
+
 export function signalInbox(db: Db): void {
   const s = signalOf(db);
+  rollAcks(s.acks, Date.now());
+  s.acks.count++;
   for (const wake of s.local) wake();
   if (s.timer) return;
   const send = () => {
