@@ -25,7 +25,7 @@ import { analyticsRoutes } from "./routes/analytics";
 import { adminRoutes } from "./routes/admin";
 import { teamRoutes } from "./routes/team";
 import { oidcRoutes } from "./routes/oidc";
-import { webhookReceiver, webhookRoutes } from "./routes/webhooks";
+import { serveWebhooksFirst, webhookRoutes } from "./routes/webhooks";
 import { ingestionHealthRoutes } from "./routes/ingestion-health";
 import { createWebhookGuard } from "./services/ingestion/webhook-guard";
 import { alertRoutes } from "./routes/alerts";
@@ -168,10 +168,10 @@ export async function createApp(deps: AppDeps, options: CreateAppOptions = {}): 
   app.set("query parser", "simple");
 
   const limits = options.rateLimits ?? deps.env.nodeEnv !== "test";
-  // Webhooks first, ahead of the request log, the security headers, the body parsers and the session: the receiver
-  // reads the stream itself and answers in one write (docs/decisions/007). Route-keyed: however the path is spelled
-  // (case, trailing slash), one of two routes.
-  app.use(webhookReceiver(deps, createWebhookGuard(deps.db, { unverifiedBytesCap: deps.env.webhookUnverifiedBytes, limitFailures: limits, requestTimeoutMs: options.webhookTimeoutMs })));
+  // Webhooks in front of everything (Express's router, the request log, the security headers, the body parsers, the
+  // session): the receiver reads the stream itself and answers in one write (docs/decisions/007). Route-keyed:
+  // however the path is spelled (case, trailing slash), one of two routes.
+  serveWebhooksFirst(app, deps, createWebhookGuard(deps.db, { unverifiedBytesCap: deps.env.webhookUnverifiedBytes, limitFailures: limits, requestTimeoutMs: options.webhookTimeoutMs }));
 
   app.use(
     pinoHttp({

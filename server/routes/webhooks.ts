@@ -1,12 +1,13 @@
 /**
- * ElevenLabs post-call webhooks (DESIGN.md §8), answered by the first handler of the app: before the request log,
- * the security headers, the body parsers, the session and Express's router. The receiver reads the request stream
+ * ElevenLabs post-call webhooks (DESIGN.md §8), answered in front of the app: before Express's router, the request
+ * log, the security headers, the body parsers and the session. The receiver reads the request stream
  * itself, so an unknown token or a caller over its failure budget costs no body, and an accepted delivery costs its
  * inbox insert and one write of the answer (docs/decisions/007, "Throughput"). The routes are declared on the
  * ApiRouter for the OpenAPI document only.
  */
 import { z } from "zod";
-import type { NextFunction, Request, RequestHandler, Response } from "express";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Express, Request, Response } from "express";
 import type { AppDeps } from "../deps";
 import type { ApiRouter } from "./api-router";
 import { AppError, databaseFacts, isDatabaseUnavailable } from "../lib/errors";
@@ -40,29 +41,48 @@ function answer(res: Response, status: number, body: Buffer | string, close: boo
   res.writeHead(status, close ? { ...JSON_HEADERS, connection: "close" } : JSON_HEADERS).end(body);
 }
 
-/** Answers webhook deliveries ahead of the rest of the app; anything else goes on to Express. */
-export function webhookReceiver(deps: AppDeps, guard: WebhookGuard): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
+type Handle = (req: IncomingMessage, res: ServerResponse, callback?: (err?: unknown) => void) => void;
+
+/**
+ * Puts the webhook receiver in front of the app: a delivery is answered before Express's router (its layers and final
+ * handler cost a delivery more than the receiver itself), the request log, the security headers, the body parsers
+ * and the session. Everything else goes on to Express unchanged.
+ */
+export function serveWebhooksFirst(app: Express, deps: AppDeps, guard: WebhookGuard): void {
+  const express = app as unknown as { handle: Handle; request: object; response: object };
+  const handle = express.handle.bind(app);
+  express.handle = (rawReq, rawRes, callback) => {
+    const req = rawReq as Request;
     const route = routeOf(req);
-    if (!route) return next();
-    receiveWebhookStream(deps, guard, req, route).then(
-      () => answer(res, 200, RECEIVED, false),
-      (err: unknown) => {
-        let error: AppError;
-        if (err instanceof AppError) error = err;
-        else if (isDatabaseUnavailable(err)) error = new AppError("database_unavailable", 503, "The database is unavailable; try again shortly");
-        else {
-          // The error serializer drops the statement's values (call content); what PostgreSQL said stays, as `db`.
-          deps.log.error({ err, db: databaseFacts(err), route: route.kind }, "webhook delivery failed");
-          error = new AppError("internal_error", 500, "Something went wrong");
-        }
-        if (error.status >= 500 || error.status === 429) deps.log.warn({ route: route.kind, status: error.status, code: error.code }, "webhook delivery refused");
-        if (res.headersSent) return void res.destroy();
-        // A refusal sent before the body was read closes the connection, so the rest of the body is never read.
-        answer(res, error.status, JSON.stringify({ error: { code: error.code, message: error.message } }), !req.complete);
-      },
-    );
+    if (!route) return handle(rawReq, rawRes, callback);
+    // What Express's own handle does first: req.ip, req.get and friends (TRUST_PROXY included) work as in a route.
+    const res = rawRes as Response;
+    req.res = res;
+    res.req = req;
+    Object.setPrototypeOf(req, express.request);
+    Object.setPrototypeOf(res, express.response);
+    receive(deps, guard, req, res, route);
   };
+}
+
+function receive(deps: AppDeps, guard: WebhookGuard, req: Request, res: Response, route: WebhookRoute): void {
+  receiveWebhookStream(deps, guard, req, route).then(
+    () => answer(res, 200, RECEIVED, false),
+    (err: unknown) => {
+      let error: AppError;
+      if (err instanceof AppError) error = err;
+      else if (isDatabaseUnavailable(err)) error = new AppError("database_unavailable", 503, "The database is unavailable; try again shortly");
+      else {
+        // The error serializer drops the statement's values (call content); what PostgreSQL said stays, as `db`.
+        deps.log.error({ err, db: databaseFacts(err), route: route.kind }, "webhook delivery failed");
+        error = new AppError("internal_error", 500, "Something went wrong");
+      }
+      if (error.status >= 500 || error.status === 429) deps.log.warn({ route: route.kind, status: error.status, code: error.code }, "webhook delivery refused");
+      if (res.headersSent) return void res.destroy();
+      // A refusal sent before the body was read closes the connection, so the rest of the body is never read.
+      answer(res, error.status, JSON.stringify({ error: { code: error.code, message: error.message } }), !req.complete);
+    },
+  );
 }
 
 export function webhookRoutes(api: ApiRouter) {
