@@ -25,7 +25,7 @@ export const BATCH_SIZE = 100;
 export const BUSY_ACKS_PER_SECOND = 200;
 const BUSY_BATCH_SIZE = 500;
 const BUSY_REST_FACTOR = 4;
-const MAX_YIELD_LAG_MS = 15_000;
+const MAX_YIELD_LAG_MS = 10_000;
 /** Attempts before an event is given up as `failed`; the waits between them grow 5 s, 20 s, 80 s, 5 min, 21 min. */
 export const MAX_ATTEMPTS = 6;
 const SWEEP_MS = 5_000;
