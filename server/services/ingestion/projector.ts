@@ -250,7 +250,19 @@ export function startProjector(deps: ProjectorDeps, options: { concurrency?: num
   /** Set while yielding to acknowledgements; cleared once events waited MAX_YIELD_LAG_MS. */
   let lagging = false;
   const yielding = () => !lagging && acknowledgedPerSecond(deps.db) >= BUSY_ACKS_PER_SECOND;
-  const rest = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  /** Rests end early only for stop() (a delivery's wake() must not cut a yielding rest short). */
+  const resting = new Set<() => void>();
+  const rest = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, Math.min(ms, 5_000));
+      function done() {
+        clearTimeout(timer);
+        resting.delete(done);
+        resolve();
+      }
+      if (!running) return done();
+      resting.add(done);
+    });
   const loop = async (lane: number) => {
     while (running) {
       pendingWake = false;
@@ -281,6 +293,7 @@ export function startProjector(deps: ProjectorDeps, options: { concurrency?: num
     taken: () => taken,
     async stop() {
       running = false;
+      for (const done of [...resting]) done();
       if (reconnect) clearTimeout(reconnect);
       unregister();
       wake();
