@@ -149,6 +149,8 @@ export function serveToParent(app: http.RequestListener, pool: { end: () => Prom
   process.on("SIGTERM", () => {
     server.close();
     void pool.end().finally(() => process.exit(0));
+    // A delivery still streaming (or a pool client never released) must not keep the process, and its CPU profile.
+    setTimeout(() => process.exit(0), 2_000).unref();
   });
 }
 

@@ -27,7 +27,7 @@ import { organizationRoutes } from "./routes/organization";
 import { adminRoutes } from "./routes/admin";
 import { teamRoutes } from "./routes/team";
 import { oidcRoutes } from "./routes/oidc";
-import { webhookRoutes } from "./routes/webhooks";
+import { serveWebhooksFirst, webhookRoutes } from "./routes/webhooks";
 import { ingestionHealthRoutes } from "./routes/ingestion-health";
 import { createWebhookGuard } from "./services/ingestion/webhook-guard";
 import { alertRoutes } from "./routes/alerts";
@@ -169,6 +169,12 @@ export async function createApp(deps: AppDeps, options: CreateAppOptions = {}): 
   app.set("trust proxy", deps.env.trustProxyHops > 0 ? deps.env.trustProxyHops : false);
   app.set("query parser", "simple");
 
+  const limits = options.rateLimits ?? deps.env.nodeEnv !== "test";
+  // Webhooks in front of everything (Express's router, the request log, the security headers, the body parsers, the
+  // session): the receiver reads the stream itself and answers in one write (docs/decisions/007). Route-keyed:
+  // however the path is spelled (case, trailing slash), one of two routes.
+  serveWebhooksFirst(app, deps, createWebhookGuard(deps.db, { unverifiedBytesCap: deps.env.webhookUnverifiedBytes, limitFailures: limits, requestTimeoutMs: options.webhookTimeoutMs }));
+
   app.use(
     pinoHttp({
       logger: deps.log,
@@ -201,12 +207,8 @@ export async function createApp(deps: AppDeps, options: CreateAppOptions = {}): 
   });
 
   app.use("/api", unlessBearer(csrfGuard(deps)));
-  const limits = options.rateLimits ?? deps.env.nodeEnv !== "test";
-  // Webhooks first: no body parser, session or token lookup runs for them (the receiver reads the stream itself).
-  // Route-keyed: however the path is spelled (case, trailing slash), Express matched one of two routes.
   const webhooks = new ApiRouter(express.Router());
-  webhookRoutes(webhooks, deps, createWebhookGuard(deps.db, { unverifiedBytesCap: deps.env.webhookUnverifiedBytes, limitFailures: limits, requestTimeoutMs: options.webhookTimeoutMs }));
-  app.use("/api", webhooks.router);
+  webhookRoutes(webhooks);
   app.use("/api", express.json({ limit: "256kb" }));
   const sessionUsers = new SessionUserHandoff();
   // Bearer-token requests carry no session: no cookie is read or set for them (DESIGN.md §11).

@@ -14,3 +14,11 @@ export function storableJson(_key: string, value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [clean(k), v]));
   return value;
 }
+
+/** JSON that can only hold NUL or a lone surrogate through a \u escape (UTF-8 decoding never yields either). */
+const RISKY_ESCAPE = /\\u(?:0000|[dD][89a-fA-F])/;
+
+/** JSON.parse(text, storableJson), without the per-value reviver when the text holds no escape that needs it. */
+export function parseStorableJson(text: string): unknown {
+  return RISKY_ESCAPE.test(text) ? JSON.parse(text, storableJson) : JSON.parse(text);
+}

@@ -61,6 +61,11 @@ export class ApiRouter {
   readonly routes: AnyRouteDef[] = [];
   constructor(readonly router: Router) {}
 
+  /** A route served ahead of this router (the webhook receiver): listed in the OpenAPI document, not mounted. */
+  describe(def: AnyRouteDef): void {
+    this.routes.push(def);
+  }
+
   define<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType>(
     def: RouteDef<B, Q, P>,
     handler: (input: HandlerInput<z.infer<B>, z.infer<Q>, z.infer<P>>) => Promise<unknown> | unknown,

@@ -10,7 +10,7 @@ import { eq, sql } from "drizzle-orm";
 import { createApp } from "../../server/app";
 import { signatureHeader } from "../../server/elevenlabs/webhook-signature";
 import { FAILURES_PER_MINUTE } from "../../server/services/ingestion/webhook-guard";
-import { webhookEvents } from "../../server/db/schema";
+import { callAudioChunks, webhookEvents } from "../../server/db/schema";
 import { createTestApp, signUp, type TestApp } from "../helpers/app";
 import { transcriptionEvent } from "../helpers/webhooks";
 import { FakeElevenLabs, makeConversation } from "../fake-elevenlabs/server";
@@ -180,5 +180,45 @@ describe("before the body", () => {
     expect(outcome).toBe("cut off");
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(await storedEvents()).toBe(before);
+  });
+});
+
+describe("the cap on unverified bytes", () => {
+  it("counts only bytes held: a recording larger than the cap streams through to its chunks and is stored", async () => {
+    // A cap of 2 MB and a 4 MB recording: its bytes go to call_audio_chunks as they arrive, so it never waits for
+    // itself (or for other deliveries' recordings) until the request timeout.
+    const small = await createApp({ ...t.deps, env: { ...t.deps.env, webhookUnverifiedBytes: 2 * 1024 * 1024 } }, { rateLimits: true, webhookTimeoutMs: 10_000 });
+    const smallServer = http.createServer(small);
+    await new Promise<void>((resolve) => smallServer.listen(0, "127.0.0.1", resolve));
+    try {
+      const audio = Buffer.alloc(3 * 1024 * 1024, 7);
+      const body = JSON.stringify({ type: "post_call_audio", event_timestamp: Math.floor(Date.now() / 1000), data: { agent_id: "agent_limits", conversation_id: "conv_over_the_cap", full_audio: audio.toString("base64") } });
+      expect(body.length).toBeGreaterThan(4 * 1024 * 1024);
+      const answer = await new Promise<Answer>((resolve) => {
+        const req = http.request(`http://127.0.0.1:${(smallServer.address() as AddressInfo).port}${orgPath}`, {
+          method: "POST",
+          localAddress: ELEVENLABS,
+          agent: false,
+          headers: { "content-type": "application/json", "content-length": String(body.length), ...signed(body) },
+        });
+        req.on("response", (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+        });
+        req.on("error", () => resolve({ status: 0, body: "cut off" }));
+        req.end(body);
+      });
+      expect(answer.status).toBe(200);
+      const [stored] = await t.deps.db
+        .select({ bytes: sql<number>`coalesce(sum(length(${callAudioChunks.bytes})), 0)::int` })
+        .from(callAudioChunks)
+        .innerJoin(webhookEvents, eq(webhookEvents.id, callAudioChunks.eventId))
+        .where(eq(webhookEvents.conversationId, "conv_over_the_cap"));
+      expect(stored.bytes).toBe(audio.length);
+    } finally {
+      smallServer.closeAllConnections();
+      await new Promise<void>((resolve) => smallServer.close(() => resolve()));
+    }
   });
 });

@@ -53,6 +53,7 @@ beforeAll(async () => {
   fake.addWorkspace(KEY).addWorkspace(OTHER_KEY);
   fake.addAgent(KEY, "agent_hooks", "Front desk");
   fake.addAgent(KEY, "agent_later", "Registered later");
+  fake.addAgent(KEY, "agent_policy", "Policy");
   fake.addAgent(OTHER_KEY, "agent_other", "Other org");
   t = await createTestApp({ env: { ELEVENLABS_API_URL: fake.url } });
   a = await connectedOrg(KEY, SECRET, "agent_hooks");
@@ -313,5 +314,25 @@ describe("database outage", () => {
     } finally {
       await pool.end();
     }
+  });
+});
+
+describe("the ingestion policy, read with the webhook token", () => {
+  it("applies redaction switched on a moment ago, although the token (and its policy) were just cached", async () => {
+    const org = await connectedOrg(KEY, "whsec_policy_secret", "agent_policy");
+    const first = makeConversation("agent_policy", { turns: 2 });
+    first.transcript[1].message = "write to before.policy@example.com";
+    await deliver(t.app, org.path, transcriptionEvent(first), "whsec_policy_secret").expect(200);
+    await org.agent.patch("/api/organization").send({ redaction: { enabled: true } }).expect(200);
+    const second = makeConversation("agent_policy", { turns: 2 });
+    second.transcript[1].message = "write to after.policy@example.com";
+    await deliver(t.app, org.path, transcriptionEvent(second), "whsec_policy_secret").expect(200);
+    const stored = await t.deps.db
+      .select({ conversationId: webhookEvents.conversationId, payload: sql<string>`${webhookEvents.payload}::text` })
+      .from(webhookEvents)
+      .where(eq(webhookEvents.organizationId, org.organizationId));
+    const byConversation = new Map(stored.map((r) => [r.conversationId, r.payload]));
+    expect(byConversation.get(first.conversation_id)).toContain("before.policy@example.com");
+    expect(byConversation.get(second.conversation_id)).not.toContain("after.policy@example.com");
   });
 });

@@ -56,12 +56,27 @@ export async function insertAudioChunk(tx: Tx, organizationId: string, eventId: 
  * of a burst still gets one), instead of one per delivery.
  */
 const NOTIFY_GAP_MS = 50;
+type AckWindow = { windowStart: number; count: number; lastRate: number };
 
-/** One per app (AppDeps.inbox): the projectors it wakes and its NOTIFY throttle are never shared between apps. */
+/** Rolls the one-second window of acknowledged deliveries over when it has passed. */
+function rollAcks(acks: AckWindow, now: number) {
+  const elapsed = now - acks.windowStart;
+  if (elapsed < 1_000) return;
+  // A window that ended long ago says nothing about now.
+  acks.lastRate = elapsed < 2_000 ? (acks.count * 1_000) / elapsed : 0;
+  acks.windowStart = now;
+  acks.count = 0;
+}
+
+/**
+ * One per app (AppDeps.inbox): the projectors it wakes, its NOTIFY throttle and its count of acknowledged deliveries
+ * are never shared between apps.
+ */
 export class InboxSignal {
   private readonly local = new Set<() => void>();
   private lastSent = 0;
   private timer: NodeJS.Timeout | null = null;
+  private readonly acks: AckWindow = { windowStart: Date.now(), count: 0, lastRate: 0 };
 
   /** Registers a projector of this app to be woken directly (returns the unregister function). */
   onSignal(wake: () => void): () => void {
@@ -69,7 +84,19 @@ export class InboxSignal {
     return () => this.local.delete(wake);
   }
 
+  /**
+   * Deliveries this app acknowledged per second, over the last full second (or the current one, if higher): the
+   * projector yields the cores to acknowledging while it is high (projector.ts).
+   */
+  acknowledgedPerSecond(): number {
+    const now = Date.now();
+    rollAcks(this.acks, now);
+    return Math.max(this.acks.lastRate, (this.acks.count * 1_000) / Math.max(250, now - this.acks.windowStart));
+  }
+
   signal(db: Db): void {
+    rollAcks(this.acks, Date.now());
+    this.acks.count++;
     for (const wake of this.local) wake();
     if (this.timer) return;
     const send = () => {

@@ -12,8 +12,20 @@ import type { Logger } from "../../lib/logger";
 import { INBOX_CHANNEL, type InboxSignal } from "./inbox";
 import { interpretEvent, UnusableEvent, type InboxEventRow } from "./interpret";
 import { eventOrder, upsertCall } from "./upsert-call";
+import { insertNewCalls, type NewCallCandidate } from "./insert-new-calls";
 
 export const BATCH_SIZE = 100;
+/**
+ * While this process acknowledges more than BUSY_ACKS_PER_SECOND deliveries a second, the projector yields the
+ * cores to acknowledging (both share them): one drain loop instead of two, batches of BUSY_BATCH_SIZE (cheaper per
+ * call), and after each batch a rest of BUSY_REST_FACTOR times its duration (about a fifth of one core). It stops
+ * yielding once the oldest event it took waited MAX_YIELD_LAG_MS: a burst is built at full speed after that, so
+ * a call is never held back more than that by yielding (docs/decisions/007, "Throughput").
+ */
+export const BUSY_ACKS_PER_SECOND = 200;
+const BUSY_BATCH_SIZE = 500;
+const BUSY_REST_FACTOR = 4;
+const MAX_YIELD_LAG_MS = 10_000;
 /** Attempts before an event is given up as `failed`; the waits between them grow 5 s, 20 s, 80 s, 5 min, 21 min. */
 export const MAX_ATTEMPTS = 6;
 const SWEEP_MS = 5_000;
@@ -44,6 +56,30 @@ export async function projectEvent(tx: Tx, event: Claimed): Promise<"processed" 
   return "processed";
 }
 
+/**
+ * The first event of each conversation in a (sorted) batch, when it builds a call without audio: the fast path's
+ * candidates (insertNewCalls). An event that cannot be read is left to the per-event path, which records why.
+ */
+function newCallCandidates(claimed: Claimed[]): NewCallCandidate[] {
+  const seen = new Set<string>();
+  const out: NewCallCandidate[] = [];
+  for (const event of claimed) {
+    if (!event.conversationId) continue;
+    const conversation = `${event.organizationId}|${event.conversationId}`;
+    if (seen.has(conversation)) continue;
+    seen.add(conversation);
+    let what: ReturnType<typeof interpretEvent>;
+    try {
+      what = interpretEvent(event);
+    } catch {
+      continue;
+    }
+    if (!("fields" in what) || what.audio || what.fields.conversationId !== event.conversationId) continue;
+    out.push({ eventId: event.id, organizationId: event.organizationId, source: event.source, fields: what.fields, order: eventOrder(what.eventTime, event.type) });
+  }
+  return out;
+}
+
 const claimColumns = {
   id: webhookEvents.id,
   organizationId: webhookEvents.organizationId,
@@ -58,6 +94,11 @@ const claimColumns = {
 
 /** Claims up to `limit` due events and projects them in one transaction; returns how many it took. */
 export async function projectBatch(deps: ProjectorDeps, limit = BATCH_SIZE): Promise<number> {
+  return (await projectDue(deps, limit)).taken;
+}
+
+/** projectBatch, also saying when the oldest event it took was received (null when it took none). */
+async function projectDue(deps: ProjectorDeps, limit: number): Promise<{ taken: number; oldest: Date | null }> {
   return deps.db.transaction(async (tx) => {
     const claimed = (await tx
       .select(claimColumns)
@@ -67,7 +108,8 @@ export async function projectBatch(deps: ProjectorDeps, limit = BATCH_SIZE): Pro
       .orderBy(sql`${webhookEvents.nextAttemptAt} asc nulls first`, webhookEvents.receivedAt)
       .limit(limit)
       .for("update", { skipLocked: true })) as Claimed[];
-    if (claimed.length === 0) return 0;
+    if (claimed.length === 0) return { taken: 0, oldest: null };
+    const oldest = claimed.reduce((min, e) => (e.receivedAt < min ? e.receivedAt : min), claimed[0].receivedAt);
     // One lock order for every instance (organization, conversation, then event time), so two batches touching the
     // same calls cannot deadlock; within a conversation, older events first.
     claimed.sort(
@@ -77,7 +119,10 @@ export async function projectBatch(deps: ProjectorDeps, limit = BATCH_SIZE): Pro
         (a.eventAt ?? a.receivedAt).getTime() - (b.eventAt ?? b.receivedAt).getTime(),
     );
     const done: Record<"processed" | "ignored", string[]> = { processed: [], ignored: [] };
+    const built = await insertNewCalls(tx, newCallCandidates(claimed));
+    done.processed.push(...built);
     for (const event of claimed) {
+      if (built.has(event.id)) continue;
       await tx.execute(sql`savepoint projecting`);
       try {
         done[await projectEvent(tx, event)].push(event.id);
@@ -109,7 +154,7 @@ export async function projectBatch(deps: ProjectorDeps, limit = BATCH_SIZE): Pro
         .set({ state, processedAt: sql`now()`, nextAttemptAt: null, error: state === "ignored" ? "ignored: unknown event type" : null })
         .where(inArray(webhookEvents.id, done[state]));
     }
-    return claimed.length;
+    return { taken: claimed.length, oldest };
   });
 }
 
@@ -168,28 +213,53 @@ export function startProjector(deps: ProjectorDeps, options: { concurrency?: num
   const listener = listenOn(deps.db.$client, INBOX_CHANNEL, { notification: wake, listening: wake });
 
   let taken = 0;
-  const loop = async () => {
+  /** Set while yielding to acknowledgements; cleared once events waited MAX_YIELD_LAG_MS. */
+  let lagging = false;
+  const yielding = () => !lagging && deps.inbox.acknowledgedPerSecond() >= BUSY_ACKS_PER_SECOND;
+  /** Rests end early only for stop() (a delivery's wake() must not cut a yielding rest short). */
+  const resting = new Set<() => void>();
+  const rest = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, Math.min(ms, 5_000));
+      function done() {
+        clearTimeout(timer);
+        resting.delete(done);
+        resolve();
+      }
+      if (!running) return done();
+      resting.add(done);
+    });
+  const loop = async (lane: number) => {
     while (running) {
       pendingWake = false;
-      let n = 0;
-      try {
-        n = await projectBatch(deps);
-        taken += n;
-      } catch (err) {
-        deps.log.warn({ err }, "projector batch failed; retrying");
-        await new Promise((r) => setTimeout(r, 1_000));
+      const busy = yielding();
+      if (busy && lane > 0) {
+        await rest(250); // one lane while busy
         continue;
       }
-      if (n < BATCH_SIZE) await idle();
+      let result: { taken: number; oldest: Date | null };
+      const started = performance.now();
+      try {
+        result = await projectDue(deps, busy ? BUSY_BATCH_SIZE : BATCH_SIZE);
+        taken += result.taken;
+      } catch (err) {
+        deps.log.warn({ err }, "projector batch failed; retrying");
+        await rest(1_000);
+        continue;
+      }
+      lagging = result.oldest !== null && Date.now() - result.oldest.getTime() > MAX_YIELD_LAG_MS;
+      if (busy && result.taken > 0) await rest((performance.now() - started) * BUSY_REST_FACTOR);
+      else if (result.taken < BATCH_SIZE) await idle();
     }
   };
-  const loops = Array.from({ length: options.concurrency ?? 2 }, () => loop());
+  const loops = Array.from({ length: options.concurrency ?? 2 }, (_, lane) => loop(lane));
 
   return {
     wake,
     taken: () => taken,
     async stop() {
       running = false;
+      for (const done of [...resting]) done();
       unregister();
       wake();
       await Promise.all(loops);

@@ -2,9 +2,10 @@
  * The acknowledgement path of ElevenLabs webhooks (DESIGN.md §8), read straight from the request stream:
  * 1. before the body: the failure budget of the caller (429), the signature header's form and age (401), the
  *    declared size (413), and on an organization URL the token (401 unknown_token);
- * 2. the body, with every byte counted against the cap on unverified bytes: up to FAST_PATH_BYTES it is held and
+ * 2. the body, every byte held counted against the cap on unverified bytes: up to FAST_PATH_BYTES it is held and
  *    parsed once at the end; beyond, it is scanned as it streams (AudioBodyScanner) and a recording's bytes go to
- *    call_audio_chunks inside the transaction that will hold its inbox row, so memory per delivery stays bounded;
+ *    call_audio_chunks inside the transaction that will hold its inbox row (then no longer held, nor counted), so
+ *    memory per delivery stays bounded;
  * 3. the HMAC, computed on the way; unverified: rolled back, counted as a failure, 401;
  * 4. verified: the raw event goes into the inbox (the one place a payload filter such as redaction may change it),
  *    committed, the projector signalled, and only then the 200.
@@ -12,21 +13,22 @@
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { and, eq, isNotNull, sql } from "drizzle-orm";
 import type { Db, Tx } from "../../db/client";
+import { agents, integrations, organizations } from "../../db/schema";
 import type { OwnerDb } from "../../db/owner";
 import type { TenantDbs } from "../../db/tenant";
 import type { Encryptor } from "../../lib/crypto";
-import { agents, callTombstones, integrations, webhookEvents } from "../../db/schema";
 import { AppError } from "../../lib/errors";
-import { storableJson } from "../../lib/storable-json";
+import { parseStorableJson } from "../../lib/storable-json";
 import { webhookEnvelope } from "../../elevenlabs/types";
 import { SIGNATURE_TOLERANCE_SECONDS } from "../../elevenlabs/webhook-signature";
 import { AudioBodyScanner, BodyTooLarge } from "./audio-body-scanner";
-import { AUDIO_CHUNK_BYTES, inboxRow, insertAudioChunk, type InboxInsert, type InboxSignal } from "./inbox";
+import { AUDIO_CHUNK_BYTES, insertAudioChunk, type InboxInsert, type InboxSignal } from "./inbox";
 import { ELEVENLABS_ID_PATTERN } from "@shared/constants";
 import type { WebhookGuard } from "./webhook-guard";
 import type { WebhookTokenCache } from "./webhook-token-cache";
-import { acceptedInsertGuard, findTokenOwner } from "./webhook-tokens";
-import { deletedConversations, filterInboxPayload, ingestionPolicy, type IngestionPolicy } from "../redaction/ingestion-policy";
+import { findTokenOwner } from "./webhook-tokens";
+import { insertAccepted, type Accepted } from "./accepted-insert";
+import { deletedConversations, filterInboxPayload, ingestionPolicy, policyColumns, policyOfRow, type IngestionPolicy } from "../redaction/ingestion-policy";
 
 /** Audio of a long call, base64 in JSON. */
 export const MAX_BODY_BYTES = 60 * 1024 * 1024;
@@ -58,7 +60,7 @@ export type WebhookDeps = {
   inbox: InboxSignal;
 };
 
-type Candidate = { organizationId: string; encryptedSecret: string };
+type Candidate = { organizationId: string; encryptedSecret: string; policy: IngestionPolicy };
 type Signature = { t: number; v0: Buffer[] };
 
 class Refused extends AppError {
@@ -93,16 +95,18 @@ function parseSignature(header: string | undefined, nowSeconds: number): Signatu
 async function candidatesByAgent(db: Db, agentId: unknown): Promise<Candidate[]> {
   if (typeof agentId !== "string" || !ELEVENLABS_ID_PATTERN.test(agentId)) return [];
   const rows = await db
-    .select({ organizationId: agents.organizationId, encryptedSecret: integrations.encryptedWebhookSecret })
+    .select({ organizationId: agents.organizationId, encryptedSecret: integrations.encryptedWebhookSecret, ...policyColumns })
     .from(agents)
     .innerJoin(integrations, and(eq(integrations.organizationId, agents.organizationId), eq(integrations.provider, "elevenlabs")))
+    .innerJoin(organizations, eq(organizations.id, agents.organizationId))
     .where(and(eq(agents.elevenlabsAgentId, agentId), isNotNull(integrations.encryptedWebhookSecret)));
-  return rows.filter((r): r is Candidate => r.encryptedSecret !== null);
+  return rows.flatMap((r) => (r.encryptedSecret === null ? [] : [{ organizationId: r.organizationId, encryptedSecret: r.encryptedSecret, policy: policyOfRow(r) }]));
 }
 
 /** HMAC-SHA256("<t>." + body) under each candidate's secret, fed as the body streams. */
 class Verifier {
   private hmacs: Array<{ candidate: Candidate; hmac: ReturnType<typeof createHmac> }> = [];
+  readonly candidates: Candidate[] = [];
   private held: Buffer[] | null = [];
   constructor(
     private readonly deps: WebhookDeps,
@@ -121,6 +125,7 @@ class Verifier {
       } catch {
         continue;
       }
+      this.candidates.push(candidate);
       const hmac = createHmac("sha256", secret).update(`${this.signature.t}.`);
       for (const chunk of this.held ?? []) hmac.update(chunk);
       this.hmacs.push({ candidate, hmac });
@@ -179,22 +184,6 @@ function eventOf(organizationId: string, parsed: unknown, parseFailed: boolean):
 
 export function eventTime(value: unknown): Date | null {
   return typeof value === "number" && Number.isFinite(value) && value > 0 && value < 32503680000 ? new Date(Math.round(value * 1000)) : null;
-}
-
-/** Inserts the inbox row if the secret (and token) that verified it are still current; false when they are not. */
-async function insertAccepted(db: Db | Tx, event: InboxInsert, accepted: ReturnType<typeof acceptedInsertGuard>, options: { unlessDeleted?: boolean } = {}): Promise<boolean> {
-  const row = inboxRow(event);
-  // The tombstone check rides on the insert (one round trip on the acknowledgement path); a refusal is sorted out after.
-  const guard =
-    options.unlessDeleted && event.conversationId
-      ? sql`${accepted} and not exists (select 1 from ${callTombstones} t where t.organization_id = ${event.organizationId} and t.conversation_id = ${event.conversationId})`
-      : accepted;
-  const result = await db.execute(sql`
-    insert into ${webhookEvents} (id, organization_id, type, source, conversation_id, event_at, signature_ok, payload, state, error, processed_at)
-    select ${row.id ?? randomUUID()}, ${row.organizationId}, ${row.type}, ${row.source}, ${row.conversationId}, ${row.eventAt ?? null}, true,
-           ${row.payload === null || row.payload === undefined ? null : JSON.stringify(row.payload)}::jsonb, ${row.state}, ${row.error ?? null}, ${row.processedAt ?? null}
-    where ${guard}`);
-  return (result.rowCount ?? 0) > 0;
 }
 
 /** Splits a held audio event: the bytes to chunks, the payload without them. */
@@ -257,12 +246,20 @@ export async function receiveWebhookStream(deps: WebhookDeps, guard: WebhookGuar
     }
     organizationId = owner.organizationId;
     if (!owner.encryptedSecret) return refuse(new Refused("webhook_secret_missing", 401, "The webhook signature could not be verified", true));
-    verifier.setCandidates([{ organizationId: owner.organizationId, encryptedSecret: owner.encryptedSecret }]);
+    verifier.setCandidates([{ organizationId: owner.organizationId, encryptedSecret: owner.encryptedSecret, policy: owner.policy }]);
   }
-  let policy: Promise<IngestionPolicy> | null = null;
-  const policyOf = (id: string) => (policy ??= ingestionPolicy(deps.tenantDb(id), id));
-  // Read while the body streams (it is needed once the delivery verifies).
-  if (organizationId) policyOf(organizationId).catch(() => {});
+  // The policy comes with the token or the shared URL's candidates (one read, cached with the token); the query is a
+  // fallback that the paths above never need.
+  const policies = new Map<string, Promise<IngestionPolicy>>();
+  const policyOf = (id: string) => {
+    let policy = policies.get(id);
+    if (!policy) policies.set(id, (policy = ingestionPolicy(deps.tenantDb(id), id)));
+    return policy;
+  };
+  const knowPolicies = (candidates: Candidate[]) => {
+    for (const c of candidates) policies.set(c.organizationId, Promise.resolve(c.policy));
+  };
+  knowPolicies(verifier.candidates);
 
   // 2. The body, streamed.
   let taken = 0;
@@ -302,8 +299,16 @@ export async function receiveWebhookStream(deps: WebhookDeps, guard: WebhookGuar
           const candidates = await candidatesByAgent(deps.db, scanner!.agentId);
           organizationId = candidates.length === 1 ? candidates[0].organizationId : null;
           verifier.setCandidates(candidates);
+          knowPolicies(candidates);
         }
         await storeReadyChunks();
+        // The cap is on bytes held: what went to call_audio_chunks is no longer held, so a recording streaming
+        // through never waits for others' (docs/decisions/007).
+        const stillHeld = scanner!.held() + verifier.heldBytes();
+        if (taken > stillHeld) {
+          guard.budget.release(taken - stillHeld);
+          taken = stillHeld;
+        }
       }
     } catch (err) {
       if (err instanceof BodyTooLarge) return refuse(new Refused("payload_too_large", 413, "The request body is too large", false));
@@ -316,7 +321,7 @@ export async function receiveWebhookStream(deps: WebhookDeps, guard: WebhookGuar
     let parsed: unknown = null;
     let parseFailed = false;
     try {
-      parsed = JSON.parse(held ? Buffer.concat(held).toString("utf8") : scanner!.rest(), storableJson);
+      parsed = parseStorableJson(held ? Buffer.concat(held).toString("utf8") : scanner!.rest());
     } catch {
       parseFailed = true;
     }
@@ -325,11 +330,12 @@ export async function receiveWebhookStream(deps: WebhookDeps, guard: WebhookGuar
       const candidates = await candidatesByAgent(deps.db, (parsed as { data?: { agent_id?: unknown } } | null)?.data?.agent_id);
       organizationId = candidates.length === 1 ? candidates[0].organizationId : null;
       verifier.setCandidates(candidates);
+      knowPolicies(candidates);
     }
     const verified = verifier.verified();
     if (!verified) return refuse(new Refused("invalid_signature", 401, "The webhook signature could not be verified", true));
     organizationId = verified.organizationId;
-    const accepted = acceptedInsertGuard(verified.organizationId, verified.encryptedSecret, route.kind === "organization" ? route.token : null, now);
+    const accepted: Accepted = { organizationId: verified.organizationId, encryptedSecret: verified.encryptedSecret, token: route.kind === "organization" ? route.token : null, now };
 
     // 4. Store, then answer. Verified from here on: whatever the body holds is stored and acknowledged.
     let event = eventOf(verified.organizationId, parsed, parseFailed);

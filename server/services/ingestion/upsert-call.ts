@@ -47,13 +47,28 @@ function shardOf(key: string) {
       )`;
 }
 
+/** A bucket's usage sums (one call's, signed, or a batch of new calls'); credits in cents, so sums stay exact. */
+export type UsageTotals = { calls: number; durationSeconds: number; durationCalls: number; successCalls: number; failureCalls: number; creditCents: number };
+
 async function adjustRollup(tx: Tx, organizationId: string, call: Contribution, sign: 1 | -1): Promise<void> {
   if (!call.startedAt) return;
-  const hour = hourOf(call.startedAt);
-  const key = bucketKey(organizationId, hour, call.elevenlabsAgentId);
-  const credits = (sign * Number(call.costCredits ?? 0)).toFixed(2);
-  const usage = sql`${sign}::int, ${sign * (call.durationSeconds ?? 0)}::bigint, ${call.durationSeconds === null ? 0 : sign}::int,
-      ${call.callSuccessful === "success" ? sign : 0}::int, ${call.callSuccessful === "failure" ? sign : 0}::int, ${credits}::numeric`;
+  await addUsage(tx, organizationId, call.elevenlabsAgentId, call.startedAt, {
+    calls: sign,
+    durationSeconds: sign * (call.durationSeconds ?? 0),
+    durationCalls: call.durationSeconds === null ? 0 : sign,
+    successCalls: call.callSuccessful === "success" ? sign : 0,
+    failureCalls: call.callSuccessful === "failure" ? sign : 0,
+    creditCents: sign * Math.round(Number(call.costCredits ?? 0) * 100),
+  });
+}
+
+/** Adds usage sums to the hourly and quarter-hour buckets of `startedAt`, in one statement. */
+export async function addUsage(tx: Tx, organizationId: string, elevenlabsAgentId: string, startedAt: Date, totals: UsageTotals): Promise<void> {
+  const hour = hourOf(startedAt);
+  const key = bucketKey(organizationId, hour, elevenlabsAgentId);
+  const credits = (totals.creditCents / 100).toFixed(2);
+  const usage = sql`${totals.calls}::int, ${totals.durationSeconds}::bigint, ${totals.durationCalls}::int,
+      ${totals.successCalls}::int, ${totals.failureCalls}::int, ${credits}::numeric`;
   const addExcluded = sql`calls = r.calls + excluded.calls, duration_seconds = r.duration_seconds + excluded.duration_seconds,
       duration_calls = r.duration_calls + excluded.duration_calls, success_calls = r.success_calls + excluded.success_calls,
       failure_calls = r.failure_calls + excluded.failure_calls, cost_credits = r.cost_credits + excluded.cost_credits`;
@@ -64,12 +79,12 @@ async function adjustRollup(tx: Tx, organizationId: string, call: Contribution, 
     hourly as (
       insert into call_hourly_rollups as r
         (organization_id, elevenlabs_agent_id, hour, shard, calls, duration_seconds, duration_calls, success_calls, failure_calls, cost_credits)
-      select ${organizationId}::uuid, ${call.elevenlabsAgentId}::text, ${hour}::timestamptz, s.shard, ${usage} from s
+      select ${organizationId}::uuid, ${elevenlabsAgentId}::text, ${hour}::timestamptz, s.shard, ${usage} from s
       on conflict (organization_id, hour, elevenlabs_agent_id, shard) do update set ${addExcluded}
     )
     insert into call_quarter_rollups as r
       (organization_id, elevenlabs_agent_id, quarter, shard, calls, duration_seconds, duration_calls, success_calls, failure_calls, cost_credits)
-    select ${organizationId}::uuid, ${call.elevenlabsAgentId}::text, ${quarterOf(call.startedAt)}::timestamptz, s.shard, ${usage} from s
+    select ${organizationId}::uuid, ${elevenlabsAgentId}::text, ${quarterOf(startedAt)}::timestamptz, s.shard, ${usage} from s
     on conflict (organization_id, quarter, elevenlabs_agent_id, shard) do update set ${addExcluded}`);
 }
 
@@ -77,7 +92,7 @@ async function adjustRollup(tx: Tx, organizationId: string, call: Contribution, 
  * Adds (sign 1) or takes back (sign -1) a call's quality facts in its hour's bucket of call_quality_rollups, on the
  * shard its call_hourly_rollups row uses (same bucket key, so the same advisory lock). One statement.
  */
-async function adjustQuality(
+export async function addQualityFacts(
   tx: Tx,
   organizationId: string,
   call: { startedAt: Date | null; elevenlabsAgentId: string },
@@ -180,7 +195,7 @@ export function mergeCall(fields: CallFields, order: number, existing: Existing 
 }
 
 /** The registered agent's id, looked up inside the write (calls of agents registered later keep a null). */
-function registeredAgent(organizationId: string, elevenlabsAgentId: string) {
+export function registeredAgent(organizationId: string, elevenlabsAgentId: string) {
   return sql`(select ${agents.id} from ${agents} where ${agents.organizationId} = ${organizationId} and ${agents.elevenlabsAgentId} = ${elevenlabsAgentId})`;
 }
 
@@ -218,7 +233,7 @@ export async function upsertCall(
       .returning({ id: callLogs.id });
     if (inserted) {
       await adjustRollup(tx, organizationId, fresh.row, 1);
-      await adjustQuality(tx, organizationId, fresh.row, fresh.row.qualityFacts, 1);
+      await addQualityFacts(tx, organizationId, fresh.row, fresh.row.qualityFacts, 1);
       return { id: inserted.id, inserted: true };
     }
 
@@ -245,8 +260,8 @@ export async function upsertCall(
     const sameBucket =
       existing.elevenlabsAgentId === merged.elevenlabsAgentId && existing.startedAt?.getTime() === merged.startedAt?.getTime();
     if (!sameBucket || !sameFacts(existing.qualityFacts, merged.qualityFacts)) {
-      await adjustQuality(tx, organizationId, existing, existing.qualityFacts, -1);
-      await adjustQuality(tx, organizationId, merged, merged.qualityFacts, 1);
+      await addQualityFacts(tx, organizationId, existing, existing.qualityFacts, -1);
+      await addQualityFacts(tx, organizationId, merged, merged.qualityFacts, 1);
     }
     return { id: existing.id, inserted: false };
   }

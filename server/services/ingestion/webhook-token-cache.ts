@@ -2,13 +2,14 @@
  * Organization webhook URLs resolved recently (token -> organization, its *encrypted* secret, and when a previous
  * token stops working), one cache per app (AppDeps), never a module global. Busy agents deliver many times a second;
  * the lookup was a query on every one. The cache is a shortcut, never the authority: the inbox insert re-checks the
- * token and secret in the same statement (webhook-tokens.ts, acceptedInsertGuard). A change of secret, a deletion
+ * token and secret in the same statement (accepted-insert.ts). A change of secret, a deletion
  * or a rotation drops the organization's entries on this instance at once and on every other one through NOTIFY
  * (`listenForTokenChanges`), so no instance keeps an answer that the database no longer gives.
  */
 import type pg from "pg";
 import { listenOn, type Listener } from "../../db/listen";
 import type { Logger } from "../../lib/logger";
+import type { IngestionPolicy } from "../redaction/ingestion-policy";
 
 export type TokenOwner = {
   organizationId: string;
@@ -16,6 +17,8 @@ export type TokenOwner = {
   encryptedSecret: string | null;
   /** Set for a previous token in its grace period: it stops working then. */
   expiresAt: Date | null;
+  /** What the organization lets ingestion keep (redaction, recordings), read with the token: no query per delivery. */
+  policy: IngestionPolicy;
 };
 
 export const TOKEN_CACHE_MS = 10_000;

@@ -1,13 +1,14 @@
 /**
  * Which organization an organization webhook URL belongs to, and its (encrypted) secret. Looked up before the body
  * is read, so an unknown token costs no body. Answers are cached per app (WebhookTokenCache); the inbox insert
- * re-checks, in the same statement, that the token and the secret used are still current (acceptedInsertGuard), so
+ * re-checks, in the same statement, that the token and the secret used are still current (accepted-insert.ts), so
  * no instance accepts a rotated or deleted secret once the request that changed it has returned.
  */
 import { randomBytes } from "node:crypto";
 import { and, eq, or, gt, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { integrations, organizations } from "../../db/schema";
+import { policyColumns, policyOfRow } from "../redaction/ingestion-policy";
 import { TOKEN_CHANNEL, type TokenOwner, type WebhookTokenCache } from "./webhook-token-cache";
 
 export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
@@ -22,6 +23,7 @@ export async function findTokenOwner(db: Db, cache: WebhookTokenCache, token: st
       encryptedSecret: integrations.encryptedWebhookSecret,
       current: sql<boolean>`${organizations.webhookToken} = ${token}`,
       previousExpiresAt: organizations.previousWebhookTokenExpiresAt,
+      ...policyColumns,
     })
     .from(organizations)
     .leftJoin(integrations, and(eq(integrations.organizationId, organizations.id), eq(integrations.provider, "elevenlabs")))
@@ -30,7 +32,7 @@ export async function findTokenOwner(db: Db, cache: WebhookTokenCache, token: st
     cache.delete(token);
     return null;
   }
-  const owner = { organizationId: row.organizationId, encryptedSecret: row.encryptedSecret, expiresAt: row.current ? null : row.previousExpiresAt };
+  const owner = { organizationId: row.organizationId, encryptedSecret: row.encryptedSecret, expiresAt: row.current ? null : row.previousExpiresAt, policy: policyOfRow(row) };
   cache.set(token, owner, now);
   return owner;
 }
@@ -44,19 +46,8 @@ export async function rotateWebhookToken(db: Db, cache: WebhookTokenCache, organ
   await forgetWebhookSecrets(db, cache, organizationId);
 }
 
-/** Called when an organization's webhook secret, integration or token changes: every instance forgets it. */
+/** Called when an organization's webhook secret, integration, token or ingestion policy changes: every instance forgets it. */
 export async function forgetWebhookSecrets(db: Db, cache: WebhookTokenCache, organizationId: string): Promise<void> {
   cache.forget(organizationId);
   await db.execute(sql`select pg_notify(${TOKEN_CHANNEL}, ${organizationId})`);
-}
-
-/**
- * The condition an inbox insert carries: the secret that verified the delivery is still the organization's, and
- * (on an organization URL) the token still current or in its grace period.
- */
-export function acceptedInsertGuard(organizationId: string, encryptedSecret: string, token: string | null, now: Date) {
-  const tokenCheck = token
-    ? sql`and exists (select 1 from ${organizations} o where o.id = ${organizationId} and (o.webhook_token = ${token} or (o.previous_webhook_token = ${token} and o.previous_webhook_token_expires_at > ${now})))`
-    : sql``;
-  return sql`exists (select 1 from ${integrations} i where i.organization_id = ${organizationId} and i.provider = 'elevenlabs' and i.encrypted_webhook_secret = ${encryptedSecret}) ${tokenCheck}`;
 }

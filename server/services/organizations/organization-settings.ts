@@ -111,6 +111,8 @@ export async function updateOrganizationSettings(ctx: Ctx, input: UpdateInput, i
       for (const target of audit)
         await recordAudit(tx, { organizationId: ctx.organizationId, actorUserId: ctx.userId, action: "organization.updated", target, ip });
     });
+    // Webhook receivers keep the ingestion policy with the token (no query per delivery): every instance drops it.
+    if (set.redactionEnabled !== undefined || set.redactionKinds !== undefined || set.storeAudio !== undefined) await ctx.ingestion.webhookSecretsChanged();
   }
   return getOrganizationSettings(ctx);
 }

@@ -6,12 +6,25 @@
  */
 import { and, eq, inArray } from "drizzle-orm";
 import type { Queryable } from "../../db/tenant";
-import { callTombstones } from "../../db/schema";
+import { callTombstones, organizations } from "../../db/schema";
+import { REDACTION_KINDS } from "@shared/governance-schemas";
 import { organizationPreferences } from "../organizations/organization-settings";
 import { activeKinds, redactConversation, redactWebhookEvent } from "./redact-conversation";
 import { redactJson, type RedactionKinds } from "./redact-text";
 
 export type IngestionPolicy = { kinds: RedactionKinds; storeAudio: boolean };
+
+/** The organizations columns a policy is made of (read with a webhook token, or with the shared URL's candidates). */
+export const policyColumns = {
+  redactionEnabled: organizations.redactionEnabled,
+  redactionKinds: organizations.redactionKinds,
+  storeAudio: organizations.storeAudio,
+};
+
+export function policyOfRow(row: { redactionEnabled: boolean; redactionKinds: string[]; storeAudio: boolean }): IngestionPolicy {
+  const kinds = REDACTION_KINDS.filter((k) => row.redactionKinds.includes(k));
+  return { kinds: activeKinds({ redaction: { enabled: row.redactionEnabled, kinds } }), storeAudio: row.storeAudio };
+}
 
 export async function ingestionPolicy(db: Queryable, organizationId: string): Promise<IngestionPolicy> {
   // smtpUrl only decides the digest default, which ingestion does not read.
