@@ -6,13 +6,17 @@ import { MIN_VERSION_SAMPLE, type QualityAnalytics } from "@shared/quality-schem
 import type { Ctx } from "../context";
 import { parseBound, parseTimeZone } from "../calls/time-range";
 import { defaultBounds, resolveUsageRange } from "../analytics/usage-range";
-import { agentScopeOf, registeredAgents } from "../analytics/usage";
+import { agentScopeOf, registeredAgents, type AgentScope } from "../analytics/usage";
 import { withoutJit } from "../analytics/without-jit";
 import { organizationTimeZone } from "../billing/organization-settings";
 import { addDays } from "../calls/time-range";
 import { FACT } from "./quality-facts";
 import { bucketValue, DURATION_EDGES, histogramPercentile } from "./latency-buckets";
-import { qualityParts } from "./quality-parts";
+import { intervalParts, type Interval } from "./quality-parts";
+import { SERIES } from "./quality-days";
+
+// Milliseconds, like Date.toISOString() (the bounds resolveUsageRange gives).
+const ISO_UTC = sql`'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
 type Row = { part: string; day: string | null; agent: string | null; kind: string; key: string; bucket: number; n: number; t: number };
 type DailyP90 = { day: string; kind: string; blo: number; bhi: number; frac: number };
@@ -48,6 +52,45 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
 
 const ALL_KINDS = Object.values(FACT);
 
+/** Whole local days [fromDay, toDay) of a range, and its instants outside them (null: the zone has no daily rows). */
+type DaysPlan = { fromDay: string; toDay: string; edges: Interval[] } | null;
+
+/**
+ * The part of [fromAt, toAt) that call_quality_days covers: its whole local days, when the rows are kept in `tz`
+ * (organizations.quality_days_zone), and the instants at its edges (an instant range) left for the hourly rows.
+ */
+async function planDays(ctx: Ctx, range: { fromAt: string; toAt: string }, tz: string): Promise<DaysPlan> {
+  const [row] = await withoutJit(
+    ctx.db,
+    sql`with b as (select ${range.fromAt}::timestamptz as fa, ${range.toAt}::timestamptz as ta),
+      d as (
+        select fa, ta,
+          case when ((fa at time zone ${tz})::date::timestamp at time zone ${tz}) = fa then (fa at time zone ${tz})::date
+               else (fa at time zone ${tz})::date + 1 end as da,
+          (ta at time zone ${tz})::date as db
+        from b
+      )
+      select o.quality_days_zone as zone, to_char(da, 'YYYY-MM-DD') as da, to_char(db, 'YYYY-MM-DD') as db,
+        to_char((da::timestamp at time zone ${tz}) at time zone 'UTC', ${ISO_UTC}) as ma,
+        to_char((db::timestamp at time zone ${tz}) at time zone 'UTC', ${ISO_UTC}) as mb
+      from d cross join organizations o where o.id = ${ctx.organizationId}`,
+  );
+  if (!row || row.zone !== tz || String(row.da) >= String(row.db)) return null;
+  const edges: Interval[] = [];
+  const ma = String(row.ma);
+  const mb = String(row.mb);
+  if (Date.parse(range.fromAt) < Date.parse(ma)) edges.push({ fromAt: range.fromAt, toAt: ma });
+  if (Date.parse(mb) < Date.parse(range.toAt)) edges.push({ fromAt: mb, toAt: range.toAt });
+  return { fromDay: String(row.da), toDay: String(row.db), edges };
+}
+
+/** The first day of the month after `day`'s, unless `day` is a first. */
+function monthStartFrom(day: string): string {
+  if (day.endsWith("-01")) return day;
+  const [y, m] = day.split("-").map(Number);
+  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, "0")}-01`;
+}
+
 export async function getQualityAnalytics(ctx: Ctx, query: z.infer<typeof analyticsQuery>): Promise<QualityAnalytics> {
   const tz = query.tz ? parseTimeZone(query.tz) : await organizationTimeZone(ctx);
   const bounds = defaultBounds(parseBound(query.from, "from"), parseBound(query.to, "to"), ctx.now(), tz);
@@ -61,12 +104,85 @@ export async function getQualityAnalytics(ctx: Ctx, query: z.infer<typeof analyt
   const known = await registeredAgents(ctx);
   if (scope === null) return assemble(base, days, [], [], known);
 
-  // One scan of the parts, summed four ways: overall per (kind, key, bucket); per agent for latency and calls; per
-  // day for evaluation results; and each day's LLM/TTS p90 located in SQL (a year of daily histograms stays there).
+  let plan = await planDays(ctx, range, tz);
+  let result = await readQuality(ctx, range, tz, scope, plan);
+  // A rebuild in another zone committed between the plan and the read: the hourly rows answer instead.
+  if (plan && result.zone !== tz) {
+    plan = null;
+    result = await readQuality(ctx, range, tz, scope, plan);
+  }
+  return assemble(base, days, result.rows, result.dailyP90, known);
+}
+
+/**
+ * One statement: the facts of the range's whole local days from call_quality_days (whole months from the month rows,
+ * the other days from the day rows, each day's series from the organization-wide series rows), and those of the rest
+ * from the hourly rows and the calls (intervalParts); then summed four ways: overall per (kind, key, bucket); per
+ * agent for latency and calls; per day for evaluation results; and each day's LLM/TTS p90 located in SQL (a year of
+ * daily histograms stays there). It also returns the zone the daily rows are in, read in the same snapshot.
+ */
+async function readQuality(
+  ctx: Ctx,
+  range: { fromAt: string; toAt: string; firstDay: string; lastDay: string },
+  tz: string,
+  scope: Exclude<AgentScope, null>,
+  plan: DaysPlan,
+): Promise<{ rows: Row[]; dailyP90: DailyP90[]; zone: string | null }> {
+  const org = ctx.organizationId;
+  const intervals = plan ? plan.edges : [{ fromAt: range.fromAt, toAt: range.toAt }];
+  const agentFilter = scope === undefined ? sql`true` : sql`elevenlabs_agent_id = ${scope}`;
+  const kinds = sql.join(
+    ALL_KINDS.map((k) => sql`${k}`),
+    sql`, `,
+  );
+  let fromDays = sql``;
+  let seriesDays = sql``;
+  if (plan) {
+    const monthFrom = monthStartFrom(plan.fromDay);
+    const monthTo = plan.toDay.slice(0, 8) + "01";
+    const months = monthFrom < monthTo;
+    const dayIn = months
+      ? sql`((day >= ${plan.fromDay}::date and day < ${monthFrom}::date) or (day >= ${monthTo}::date and day < ${plan.toDay}::date))`
+      : sql`day >= ${plan.fromDay}::date and day < ${plan.toDay}::date`;
+    fromDays = sql`
+      union all
+      select elevenlabs_agent_id, kind, key, bucket, n, total from call_quality_days
+      where organization_id = ${org} and period = 'day' and ${dayIn} and ${agentFilter} and kind in (${kinds})
+      ${
+        months
+          ? sql`union all
+      select elevenlabs_agent_id, kind, key, bucket, n, total from call_quality_days
+      where organization_id = ${org} and period = 'month' and day >= ${monthFrom}::date and day < ${monthTo}::date and ${agentFilter}
+        and kind in (${kinds})`
+          : sql``
+      }`;
+    const series = Object.entries(SERIES).map(([name, kind]) => sql`when ${kind} then ${FACT[name as keyof typeof SERIES]}`);
+    seriesDays =
+      scope === undefined
+        ? sql`
+      union all
+      select day, case kind ${sql.join(series, sql` `)} end, key, bucket, n from call_quality_days
+      where organization_id = ${org} and period = 'day' and elevenlabs_agent_id = '' and day >= ${plan.fromDay}::date
+        and day < ${plan.toDay}::date and kind in (${SERIES.llmTtfb}, ${SERIES.ttsTtfb}, ${SERIES.criterion})`
+        : sql`
+      union all
+      select day, kind, case when kind = ${FACT.llmTtfb} then '' else key end, bucket, n from call_quality_days
+      where organization_id = ${org} and period = 'day' and ${agentFilter} and day >= ${plan.fromDay}::date
+        and day < ${plan.toDay}::date and kind in (${FACT.llmTtfb}, ${FACT.ttsTtfb}, ${FACT.criterion})`;
+  }
   const query_ = sql`
-    with ${qualityParts(ctx, range, scope, ALL_KINDS)},
+    with ${intervalParts(ctx, intervals, { tz, firstDay: range.firstDay, lastDay: range.lastDay }, scope, ALL_KINDS)},
+    facts as (
+      select agent, kind, key, bucket, n, t from parts
+      ${fromDays}
+    ),
+    series as (
+      select day, kind, case when kind = ${FACT.llmTtfb} then '' else key end as key, bucket, n from parts
+      where kind in (${FACT.llmTtfb}, ${FACT.ttsTtfb}, ${FACT.criterion})
+      ${seriesDays}
+    ),
     lat as (
-      select day, kind, bucket, sum(n) as n from parts where kind in (${FACT.llmTtfb}, ${FACT.ttsTtfb}) group by 1, 2, 3
+      select day, kind, bucket, sum(n) as n from series where kind in (${FACT.llmTtfb}, ${FACT.ttsTtfb}) group by 1, 2, 3
     ),
     cum as (
       select day, kind, bucket, sum(n) over (partition by day, kind order by bucket) as c, sum(n) over (partition by day, kind) as total
@@ -80,21 +196,25 @@ export async function getQualityAnalytics(ctx: Ctx, query: z.infer<typeof analyt
       from cum group by day, kind
     )
     select 'all' as part, null as day, null as agent, kind, key, bucket, sum(n)::bigint as n, sum(t)::float8 as t
-      from parts group by kind, key, bucket
+      from facts group by kind, key, bucket
     union all
     select 'agent', null, agent, kind, '', bucket, sum(n)::bigint, 0
-      from parts where kind in (${FACT.llmTtfb}, ${FACT.ttsTtfb}) or (kind = ${FACT.version} and bucket = 0)
+      from facts where kind in (${FACT.llmTtfb}, ${FACT.ttsTtfb}) or (kind = ${FACT.version} and bucket = 0)
       group by agent, kind, bucket
     union all
     select 'day', to_char(day, 'YYYY-MM-DD'), null, kind, key, bucket, sum(n)::bigint, 0
-      from parts where kind = ${FACT.criterion} group by day, kind, key, bucket
+      from series where kind = ${FACT.criterion} group by day, kind, key, bucket
     union all
-    select 'p90', day, null, kind, '', blo, bhi, frac::float8 from daily_p90`;
+    select 'p90', day, null, kind, '', blo, bhi, frac::float8 from daily_p90
+    union all
+    select 'zone', quality_days_zone, null, '', '', 0, 0, 0 from organizations where id = ${org}`;
   const raw = await withoutJit(ctx.db, query_);
   const rows: Row[] = [];
   const dailyP90: DailyP90[] = [];
+  let zone: string | null = null;
   for (const r of raw) {
-    if (r.part === "p90")
+    if (r.part === "zone") zone = r.day === null ? null : String(r.day);
+    else if (r.part === "p90")
       dailyP90.push({ day: String(r.day), kind: String(r.kind), blo: Number(r.bucket), bhi: Number(r.n), frac: Number(r.t) });
     else
       rows.push({
@@ -108,7 +228,7 @@ export async function getQualityAnalytics(ctx: Ctx, query: z.infer<typeof analyt
         t: Number(r.t),
       });
   }
-  return assemble(base, days, rows, dailyP90, known);
+  return { rows, dailyP90, zone };
 }
 
 function assemble(
