@@ -1,5 +1,5 @@
 /** The Quality page's numbers (DESIGN.md §9 GET /api/analytics/quality), from the quality pre-aggregates. */
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import type { analyticsQuery } from "@shared/schemas";
 import { MIN_VERSION_SAMPLE, type QualityAnalytics } from "@shared/quality-schemas";
@@ -52,17 +52,29 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
 
 const ALL_KINDS = Object.values(FACT);
 
-/** Whole local days [fromDay, toDay) of a range, and its instants outside them (null: the zone has no daily rows). */
-type DaysPlan = { fromDay: string; toDay: string; edges: Interval[] } | null;
+/**
+ * How call_quality_days covers a range: its whole local days [fromDay, toDay), of which the months [monthFrom,
+ * monthTo) come from the month rows, and the instants at its edges (an instant range) left for the hourly rows. Null:
+ * the rows are kept in another zone than `tz`.
+ */
+type DaysPlan = { fromDay: string; toDay: string; monthFrom: string; monthTo: string; edges: Interval[] } | null;
+
+/** The first day of the month after `day`'s. */
+function nextMonth(day: string): string {
+  const [y, m] = day.split("-").map(Number);
+  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, "0")}-01`;
+}
 
 /**
- * The part of [fromAt, toAt) that call_quality_days covers: its whole local days, when the rows are kept in `tz`
- * (organizations.quality_days_zone), and the instants at its edges (an instant range) left for the hourly rows.
+ * What the plan for [fromAt, toAt) in `tz` depends on: the zone the daily rows are kept in
+ * (organizations.quality_days_zone), the range's whole local days, and whether the months at its ends have day rows
+ * outside it. A month the range covers only in part still comes from its month row when it has none (the current
+ * month up to today, or the first month of the organization's data), so a year is about 13 month rows per agent and
+ * kind instead of 30 days of them.
  */
-async function planDays(ctx: Ctx, range: { fromAt: string; toAt: string }, tz: string): Promise<DaysPlan> {
-  const [row] = await withoutJit(
-    ctx.db,
-    sql`with b as (select ${range.fromAt}::timestamptz as fa, ${range.toAt}::timestamptz as ta),
+function planSql(ctx: Ctx, range: { fromAt: string; toAt: string }, tz: string): SQL {
+  const org = ctx.organizationId;
+  return sql`with b as (select ${range.fromAt}::timestamptz as fa, ${range.toAt}::timestamptz as ta),
       d as (
         select fa, ta,
           case when ((fa at time zone ${tz})::date::timestamp at time zone ${tz}) = fa then (fa at time zone ${tz})::date
@@ -72,23 +84,28 @@ async function planDays(ctx: Ctx, range: { fromAt: string; toAt: string }, tz: s
       )
       select o.quality_days_zone as zone, to_char(da, 'YYYY-MM-DD') as da, to_char(db, 'YYYY-MM-DD') as db,
         to_char((da::timestamp at time zone ${tz}) at time zone 'UTC', ${ISO_UTC}) as ma,
-        to_char((db::timestamp at time zone ${tz}) at time zone 'UTC', ${ISO_UTC}) as mb
-      from d cross join organizations o where o.id = ${ctx.organizationId}`,
-  );
-  if (!row || row.zone !== tz || String(row.da) >= String(row.db)) return null;
-  const edges: Interval[] = [];
-  const ma = String(row.ma);
-  const mb = String(row.mb);
-  if (Date.parse(range.fromAt) < Date.parse(ma)) edges.push({ fromAt: range.fromAt, toAt: ma });
-  if (Date.parse(mb) < Date.parse(range.toAt)) edges.push({ fromAt: mb, toAt: range.toAt });
-  return { fromDay: String(row.da), toDay: String(row.db), edges };
+        to_char((db::timestamp at time zone ${tz}) at time zone 'UTC', ${ISO_UTC}) as mb,
+        exists (select 1 from call_quality_days where organization_id = ${org} and period = 'day'
+                and day >= date_trunc('month', da)::date and day < da) as "before",
+        exists (select 1 from call_quality_days where organization_id = ${org} and period = 'day'
+                and day >= db and day < (date_trunc('month', db) + interval '1 month')::date) as "after"
+      from d cross join organizations o where o.id = ${org}`;
 }
 
-/** The first day of the month after `day`'s, unless `day` is a first. */
-function monthStartFrom(day: string): string {
-  if (day.endsWith("-01")) return day;
-  const [y, m] = day.split("-").map(Number);
-  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, "0")}-01`;
+type PlanRow = { zone: string | null; da: string; db: string; ma: string; mb: string; before: boolean; after: boolean };
+
+function toPlan(row: PlanRow | undefined, range: { fromAt: string; toAt: string }, tz: string): DaysPlan {
+  if (!row || row.zone !== tz || row.da >= row.db) return null;
+  const fromDay = row.da;
+  const toDay = row.db;
+  const edges: Interval[] = [];
+  if (Date.parse(range.fromAt) < Date.parse(row.ma)) edges.push({ fromAt: range.fromAt, toAt: row.ma });
+  if (Date.parse(row.mb) < Date.parse(range.toAt)) edges.push({ fromAt: row.mb, toAt: range.toAt });
+  const fromMonth = fromDay.slice(0, 8) + "01";
+  const toMonth = toDay.slice(0, 8) + "01";
+  const monthFrom = fromDay === fromMonth || !row.before ? fromMonth : nextMonth(fromDay);
+  const monthTo = toDay === toMonth ? toDay : row.after ? toMonth : nextMonth(toDay);
+  return { fromDay, toDay, monthFrom, monthTo, edges };
 }
 
 export async function getQualityAnalytics(ctx: Ctx, query: z.infer<typeof analyticsQuery>): Promise<QualityAnalytics> {
@@ -104,12 +121,14 @@ export async function getQualityAnalytics(ctx: Ctx, query: z.infer<typeof analyt
   const known = await registeredAgents(ctx);
   if (scope === null) return assemble(base, days, [], [], known);
 
-  let plan = await planDays(ctx, range, tz);
-  let result = await readQuality(ctx, range, tz, scope, plan);
-  // A rebuild in another zone committed between the plan and the read: the hourly rows answer instead.
-  if (plan && result.zone !== tz) {
-    plan = null;
-    result = await readQuality(ctx, range, tz, scope, plan);
+  // The plan is read first, then again by the read itself: a read whose snapshot saw another plan (a rebuild in
+  // another zone, a call arriving just outside the range in a month read from its month row) is done again.
+  const planned = await withoutJit(ctx.db, planSql(ctx, range, tz));
+  let seen = JSON.stringify(planned[0] ?? null);
+  let result = await readQuality(ctx, range, tz, scope, toPlan(planned[0] as PlanRow | undefined, range, tz));
+  for (let attempt = 0; attempt < 3 && result.plan !== seen; attempt++) {
+    seen = result.plan;
+    result = await readQuality(ctx, range, tz, scope, toPlan(JSON.parse(seen) as PlanRow | undefined, range, tz));
   }
   return assemble(base, days, result.rows, result.dailyP90, known);
 }
@@ -127,7 +146,7 @@ async function readQuality(
   tz: string,
   scope: Exclude<AgentScope, null>,
   plan: DaysPlan,
-): Promise<{ rows: Row[]; dailyP90: DailyP90[]; zone: string | null }> {
+): Promise<{ rows: Row[]; dailyP90: DailyP90[]; plan: string }> {
   const org = ctx.organizationId;
   const intervals = plan ? plan.edges : [{ fromAt: range.fromAt, toAt: range.toAt }];
   const agentFilter = scope === undefined ? sql`true` : sql`elevenlabs_agent_id = ${scope}`;
@@ -138,12 +157,9 @@ async function readQuality(
   let fromDays = sql``;
   let seriesDays = sql``;
   if (plan) {
-    const monthFrom = monthStartFrom(plan.fromDay);
-    const monthTo = plan.toDay.slice(0, 8) + "01";
-    const months = monthFrom < monthTo;
-    const dayIn = months
-      ? sql`((day >= ${plan.fromDay}::date and day < ${monthFrom}::date) or (day >= ${monthTo}::date and day < ${plan.toDay}::date))`
-      : sql`day >= ${plan.fromDay}::date and day < ${plan.toDay}::date`;
+    const months = plan.monthFrom < plan.monthTo;
+    const dayIn = sql`day >= ${plan.fromDay}::date and day < ${plan.toDay}::date
+      ${months ? sql`and not (day >= ${plan.monthFrom}::date and day < ${plan.monthTo}::date)` : sql``}`;
     fromDays = sql`
       union all
       select elevenlabs_agent_id, kind, key, bucket, n, total from call_quality_days
@@ -152,7 +168,7 @@ async function readQuality(
         months
           ? sql`union all
       select elevenlabs_agent_id, kind, key, bucket, n, total from call_quality_days
-      where organization_id = ${org} and period = 'month' and day >= ${monthFrom}::date and day < ${monthTo}::date and ${agentFilter}
+      where organization_id = ${org} and period = 'month' and day >= ${plan.monthFrom}::date and day < ${plan.monthTo}::date and ${agentFilter}
         and kind in (${kinds})`
           : sql``
       }`;
@@ -207,13 +223,13 @@ async function readQuality(
     union all
     select 'p90', day, null, kind, '', blo, bhi, frac::float8 from daily_p90
     union all
-    select 'zone', quality_days_zone, null, '', '', 0, 0, 0 from organizations where id = ${org}`;
+    select 'plan', (select row_to_json(p)::text from (${planSql(ctx, range, tz)}) p), null, '', '', 0, 0, 0`;
   const raw = await withoutJit(ctx.db, query_);
   const rows: Row[] = [];
   const dailyP90: DailyP90[] = [];
-  let zone: string | null = null;
+  let seenPlan = "null";
   for (const r of raw) {
-    if (r.part === "zone") zone = r.day === null ? null : String(r.day);
+    if (r.part === "plan") seenPlan = r.day === null ? "null" : JSON.stringify(JSON.parse(String(r.day)));
     else if (r.part === "p90")
       dailyP90.push({ day: String(r.day), kind: String(r.kind), blo: Number(r.bucket), bhi: Number(r.n), frac: Number(r.t) });
     else
@@ -228,7 +244,7 @@ async function readQuality(
         t: Number(r.t),
       });
   }
-  return { rows, dailyP90, zone };
+  return { rows, dailyP90, plan: seenPlan };
 }
 
 function assemble(
