@@ -19,11 +19,6 @@ export const organizations = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     // Data governance (DESIGN.md §11, docs/decisions/012). Retention days: null = keep forever.
     timeZone: text().notNull().default("UTC"),
-    /**
-     * The zone call_quality_days counts its days in (issue 17, docs/decisions/010): the time zone when they were last
-     * rebuilt. Null until they are built; the Quality page reads the daily rows only for this zone.
-     */
-    qualityDaysZone: text().default("UTC"),
     retentionCallsDays: integer(),
     retentionAudioDays: integer(),
     retentionRawEventsDays: integer().default(30),
@@ -35,6 +30,11 @@ export const organizations = pgTable(
     weeklyDigest: boolean(),
     retentionLastRunAt: timestamp({ withTimezone: true }),
     retentionLastCounts: jsonb().$type<RetentionRunCounts>(),
+    /**
+     * The zone call_quality_days counts its days in (issue 17, docs/decisions/010): the time zone when they were last
+     * rebuilt. Null while none are built; the Quality page reads the daily rows only for this zone.
+     */
+    qualityDaysZone: text().default("UTC"),
   },
   // A tenant sees and changes its own organization only (which columns it may change: server/db/app-role.ts);
   // organizations are created and deleted by the owner (registration, platform admin).
