@@ -30,7 +30,7 @@ SELECT organization_id, 'month', date_trunc('month', day)::date, elevenlabs_agen
 FROM "call_quality_days" WHERE period = 'day'
 GROUP BY 1, 2, 3, 4, 5, 6, 7;--> statement-breakpoint
 INSERT INTO "call_quality_days" ("organization_id", "period", "day", "elevenlabs_agent_id", "kind", "key", "bucket", "n", "total")
-SELECT organization_id, 'day', day, '',
+SELECT organization_id, 'series', day, '',
   CASE kind WHEN 'llm' THEN 's:llm' WHEN 'tts' THEN 's:tts' ELSE 's:crit' END,
   CASE WHEN kind = 'llm' THEN '' ELSE key END, bucket, sum(n), 0
 FROM "call_quality_days" WHERE period = 'day' AND kind IN ('llm', 'tts', 'crit')

@@ -331,9 +331,9 @@ export const callQualityRollups = pgTable(
 /**
  * Quality pre-aggregates per local day and month in the organization's zone (organizations.quality_days_zone), for
  * the Quality page over long ranges (docs/decisions/010). `period` 'day' or 'month' (`day` is then the month's first
- * day). Rows with an agent hold the call facts of call_quality_rollups; rows with the agent '' hold only the per-day
- * series (LLM TTFB over every version, TTS TTFB, evaluation results) summed over the organization's agents, under
- * the kinds of SERIES (server/services/quality/quality-days.ts). Kept by the same merge as the hourly rows.
+ * day): per agent, the call facts of call_quality_rollups; 'series' (agent ''): per day, only what the page draws per
+ * day (LLM TTFB over every version, TTS TTFB, evaluation results) summed over the organization's agents, under the
+ * kinds of SERIES (server/services/quality/quality-days.ts). Kept by the same merge as the hourly rows.
  */
 export const callQualityDays = pgTable(
   "call_quality_days",
@@ -341,7 +341,7 @@ export const callQualityDays = pgTable(
     organizationId: uuid()
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
-    period: text({ enum: ["day", "month"] }).notNull(),
+    period: text({ enum: ["day", "month", "series"] }).notNull(),
     day: date({ mode: "string" }).notNull(),
     elevenlabsAgentId: text().notNull(),
     kind: text().notNull(),

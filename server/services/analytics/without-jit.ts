@@ -7,11 +7,18 @@ import type { Transactional } from "../../db/tenant";
  *   platform), so PostgreSQL would spend seconds JIT-compiling queries that run in milliseconds;
  * - `work_mem = 16MB`: the planner overestimates the groups of a daily series (about 20,000 for 1,830 real ones),
  *   and with the default 4 MB it sorted a year of rollup rows, spilling to disk, instead of hashing them
- *   (EXPLAIN ANALYZE at a million calls on PostgreSQL 18: 61 ms sorted, 33 ms hashed; docs/benchmarks.md).
+ *   (EXPLAIN ANALYZE at a million calls on PostgreSQL 18: 61 ms sorted, 33 ms hashed; docs/benchmarks.md);
+ * - with `serial`, no parallel workers: for reads of a few thousand rows by index that the planner prices as a share of
+ *   a large table (the Quality page's month rows: a parallel scan of the whole table took 235 ms on the loaded
+ *   machine, the bitmap index scan 3.5 ms).
  */
-export async function withoutJit(db: Transactional, query: SQL): Promise<Array<Record<string, unknown>>> {
+export async function withoutJit(db: Transactional, query: SQL, options: { serial?: boolean } = {}): Promise<Array<Record<string, unknown>>> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`set local jit = off; set local work_mem = '16MB'`);
+    await tx.execute(
+      options.serial
+        ? sql`set local jit = off; set local work_mem = '16MB'; set local max_parallel_workers_per_gather = 0`
+        : sql`set local jit = off; set local work_mem = '16MB'`,
+    );
     const { rows } = await tx.execute<Record<string, unknown>>(query);
     return rows;
   });

@@ -178,7 +178,7 @@ async function readQuality(
         ? sql`
       union all
       select day, case kind ${sql.join(series, sql` `)} end, key, bucket, n from call_quality_days
-      where organization_id = ${org} and period = 'day' and elevenlabs_agent_id = '' and day >= ${plan.fromDay}::date
+      where organization_id = ${org} and period = 'series' and elevenlabs_agent_id = '' and day >= ${plan.fromDay}::date
         and day < ${plan.toDay}::date and kind in (${SERIES.llmTtfb}, ${SERIES.ttsTtfb}, ${SERIES.criterion})`
         : sql`
       union all
@@ -197,12 +197,11 @@ async function readQuality(
       where kind in (${FACT.llmTtfb}, ${FACT.ttsTtfb}, ${FACT.criterion})
       ${seriesDays}
     ),
-    lat as (
-      select day, kind, bucket, sum(n) as n from series where kind in (${FACT.llmTtfb}, ${FACT.ttsTtfb}) group by 1, 2, 3
-    ),
+    -- The running count up to and including each bucket (the default frame takes in a bucket's other rows: shards,
+    -- versions, pieces), so the series rows need no grouping first.
     cum as (
       select day, kind, bucket, sum(n) over (partition by day, kind order by bucket) as c, sum(n) over (partition by day, kind) as total
-      from lat
+      from series where kind in (${FACT.llmTtfb}, ${FACT.ttsTtfb})
     ),
     daily_p90 as (
       select to_char(day, 'YYYY-MM-DD') as day, kind,
@@ -224,7 +223,7 @@ async function readQuality(
     select 'p90', day, null, kind, '', blo, bhi, frac::float8 from daily_p90
     union all
     select 'plan', (select row_to_json(p)::text from (${planSql(ctx, range, tz)}) p), null, '', '', 0, 0, 0`;
-  const raw = await withoutJit(ctx.db, query_);
+  const raw = await withoutJit(ctx.db, query_, { serial: true });
   const rows: Row[] = [];
   const dailyP90: DailyP90[] = [];
   let seenPlan = "null";

@@ -8,8 +8,9 @@ import type { Queryable, Transactional } from "../../db/tenant";
 import { FACT } from "./quality-facts";
 
 /**
- * The per-day series, summed over the organization's agents (agent ''), so a year's daily p90s read 60 rows a day
- * instead of one per agent, version and bucket. LLM TTFB drops its version key.
+ * The per-day series (period 'series', agent ''), summed over the organization's agents, so a year's daily p90s read
+ * 60 rows a day, next to each other in the key, instead of one per agent, version and bucket. LLM TTFB drops its
+ * version key.
  */
 export const SERIES = { llmTtfb: "s:llm", ttsTtfb: "s:tts", criterion: "s:crit" } as const;
 
@@ -38,7 +39,7 @@ export function dayRows(facts: SQL): SQL {
       union all
       select 'month', date_trunc('month', f.day)::date, f.agent, f.k, f.x, f.b, f.n, f.t from ${facts} f
       union all
-      select 'day', f.day, '', ${seriesKind(sql`f.k`)}, ${seriesKey(sql`f.k`, sql`f.x`)}, f.b, f.n, 0 from ${facts} f where f.k in (${FACT.llmTtfb}, ${FACT.ttsTtfb}, ${FACT.criterion})
+      select 'series', f.day, '', ${seriesKind(sql`f.k`)}, ${seriesKey(sql`f.k`, sql`f.x`)}, f.b, f.n, 0 from ${facts} f where f.k in (${FACT.llmTtfb}, ${FACT.ttsTtfb}, ${FACT.criterion})
     ) e
     group by 1, 2, 3, 4, 5, 6
     order by 1, 2, 3, 4, 5, 6`;
@@ -84,7 +85,7 @@ export async function rebuildDayRows(tx: Queryable, where: SQL): Promise<void> {
     group by 1, 2, 3, 4, 5, 6, 7`);
   await tx.execute(sql`
     insert into call_quality_days (organization_id, period, day, elevenlabs_agent_id, kind, key, bucket, n, total)
-    select organization_id, 'day', day, '', ${seriesKind(sql`kind`)}, ${seriesKey(sql`kind`, sql`key`)}, bucket, sum(n), 0
+    select organization_id, 'series', day, '', ${seriesKind(sql`kind`)}, ${seriesKey(sql`kind`, sql`key`)}, bucket, sum(n), 0
     from call_quality_days where period = 'day' and kind in (${FACT.llmTtfb}, ${FACT.ttsTtfb}, ${FACT.criterion}) and ${scope}
     group by 1, 2, 3, 4, 5, 6, 7`);
   await tx.execute(sql`update organizations o set quality_days_zone = o.time_zone where ${where}`);
