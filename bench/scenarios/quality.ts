@@ -18,10 +18,31 @@ export async function qualityScenario(ctx: BenchContext): Promise<ScenarioResult
   const cases = [
     { name: "30 days, UTC (the organization's zone)", days: 30, tz: "UTC", orgZone: "UTC", target: 100, runs: 10 },
     { name: "365 days, UTC (the organization's zone)", days: 365, tz: "UTC", orgZone: "UTC", target: 250, runs: 10 },
-    { name: "30 days, Asia/Kolkata (the organization's zone)", days: 30, tz: "Asia/Kolkata", orgZone: "Asia/Kolkata", target: 100, runs: 10 },
-    { name: "365 days, Asia/Kolkata (the organization's zone)", days: 365, tz: "Asia/Kolkata", orgZone: "Asia/Kolkata", target: 250, runs: 10 },
+    {
+      name: "30 days, Asia/Kolkata (the organization's zone)",
+      days: 30,
+      tz: "Asia/Kolkata",
+      orgZone: "Asia/Kolkata",
+      target: 100,
+      runs: 10,
+    },
+    {
+      name: "365 days, Asia/Kolkata (the organization's zone)",
+      days: 365,
+      tz: "Asia/Kolkata",
+      orgZone: "Asia/Kolkata",
+      target: 250,
+      runs: 10,
+    },
     // Another zone than the organization's: the hourly pre-aggregates (no target; a few runs, it is slow at scale).
-    { name: "30 days, America/New_York (another zone)", days: 30, tz: "America/New_York", orgZone: "Asia/Kolkata", target: null, runs: 3 },
+    {
+      name: "30 days, America/New_York (another zone)",
+      days: 30,
+      tz: "America/New_York",
+      orgZone: "Asia/Kolkata",
+      target: null,
+      runs: 3,
+    },
   ];
   let zone = "UTC";
   const setZone = async (tz: string) => {
@@ -32,7 +53,11 @@ export async function qualityScenario(ctx: BenchContext): Promise<ScenarioResult
     const seconds = (performance.now() - t0) / 1000;
     await ctx.database.pool.query("vacuum analyze call_quality_days");
     zone = tz;
-    rows.push({ scenario: "quality", case: `rebuild of the daily rows after a time zone change to ${tz}`, value: `${seconds.toFixed(1)} s` });
+    rows.push({
+      scenario: "quality",
+      case: `rebuild of the daily rows after a time zone change to ${tz}`,
+      value: `${seconds.toFixed(1)} s`,
+    });
   };
   for (const c of cases) {
     await setZone(c.orgZone);

@@ -65,7 +65,9 @@ export async function rebuildRollups(db: OwnerDb, organizationId?: string): Prom
       group by 1, 2, 3, 4, 5, 6`);
     // call_quality_days in each organization's current zone. The organization rows first, FOR UPDATE: ingestion and
     // deletion read the zone FOR SHARE in the statement that writes these rows, so none is half way through.
-    await tx.execute(sql`select id from organizations where ${organizationId ? sql`id = ${organizationId}::uuid` : sql`true`} order by id for update`);
+    await tx.execute(
+      sql`select id from organizations where ${organizationId ? sql`id = ${organizationId}::uuid` : sql`true`} order by id for update`,
+    );
     await tx.execute(sql`lock table call_quality_days in share row exclusive mode`);
     await rebuildDayRows(tx, organizationId ? sql`o.id = ${organizationId}::uuid` : sql`true`);
   });

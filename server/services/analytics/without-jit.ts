@@ -12,7 +12,11 @@ import type { Transactional } from "../../db/tenant";
  *   a large table (the Quality page's month rows: a parallel scan of the whole table took 235 ms on the loaded
  *   machine, the bitmap index scan 3.5 ms).
  */
-export async function withoutJit(db: Transactional, query: SQL, options: { serial?: boolean } = {}): Promise<Array<Record<string, unknown>>> {
+export async function withoutJit(
+  db: Transactional,
+  query: SQL,
+  options: { serial?: boolean } = {},
+): Promise<Array<Record<string, unknown>>> {
   return db.transaction(async (tx) => {
     await tx.execute(
       options.serial
