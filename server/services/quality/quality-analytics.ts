@@ -138,7 +138,7 @@ export async function getQualityAnalytics(ctx: Ctx, query: z.infer<typeof analyt
  * the other days from the day rows, each day's series from the organization-wide series rows), and those of the rest
  * from the hourly rows and the calls (intervalParts); then summed four ways: overall per (kind, key, bucket); per
  * agent for latency and calls; per day for evaluation results; and each day's LLM/TTS p90 located in SQL (a year of
- * daily histograms stays there). It also returns the zone the daily rows are in, read in the same snapshot.
+ * daily histograms stays there). It also returns the plan (planSql) as its own snapshot sees it.
  */
 async function readQuality(
   ctx: Ctx,
