@@ -47,7 +47,7 @@ const TITLES = [
 export const RARE_PHRASE = "warranty claim for a broken blender";
 const RARE_EVERY = 500;
 
-const LOADED_TABLES = ["call_logs", "call_hourly_rollups", "call_quality_rollups"];
+const LOADED_TABLES = ["call_logs", "call_hourly_rollups", "call_quality_rollups", "call_quality_days"];
 
 /** Turns per call whose latency the quality facts count (issue 17: 20 turns, 10 of them the agent's). */
 export const QUALITY_TURNS = 20;
@@ -268,6 +268,7 @@ export async function loadCalls(
   await pool.query("vacuum analyze call_logs");
   await pool.query("vacuum analyze call_hourly_rollups");
   await pool.query("vacuum analyze call_quality_rollups");
+  await pool.query("vacuum analyze call_quality_days");
   await pool.query("analyze");
   for (const table of LOADED_TABLES) await pool.query(`alter table ${table} reset (autovacuum_enabled)`);
   const { rows: vm } = await pool.query<{ relname: string; pages: number; visible: number }>(

@@ -22,7 +22,8 @@ export const APP_ROLE = "vad_app";
 const GRANTS = sql`
   grant usage on schema public to vad_app;
   grant select, update (name, price_per_minute_usd, time_zone, retention_calls_days, retention_audio_days,
-    retention_raw_events_days, redaction_enabled, redaction_kinds, store_audio, mask_phone_numbers, weekly_digest) on organizations to vad_app;
+    retention_raw_events_days, redaction_enabled, redaction_kinds, store_audio, mask_phone_numbers, weekly_digest,
+    quality_days_zone) on organizations to vad_app;
   grant select, update (role), delete on users to vad_app;
   grant select, delete on sessions to vad_app;
   grant select, insert, update, delete on integrations to vad_app;
@@ -32,6 +33,7 @@ const GRANTS = sql`
   grant select, insert, update, delete on call_hourly_rollups to vad_app;
   grant select, insert, update, delete on call_quarter_rollups to vad_app;
   grant select, insert, update, delete on call_quality_rollups to vad_app;
+  grant select, insert, update, delete on call_quality_days to vad_app;
   grant select, insert, update, delete on webhook_events to vad_app;
   grant select, insert, update, delete on call_audio_chunks to vad_app;
   grant select, insert, update, delete on webhook_rejections to vad_app;

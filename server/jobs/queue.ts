@@ -20,7 +20,7 @@ import type { AppDeps } from "../deps";
 import type { Lifecycle } from "../lib/lifecycle";
 import { ADVISORY_LOCKS, withAdvisoryLock } from "../db/migrate";
 import { agentsOfOrganization, agentsToSync, syncAgent, SyncRetryLater } from "../services/sync/sync-agent";
-import { runRetention } from "./retention";
+import { reconcileQualityDays, runRetention } from "./retention";
 import { startProjector } from "../services/ingestion/projector";
 import type { Jobs, SyncJob } from "../services/jobs";
 import { createAlertQueues, startAlertJobs } from "./alert-jobs";
@@ -166,6 +166,8 @@ export async function startJobs(deps: Omit<AppDeps, "jobs"> & { databaseUrl: str
   await boss.work(RETENTION_QUEUE, async () => {
     const deleted = await runRetention(deps);
     deps.log.info(deleted, "retention finished");
+    // Daily quality rows left in an earlier zone (a rebuild after a time zone change that did not finish).
+    await reconcileQualityDays(deps);
   });
   if (deps.env.retentionIntervalSeconds > 0) await boss.schedule(RETENTION_QUEUE, retentionCron(deps.env.retentionIntervalSeconds));
   else await boss.unschedule(RETENTION_QUEUE).catch(() => {});

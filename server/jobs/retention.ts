@@ -2,10 +2,11 @@
  * The retention job (DESIGN.md §11, decision 012): every organization with something to expire, in turn, each on its
  * own tenant handle; when it finished and what it deleted is recorded for the Settings page.
  */
-import { and, eq, isNotNull, or } from "drizzle-orm";
+import { and, eq, isNotNull, or, sql } from "drizzle-orm";
 import type { AppDeps } from "../deps";
 import { organizations, type RetentionRunCounts } from "../db/schema";
 import { applyRetention, type RetentionPolicy } from "../services/retention/run-retention";
+import { rebuildQualityDays } from "../services/quality/quality-days";
 
 async function policies(deps: Pick<AppDeps, "db">, organizationId?: string): Promise<RetentionPolicy[]> {
   const due = or(
@@ -45,4 +46,24 @@ export async function runRetention(deps: Pick<AppDeps, "db" | "tenantDb" | "now"
     }
   }
   return total;
+}
+
+/**
+ * Rebuilds call_quality_days of every organization whose rows are in another zone than its own (docs/decisions/010):
+ * a time zone change rebuilds them at once, and this catches a rebuild that did not finish. Until then the Quality page
+ * reads the hourly rows, which are right in every zone.
+ */
+export async function reconcileQualityDays(deps: Pick<AppDeps, "db" | "tenantDb" | "log">): Promise<void> {
+  const stale = await deps.db
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(sql`${organizations.qualityDaysZone} is distinct from ${organizations.timeZone}`);
+  for (const { id } of stale) {
+    try {
+      await rebuildQualityDays(deps.tenantDb(id), id);
+      deps.log.info({ organizationId: id }, "quality days rebuilt in the organization's time zone");
+    } catch (err) {
+      deps.log.error({ err, organizationId: id }, "quality days rebuild failed");
+    }
+  }
 }

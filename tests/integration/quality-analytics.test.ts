@@ -4,6 +4,8 @@
  * transcripts and analysis. Calls are ingested through fromDetail + upsertCall (the projector's path), some twice
  * and some changed, so double counting or a lost take-back shows; then the rollups are rebuilt and compared again.
  */
+import fs from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import request from "supertest";
 import type TestAgent from "supertest/lib/agent";
@@ -15,6 +17,7 @@ import { fromDetail } from "../../server/services/ingestion/normalize";
 import { upsertCall } from "../../server/services/ingestion/upsert-call";
 import { rebuildRollups } from "../../server/services/analytics/rollups";
 import { qualityMetrics } from "../../server/services/quality/quality-metrics";
+import { deleteCallsBatch } from "../../server/services/retention/delete-calls";
 import { demoConversation, seededRandom } from "../../server/scripts/demo-conversations";
 import { conversationDetail } from "../../server/elevenlabs/types";
 import type { QualityAnalytics } from "@shared/quality-schemas";
@@ -279,5 +282,106 @@ describe("qualityMetrics (for alert rules)", () => {
     const one = await qualityMetrics(ctx, { from: "2026-10-01T00:00:00Z", to: "2026-10-25T00:00:00Z", elevenlabsAgentId: beta.elevenlabsAgentId });
     const exact = await exactTurnPercentiles({ a: "2026-10-01T00:00:00Z", b: "2026-10-25T00:00:00Z" }, "metrics,llm_ttfb_ms", beta.elevenlabsAgentId);
     expect(one.llmTurns).toBe(exact.turns);
+  });
+});
+
+describe("daily rows in the organization's zone (call_quality_days)", () => {
+  const tz = "Asia/Kathmandu";
+  const dayRowSums = sql`select period, to_char(day, 'YYYY-MM-DD') as day, elevenlabs_agent_id as agent, kind, key, bucket,
+      sum(n)::int as n, sum(total)::text as total from call_quality_days group by 1, 2, 3, 4, 5, 6 having sum(n) <> 0 or sum(total) <> 0
+      order by 1, 2, 3, 4, 5, 6`;
+
+  async function compareEverywhere() {
+    // Whole days (months from the month rows), an instant range (its edges from the hourly rows), one agent, and
+    // UTC, which is not the organization's zone (hourly rows only).
+    await compareWithRaw(await quality({ from: "2026-09-20", to: "2026-11-03", tz }), await dayBounds("2026-09-20", "2026-11-03", tz), tz);
+    await compareWithRaw(await quality({ from: "2026-10-02", to: "2026-10-15", tz }), await dayBounds("2026-10-02", "2026-10-15", tz), tz);
+    const bounds = { a: "2026-10-03T05:17:00Z", b: "2026-10-17T21:43:30Z" };
+    await compareWithRaw(await quality({ from: bounds.a, to: bounds.b, tz }), bounds, tz);
+    const one = await quality({ from: "2026-09-25", to: "2026-11-03", agentId: beta.id, tz });
+    await compareWithRaw(one, await dayBounds("2026-09-25", "2026-11-03", tz), tz, beta.elevenlabsAgentId);
+    await compareWithRaw(await quality({ from: "2026-10-02", to: "2026-10-15", tz: "UTC" }), await dayBounds("2026-10-02", "2026-10-15", "UTC"), "UTC");
+    // Each day's p90 from the series rows, within 5 % of percentile_cont over that local day's turns.
+    const body = await quality({ from: "2026-10-01", to: "2026-10-20", tz });
+    const { rows } = await t.deps.db.execute<{ day: string; p90: number; turns: number }>(sql`
+      select to_char((c.started_at at time zone ${tz})::date, 'YYYY-MM-DD') as day,
+             percentile_cont(0.9) within group (order by (turn #>> '{metrics,tts_ttfb_ms}')::float8) as p90, count(*)::int as turns
+      from call_logs c cross join lateral jsonb_array_elements(c.transcript) turn
+      where c.organization_id = ${org} and turn #>> '{metrics,tts_ttfb_ms}' is not null group by 1`);
+    let checked = 0;
+    for (const day of body.latencyDaily) {
+      const exact = rows.find((r) => r.day === day.date);
+      if (!exact || exact.turns < 20) continue;
+      expectClose(day.ttsTtfbP90Ms, exact.p90);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(5);
+  }
+
+  it("are rebuilt when the organization's time zone changes, and serve its days, months and instant ranges", async () => {
+    await owner.patch("/api/organization").send({ timeZone: tz }).expect(200);
+    const { rows } = await t.deps.db.execute<{ zone: string }>(sql`select quality_days_zone as zone from organizations where id = ${org}`);
+    expect(rows[0].zone).toBe(tz);
+    await compareEverywhere();
+
+    // The page reads the daily rows for the organization's zone: without them its counts change.
+    const before = await quality({ from: "2026-09-20", to: "2026-11-03", tz });
+    await t.deps.db.execute(sql`delete from call_quality_days where organization_id = ${org} and period = 'month'`);
+    const without = await quality({ from: "2026-09-20", to: "2026-11-03", tz });
+    expect(without.byAgent.reduce((s, a) => s + a.calls, 0)).toBeLessThan(before.byAgent.reduce((s, a) => s + a.calls, 0));
+    await rebuildRollups(t.deps.db);
+    expect(await quality({ from: "2026-09-20", to: "2026-11-03", tz })).toEqual(before);
+  });
+
+  it("follow ingestion (new, repeated and moved calls) exactly as a rebuild computes them", async () => {
+    const random = seededRandom(99);
+    const details: Array<Record<string, unknown>> = [];
+    for (let i = 0; i < 30; i++) {
+      const startUnix = Math.floor((START + Math.floor(random() * DAYS * 1440) * 60_000) / 1000);
+      details.push(demoConversation(random, { agentId: alpha.elevenlabsAgentId, conversationId: `conv_qd_${i}`, startUnix }));
+    }
+    for (const d of details) await ingest(d);
+    for (const d of details.slice(0, 10)) {
+      const moved = structuredClone(d) as { metadata: Record<string, number> };
+      // Across a local midnight and into another month: the day and month rows both move.
+      moved.metadata.start_time_unix_secs = Date.parse("2026-11-01T12:00:00Z") / 1000;
+      await ingest(moved as unknown as Record<string, unknown>);
+    }
+    const live = (await t.deps.db.execute(dayRowSums)).rows;
+    await rebuildRollups(t.deps.db);
+    expect((await t.deps.db.execute(dayRowSums)).rows).toEqual(live);
+    await compareEverywhere();
+  });
+
+  it("take back deleted calls (a person's deletion and retention)", async () => {
+    const { rows: victims } = await t.deps.db.execute<{ id: string }>(sql`
+      select id from call_logs where organization_id = ${org} and quality_facts is not null order by conversation_id limit 6`);
+    for (const v of victims.slice(0, 3)) await owner.delete(`/api/call-logs/${v.id}`).expect(204);
+    await deleteCallsBatch(t.deps.tenantDb(org), org, sql`c.id in (${sql.join(victims.slice(3).map((v) => sql`${v.id}::uuid`), sql`, `)})`, 10, "retention");
+    await compareEverywhere();
+    const live = (await t.deps.db.execute(dayRowSums)).rows;
+    await rebuildRollups(t.deps.db);
+    expect((await t.deps.db.execute(dayRowSums)).rows).toEqual(live);
+  });
+
+  it("were filled by their migration from the calls stored before it, as the rebuild fills them", async () => {
+    const dir = path.resolve(import.meta.dirname, "../../server/db/migrations");
+    const file = fs.readdirSync(dir).find((f) => f.endsWith("_quality_days.sql"));
+    const statements = fs.readFileSync(path.join(dir, file!), "utf8").split("--> statement-breakpoint");
+    const backfill = statements.slice(statements.findIndex((s) => /^\s*(--.*\n)*INSERT INTO "call_quality_days"/.test(s)));
+    expect(backfill).toHaveLength(4);
+    const rebuilt = (await t.deps.db.execute(dayRowSums)).rows;
+    expect(rebuilt.length).toBeGreaterThan(500);
+    let migrated: unknown[] = [];
+    await t.deps.db
+      .transaction(async (tx) => {
+        await tx.execute(sql`delete from call_quality_days`);
+        await tx.execute(sql`update organizations set quality_days_zone = null`);
+        for (const statement of backfill) await tx.execute(sql.raw(statement));
+        migrated = (await tx.execute(dayRowSums)).rows;
+        tx.rollback();
+      })
+      .catch((err: Error) => expect(err.message).toMatch(/rollback/i));
+    expect(migrated).toEqual(rebuilt);
   });
 });

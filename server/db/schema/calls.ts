@@ -4,6 +4,7 @@ import {
   pgView,
   boolean,
   customType,
+  date,
   index,
   integer,
   jsonb,
@@ -324,6 +325,35 @@ export const callQualityRollups = pgTable(
   (t) => [
     primaryKey({ columns: [t.organizationId, t.hour, t.elevenlabsAgentId, t.kind, t.key, t.bucket, t.shard] }),
     tenantPolicy("call_quality_rollups", t.organizationId),
+  ],
+).enableRLS();
+
+/**
+ * Quality pre-aggregates per local day and month in the organization's zone (organizations.quality_days_zone), for
+ * the Quality page over long ranges (docs/decisions/010). `period` 'day' or 'month' (`day` is then the month's first
+ * day): per agent, the call facts of call_quality_rollups; 'series' (agent ''): per day, only what the page draws per
+ * day (LLM TTFB over every version, TTS TTFB, evaluation results) summed over the organization's agents, under the
+ * kinds of SERIES (server/services/quality/quality-days.ts). Kept by the same merge as the hourly rows.
+ */
+export const callQualityDays = pgTable(
+  "call_quality_days",
+  {
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    period: text({ enum: ["day", "month", "series"] }).notNull(),
+    day: date({ mode: "string" }).notNull(),
+    elevenlabsAgentId: text().notNull(),
+    kind: text().notNull(),
+    key: text().notNull(),
+    bucket: smallint().notNull(),
+    shard: smallint().notNull().default(0),
+    n: bigint({ mode: "number" }).notNull().default(0),
+    total: numeric({ precision: 18, scale: 2 }).notNull().default("0"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.period, t.day, t.elevenlabsAgentId, t.kind, t.key, t.bucket, t.shard] }),
+    tenantPolicy("call_quality_days", t.organizationId),
   ],
 ).enableRLS();
 

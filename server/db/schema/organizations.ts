@@ -30,6 +30,11 @@ export const organizations = pgTable(
     weeklyDigest: boolean(),
     retentionLastRunAt: timestamp({ withTimezone: true }),
     retentionLastCounts: jsonb().$type<RetentionRunCounts>(),
+    /**
+     * The zone call_quality_days counts its days in (issue 17, docs/decisions/010): the time zone when they were last
+     * rebuilt. Null while none are built; the Quality page reads the daily rows only for this zone.
+     */
+    qualityDaysZone: text().default("UTC"),
   },
   // A tenant sees and changes its own organization only (which columns it may change: server/db/app-role.ts);
   // organizations are created and deleted by the owner (registration, platform admin).

@@ -2,10 +2,12 @@
  * call_hourly_rollups and call_quarter_rollups recomputed from call_logs and the tombstones of deleted calls. Ingestion
  * keeps the rollups current call by call; this rebuild is the repair path (CLI, tests) and the definition they must
  * agree with: one row per organization, ElevenLabs agent and UTC hour (quarter-hour) of started_at; calls without a
- * start time are not counted. call_quality_rollups likewise, from each call's stored quality facts.
+ * start time are not counted. call_quality_rollups likewise, from each call's stored quality facts, and call_quality_days
+ * in each organization's current time zone.
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { OwnerDb } from "../../db/owner";
+import { rebuildDayRows } from "../quality/quality-days";
 
 /** The UTC quarter-hour an instant falls in (quarters are aligned with UTC hours). */
 export function quarterOf(instant: SQL): SQL {
@@ -61,5 +63,12 @@ export async function rebuildRollups(db: OwnerDb, organizationId?: string): Prom
       cross join lateral jsonb_to_recordset(quality_facts) as f(k text, x text, b smallint, n bigint, t numeric)
       where started_at is not null and quality_facts is not null and ${scope}
       group by 1, 2, 3, 4, 5, 6`);
+    // call_quality_days in each organization's current zone. The organization rows first, FOR UPDATE: ingestion and
+    // deletion read the zone FOR SHARE in the statement that writes these rows, so none is half way through.
+    await tx.execute(
+      sql`select id from organizations where ${organizationId ? sql`id = ${organizationId}::uuid` : sql`true`} order by id for update`,
+    );
+    await tx.execute(sql`lock table call_quality_days in share row exclusive mode`);
+    await rebuildDayRows(tx, organizationId ? sql`o.id = ${organizationId}::uuid` : sql`true`);
   });
 }

@@ -9,6 +9,7 @@ import { agents, callAudio, callLogs, callTombstones } from "../../db/schema";
 import type { QualityFact } from "../../db/schema/calls";
 import { CALL_FIELD_COLUMNS, STATUS_RANK, type CallFields } from "./normalize";
 import { qualityFacts, sameFacts } from "../quality/quality-facts";
+import { addDayRows, daysZone } from "../quality/quality-days";
 
 type CallRow = typeof callLogs.$inferSelect;
 type Contribution = Pick<CallRow, "elevenlabsAgentId" | "startedAt" | "durationSeconds" | "callSuccessful" | "costCredits">;
@@ -90,7 +91,9 @@ export async function addUsage(tx: Tx, organizationId: string, elevenlabsAgentId
 
 /**
  * Adds (sign 1) or takes back (sign -1) a call's quality facts in its hour's bucket of call_quality_rollups, on the
- * shard its call_hourly_rollups row uses (same bucket key, so the same advisory lock). One statement.
+ * shard its call_hourly_rollups row uses (same bucket key, so the same advisory lock), and in its local day and month
+ * of call_quality_days (in the zone those rows are kept in, read FOR SHARE so a rebuild in a new zone is waited for;
+ * on a shard of the organization's own). One statement.
  */
 export async function addQualityFacts(
   tx: Tx,
@@ -103,13 +106,24 @@ export async function addQualityFacts(
   const hour = hourOf(call.startedAt);
   const key = bucketKey(organizationId, hour, call.elevenlabsAgentId);
   await tx.execute(sql`
-    insert into call_quality_rollups as r (organization_id, hour, elevenlabs_agent_id, kind, key, bucket, shard, n, total)
-    select ${organizationId}::uuid, ${hour}::timestamptz, ${call.elevenlabsAgentId}::text, f.k, f.x, f.b, s.shard,
-           ${sign} * f.n, ${sign} * coalesce(f.t, 0)
-    from jsonb_to_recordset(${JSON.stringify(facts)}::jsonb) as f(k text, x text, b smallint, n bigint, t numeric),
-         (select ${shardOf(key)} as shard) s
-    on conflict (organization_id, hour, elevenlabs_agent_id, kind, key, bucket, shard) do update set
-      n = r.n + excluded.n, total = r.total + excluded.total`);
+    with f as (
+      select f.k, f.x, f.b, ${sign} * f.n as n, ${sign} * coalesce(f.t, 0) as t
+      from jsonb_to_recordset(${JSON.stringify(facts)}::jsonb) as f(k text, x text, b smallint, n bigint, t numeric)
+    ),
+    hourly as (
+      insert into call_quality_rollups as r (organization_id, hour, elevenlabs_agent_id, kind, key, bucket, shard, n, total)
+      select ${organizationId}::uuid, ${hour}::timestamptz, ${call.elevenlabsAgentId}::text, f.k, f.x, f.b, s.shard, f.n, f.t
+      from f, (select ${shardOf(key)} as shard) s
+      on conflict (organization_id, hour, elevenlabs_agent_id, kind, key, bucket, shard) do update set
+        n = r.n + excluded.n, total = r.total + excluded.total
+    ),
+    z as ${daysZone(organizationId)},
+    ds as (select ${shardOf(`${organizationId}:quality-days`)} as shard),
+    day_facts as (
+      select (${call.startedAt}::timestamptz at time zone z.zone)::date as day, ${call.elevenlabsAgentId}::text as agent, f.k, f.x, f.b, f.n, f.t
+      from f, z where z.zone is not null
+    )
+    ${addDayRows(organizationId, sql`day_facts`, sql`(select shard from ds)`)}`);
 }
 
 function sameContribution(a: Contribution, b: Contribution): boolean {

@@ -10,6 +10,7 @@ import type { Queryable } from "../../db/tenant";
 import { organizations } from "../../db/schema";
 import type { Ctx } from "../context";
 import { notFound } from "../../lib/errors";
+import { rebuildQualityDays } from "../quality/quality-days";
 import { recordAudit } from "../audit/record-audit";
 
 type OrganizationRow = typeof organizations.$inferSelect;
@@ -113,6 +114,9 @@ export async function updateOrganizationSettings(ctx: Ctx, input: UpdateInput, i
     });
     // Webhook receivers keep the ingestion policy with the token (no query per delivery): every instance drops it.
     if (set.redactionEnabled !== undefined || set.redactionKinds !== undefined || set.storeAudio !== undefined) await ctx.ingestion.webhookSecretsChanged();
+    // The Quality page's daily rows count days in the organization's zone: rebuilt in the new one (until then the
+    // hourly rows answer; the retention job retries one that did not finish).
+    if (input.timeZone !== undefined) await rebuildQualityDays(ctx.db, ctx.organizationId);
   }
   return getOrganizationSettings(ctx);
 }

@@ -1,5 +1,5 @@
 /** The Quality page's numbers (DESIGN.md §9 GET /api/analytics/quality), from the quality pre-aggregates. */
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import type { analyticsQuery } from "@shared/schemas";
 import { MIN_VERSION_SAMPLE, type QualityAnalytics } from "@shared/quality-schemas";
@@ -7,12 +7,17 @@ import type { Ctx } from "../context";
 import { parseBound, parseTimeZone } from "../calls/time-range";
 import { defaultBounds, resolveUsageRange } from "../analytics/usage-range";
 import { agentScopeOf, registeredAgents } from "../analytics/usage-agents";
+import type { AgentScope } from "../analytics/usage";
 import { aggregateRead } from "../analytics/aggregate-read";
 import { organizationTimeZone } from "../organizations/organization-settings";
 import { addDays } from "../calls/time-range";
 import { FACT } from "./quality-facts";
 import { bucketValue, DURATION_EDGES, histogramPercentile } from "./latency-buckets";
-import { qualityParts } from "./quality-parts";
+import { intervalParts, type Interval } from "./quality-parts";
+import { SERIES } from "./quality-days";
+
+// Milliseconds, like Date.toISOString() (the bounds resolveUsageRange gives).
+const ISO_UTC = sql`'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 
 type Row = { part: string; day: string | null; agent: string | null; kind: string; key: string; bucket: number; n: number; t: number };
 type DailyP90 = { day: string; kind: string; blo: number; bhi: number; frac: number };
@@ -48,6 +53,62 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
 
 const ALL_KINDS = Object.values(FACT);
 
+/**
+ * How call_quality_days covers a range: its whole local days [fromDay, toDay), of which the months [monthFrom,
+ * monthTo) come from the month rows, and the instants at its edges (an instant range) left for the hourly rows. Null:
+ * the rows are kept in another zone than `tz`.
+ */
+type DaysPlan = { fromDay: string; toDay: string; monthFrom: string; monthTo: string; edges: Interval[] } | null;
+
+/** The first day of the month after `day`'s. */
+function nextMonth(day: string): string {
+  const [y, m] = day.split("-").map(Number);
+  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, "0")}-01`;
+}
+
+/**
+ * What the plan for [fromAt, toAt) in `tz` depends on: the zone the daily rows are kept in
+ * (organizations.quality_days_zone), the range's whole local days, and whether the months at its ends have day rows
+ * outside it. A month the range covers only in part still comes from its month row when it has none (the current
+ * month up to today, or the first month of the organization's data), so a year is about 13 month rows per agent and
+ * kind instead of 30 days of them.
+ */
+function planSql(ctx: Ctx, range: { fromAt: string; toAt: string }, tz: string): SQL {
+  const org = ctx.organizationId;
+  return sql`with b as (select ${range.fromAt}::timestamptz as fa, ${range.toAt}::timestamptz as ta),
+      d as (
+        select fa, ta,
+          case when ((fa at time zone ${tz})::date::timestamp at time zone ${tz}) = fa then (fa at time zone ${tz})::date
+               else (fa at time zone ${tz})::date + 1 end as da,
+          (ta at time zone ${tz})::date as db
+        from b
+      )
+      select o.quality_days_zone as zone, to_char(da, 'YYYY-MM-DD') as da, to_char(db, 'YYYY-MM-DD') as db,
+        to_char((da::timestamp at time zone ${tz}) at time zone 'UTC', ${ISO_UTC}) as ma,
+        to_char((db::timestamp at time zone ${tz}) at time zone 'UTC', ${ISO_UTC}) as mb,
+        exists (select 1 from call_quality_days where organization_id = ${org} and period = 'day'
+                and day >= date_trunc('month', da)::date and day < da) as "before",
+        exists (select 1 from call_quality_days where organization_id = ${org} and period = 'day'
+                and day >= db and day < (date_trunc('month', db) + interval '1 month')::date) as "after"
+      from d cross join organizations o where o.id = ${org}`;
+}
+
+type PlanRow = { zone: string | null; da: string; db: string; ma: string; mb: string; before: boolean; after: boolean };
+
+function toPlan(row: PlanRow | undefined, range: { fromAt: string; toAt: string }, tz: string): DaysPlan {
+  if (!row || row.zone !== tz || row.da >= row.db) return null;
+  const fromDay = row.da;
+  const toDay = row.db;
+  const edges: Interval[] = [];
+  if (Date.parse(range.fromAt) < Date.parse(row.ma)) edges.push({ fromAt: range.fromAt, toAt: row.ma });
+  if (Date.parse(row.mb) < Date.parse(range.toAt)) edges.push({ fromAt: row.mb, toAt: range.toAt });
+  const fromMonth = fromDay.slice(0, 8) + "01";
+  const toMonth = toDay.slice(0, 8) + "01";
+  const monthFrom = fromDay === fromMonth || !row.before ? fromMonth : nextMonth(fromDay);
+  const monthTo = toDay === toMonth ? toDay : row.after ? toMonth : nextMonth(toDay);
+  return { fromDay, toDay, monthFrom, monthTo, edges };
+}
+
 export async function getQualityAnalytics(ctx: Ctx, query: z.infer<typeof analyticsQuery>): Promise<QualityAnalytics> {
   const tz = query.tz ? parseTimeZone(query.tz) : await organizationTimeZone(ctx);
   const bounds = defaultBounds(parseBound(query.from, "from"), parseBound(query.to, "to"), ctx.now(), tz);
@@ -61,16 +122,87 @@ export async function getQualityAnalytics(ctx: Ctx, query: z.infer<typeof analyt
   const known = await registeredAgents(ctx);
   if (scope === null) return assemble(base, days, [], [], known);
 
-  // One scan of the parts, summed four ways: overall per (kind, key, bucket); per agent for latency and calls; per
-  // day for evaluation results; and each day's LLM/TTS p90 located in SQL (a year of daily histograms stays there).
+  // The plan is read first, then again by the read itself: a read whose snapshot saw another plan (a rebuild in
+  // another zone, a call arriving just outside the range in a month read from its month row) is done again.
+  const planned = await aggregateRead(ctx.db, planSql(ctx, range, tz));
+  let seen = JSON.stringify(planned[0] ?? null);
+  let result = await readQuality(ctx, range, tz, scope, toPlan(planned[0] as PlanRow | undefined, range, tz));
+  for (let attempt = 0; attempt < 3 && result.plan !== seen; attempt++) {
+    seen = result.plan;
+    result = await readQuality(ctx, range, tz, scope, toPlan(JSON.parse(seen) as PlanRow | undefined, range, tz));
+  }
+  return assemble(base, days, result.rows, result.dailyP90, known);
+}
+
+/**
+ * One statement: the facts of the range's whole local days from call_quality_days (whole months from the month rows,
+ * the other days from the day rows, each day's series from the organization-wide series rows), and those of the rest
+ * from the hourly rows and the calls (intervalParts); then summed four ways: overall per (kind, key, bucket); per
+ * agent for latency and calls; per day for evaluation results; and each day's LLM/TTS p90 located in SQL (a year of
+ * daily histograms stays there). It also returns the plan (planSql) as its own snapshot sees it.
+ */
+async function readQuality(
+  ctx: Ctx,
+  range: { fromAt: string; toAt: string; firstDay: string; lastDay: string },
+  tz: string,
+  scope: Exclude<AgentScope, null>,
+  plan: DaysPlan,
+): Promise<{ rows: Row[]; dailyP90: DailyP90[]; plan: string }> {
+  const org = ctx.organizationId;
+  const intervals = plan ? plan.edges : [{ fromAt: range.fromAt, toAt: range.toAt }];
+  const agentFilter = scope === undefined ? sql`true` : sql`elevenlabs_agent_id = ${scope}`;
+  const kinds = sql.join(
+    ALL_KINDS.map((k) => sql`${k}`),
+    sql`, `,
+  );
+  let fromDays = sql``;
+  let seriesDays = sql``;
+  if (plan) {
+    const months = plan.monthFrom < plan.monthTo;
+    const dayIn = sql`day >= ${plan.fromDay}::date and day < ${plan.toDay}::date
+      ${months ? sql`and not (day >= ${plan.monthFrom}::date and day < ${plan.monthTo}::date)` : sql``}`;
+    fromDays = sql`
+      union all
+      select elevenlabs_agent_id, kind, key, bucket, n, total from call_quality_days
+      where organization_id = ${org} and period = 'day' and ${dayIn} and ${agentFilter} and kind in (${kinds})
+      ${
+        months
+          ? sql`union all
+      select elevenlabs_agent_id, kind, key, bucket, n, total from call_quality_days
+      where organization_id = ${org} and period = 'month' and day >= ${plan.monthFrom}::date and day < ${plan.monthTo}::date and ${agentFilter}
+        and kind in (${kinds})`
+          : sql``
+      }`;
+    const series = Object.entries(SERIES).map(([name, kind]) => sql`when ${kind} then ${FACT[name as keyof typeof SERIES]}`);
+    seriesDays =
+      scope === undefined
+        ? sql`
+      union all
+      select day, case kind ${sql.join(series, sql` `)} end, key, bucket, n from call_quality_days
+      where organization_id = ${org} and period = 'series' and elevenlabs_agent_id = '' and day >= ${plan.fromDay}::date
+        and day < ${plan.toDay}::date and kind in (${SERIES.llmTtfb}, ${SERIES.ttsTtfb}, ${SERIES.criterion})`
+        : sql`
+      union all
+      select day, kind, case when kind = ${FACT.llmTtfb} then '' else key end, bucket, n from call_quality_days
+      where organization_id = ${org} and period = 'day' and ${agentFilter} and day >= ${plan.fromDay}::date
+        and day < ${plan.toDay}::date and kind in (${FACT.llmTtfb}, ${FACT.ttsTtfb}, ${FACT.criterion})`;
+  }
   const query_ = sql`
-    with ${qualityParts(ctx, range, scope, ALL_KINDS)},
-    lat as (
-      select day, kind, bucket, sum(n) as n from parts where kind in (${FACT.llmTtfb}, ${FACT.ttsTtfb}) group by 1, 2, 3
+    with ${intervalParts(ctx, intervals, { tz, firstDay: range.firstDay, lastDay: range.lastDay }, scope, ALL_KINDS)},
+    facts as (
+      select agent, kind, key, bucket, n, t from parts
+      ${fromDays}
     ),
+    series as (
+      select day, kind, case when kind = ${FACT.llmTtfb} then '' else key end as key, bucket, n from parts
+      where kind in (${FACT.llmTtfb}, ${FACT.ttsTtfb}, ${FACT.criterion})
+      ${seriesDays}
+    ),
+    -- The running count up to and including each bucket (the default frame takes in a bucket's other rows: shards,
+    -- versions, pieces), so the series rows need no grouping first.
     cum as (
       select day, kind, bucket, sum(n) over (partition by day, kind order by bucket) as c, sum(n) over (partition by day, kind) as total
-      from lat
+      from series where kind in (${FACT.llmTtfb}, ${FACT.ttsTtfb})
     ),
     daily_p90 as (
       select to_char(day, 'YYYY-MM-DD') as day, kind,
@@ -80,21 +212,25 @@ export async function getQualityAnalytics(ctx: Ctx, query: z.infer<typeof analyt
       from cum group by day, kind
     )
     select 'all' as part, null as day, null as agent, kind, key, bucket, sum(n)::bigint as n, sum(t)::float8 as t
-      from parts group by kind, key, bucket
+      from facts group by kind, key, bucket
     union all
     select 'agent', null, agent, kind, '', bucket, sum(n)::bigint, 0
-      from parts where kind in (${FACT.llmTtfb}, ${FACT.ttsTtfb}) or (kind = ${FACT.version} and bucket = 0)
+      from facts where kind in (${FACT.llmTtfb}, ${FACT.ttsTtfb}) or (kind = ${FACT.version} and bucket = 0)
       group by agent, kind, bucket
     union all
     select 'day', to_char(day, 'YYYY-MM-DD'), null, kind, key, bucket, sum(n)::bigint, 0
-      from parts where kind = ${FACT.criterion} group by day, kind, key, bucket
+      from series where kind = ${FACT.criterion} group by day, kind, key, bucket
     union all
-    select 'p90', day, null, kind, '', blo, bhi, frac::float8 from daily_p90`;
-  const raw = await aggregateRead<QualityRow>(ctx.db, query_);
+    select 'p90', day, null, kind, '', blo, bhi, frac::float8 from daily_p90
+    union all
+    select 'plan', (select row_to_json(p)::text from (${planSql(ctx, range, tz)}) p), null, '', '', 0, 0, 0`;
+  const raw = await aggregateRead<QualityRow>(ctx.db, query_, { serial: true });
   const rows: Row[] = [];
   const dailyP90: DailyP90[] = [];
+  let seenPlan = "null";
   for (const r of raw) {
-    if (r.part === "p90")
+    if (r.part === "plan") seenPlan = r.day === null ? "null" : JSON.stringify(JSON.parse(String(r.day)));
+    else if (r.part === "p90")
       dailyP90.push({ day: String(r.day), kind: r.kind, blo: Number(r.bucket), bhi: Number(r.n), frac: Number(r.t) });
     else
       rows.push({
@@ -108,7 +244,7 @@ export async function getQualityAnalytics(ctx: Ctx, query: z.infer<typeof analyt
         t: Number(r.t),
       });
   }
-  return assemble(base, days, rows, dailyP90, known);
+  return { rows, dailyP90, plan: seenPlan };
 }
 
 function assemble(

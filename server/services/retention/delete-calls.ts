@@ -1,11 +1,13 @@
 /**
  * Deleting calls, their audio and their raw events (DESIGN.md §11), by retention or by a person. Each batch is one
  * statement, so one short transaction: a tombstone per call (its key and usage columns, no content), the call row
- * (its audio goes with it, ON DELETE CASCADE, and the audio's chunks explicitly) and the call's raw events in the inbox. Rollups are not touched: they
- * keep counting the call, as the tombstone does for `rollups:rebuild` and the partial hours analytics read.
+ * (its audio goes with it, ON DELETE CASCADE, and the audio's chunks explicitly) and the call's raw events in the inbox. Usage rollups are not
+ * touched: they keep counting the call, as the tombstone does for `rollups:rebuild` and the partial hours analytics
+ * read. The quality rows take the call's facts back (they describe the calls that remain).
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "../../db/tenant";
+import { addDayRows, daysZone, DELETION_SHARD } from "../quality/quality-days";
 
 export type DeletedCounts = { calls: number; rawEvents: number; conversationIds: string[] };
 
@@ -34,8 +36,28 @@ export async function deleteCallsBatch(
     gone as (
       delete from call_logs c using victims v
       where c.id = v.id and c.organization_id = ${organizationId}::uuid
-      returning c.organization_id, c.conversation_id, c.elevenlabs_agent_id, c.started_at, c.duration_seconds, c.call_successful, c.cost_credits
+      returning c.organization_id, c.conversation_id, c.elevenlabs_agent_id, c.started_at, c.duration_seconds, c.call_successful, c.cost_credits,
+        c.quality_facts
     ),
+    -- Quality analytics describe the calls that remain (decision 012): the deleted calls' facts are taken back from
+    -- the hourly and daily quality rows, on a shard of their own so no ingestion writer's row is waited for.
+    qf as (
+      select g.started_at, g.elevenlabs_agent_id as agent, f.k, f.x, f.b, -f.n as n, -coalesce(f.t, 0) as t
+      from gone g cross join lateral jsonb_to_recordset(g.quality_facts) as f(k text, x text, b smallint, n bigint, t numeric)
+      where g.started_at is not null
+    ),
+    q_hourly as (
+      insert into call_quality_rollups as r (organization_id, hour, elevenlabs_agent_id, kind, key, bucket, shard, n, total)
+      select ${organizationId}::uuid, date_trunc('hour', started_at, 'UTC'), agent, k, x, b, ${DELETION_SHARD}::smallint, sum(n), sum(t)
+      from qf group by 2, 3, 4, 5, 6 order by 2, 3, 4, 5, 6
+      on conflict (organization_id, hour, elevenlabs_agent_id, kind, key, bucket, shard) do update set
+        n = r.n + excluded.n, total = r.total + excluded.total
+    ),
+    qz as ${daysZone(organizationId)},
+    q_day_facts as (
+      select (qf.started_at at time zone qz.zone)::date as day, qf.agent, qf.k, qf.x, qf.b, qf.n, qf.t from qf, qz where qz.zone is not null
+    ),
+    q_days as (${addDayRows(organizationId, sql`q_day_facts`, sql`${DELETION_SHARD}::smallint`)}),
     stones as (
       insert into call_tombstones
         (organization_id, conversation_id, elevenlabs_agent_id, started_at, duration_seconds, call_successful, cost_credits, reason)
