@@ -55,11 +55,11 @@ export const QUALITY_VERSIONS = ["ver_a", "ver_b", "ver_c"];
 
 export type LoadedOrg = { id: string; calls: number; agentIds: string[]; elevenlabsAgentIds: string[]; withQuality?: boolean };
 
-/** latencyBucket (server/services/quality/latency-buckets.ts) in SQL: exact below 64 ms, then ratio 1.08. */
+/** latencyBucket (server/services/quality-facts/latency-buckets.ts) in SQL: exact below 64 ms, then ratio 1.08. */
 const bucketSql = (ms: string) => `(case when ${ms} < 64 then ${ms} else least(200, 64 + floor(ln(${ms}::float8 / 64) / ln(1.08) + 1e-9)::int) end)`;
 
 /**
- * A call's quality facts (server/services/quality/quality-facts.ts) generated in SQL, the same shape ingestion
+ * A call's quality facts (server/services/quality-facts/quality-facts.ts) generated in SQL, the same shape ingestion
  * stores: LLM and TTS time to first byte for each of the agent's 10 turns (a long tail: one turn in 40 is slow),
  * tool invocations, errors and latency, two evaluation criteria, termination, duration bucket and the version's
  * calls, credits and outcomes. Summed per (kind, key, bucket) like qualityFacts.

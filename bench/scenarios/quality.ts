@@ -6,7 +6,7 @@
  * (what the page would cost without pre-aggregates).
  */
 import { sql } from "drizzle-orm";
-import { rebuildQualityDays } from "../../server/services/quality/quality-days";
+import { rebuildQualityDays } from "../../server/services/quality-facts/quality-days";
 import { config } from "../config";
 import { dayFromToday as day, fmt, type BenchContext, type ResultRow, type ScenarioResult } from "../context";
 import { timeSequential, type Timing } from "../http";

@@ -6,7 +6,7 @@ import { and, eq, isNotNull, or, sql } from "drizzle-orm";
 import type { AppDeps } from "../deps";
 import { organizations, type RetentionRunCounts } from "../db/schema";
 import { applyRetention, type RetentionPolicy } from "../services/retention/run-retention";
-import { rebuildQualityDays } from "../services/quality/quality-days";
+import { rebuildQualityDays } from "../services/quality-facts/quality-days";
 
 async function policies(deps: Pick<AppDeps, "db">, organizationId?: string): Promise<RetentionPolicy[]> {
   const due = or(

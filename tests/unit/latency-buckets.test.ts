@@ -1,7 +1,7 @@
 /** The histogram percentile's error bound (within 5 % of percentile_cont; 3.9 % by construction) on random samples. */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { histogramPercentile, latencyBucket, bucketValue } from "../../server/services/quality/latency-buckets";
+import { histogramPercentile, latencyBucket, bucketValue } from "../../server/services/quality-facts/latency-buckets";
 
 function percentileCont(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -49,7 +49,7 @@ export type TranscriptTurnRow = {
   feedback?: unknown;
 };
 
-/** One contribution of a call to the quality rollups (server/services/quality/quality-facts.ts). */
+/** One contribution of a call to the quality rollups (server/services/quality-facts/quality-facts.ts). */
 export type QualityFact = { k: string; x: string; b: number; n: number; t?: number };
 
 /** What a call knows beyond its columns (kept as one jsonb: read on the detail page, never filtered). */
@@ -333,7 +333,7 @@ export const callQualityRollups = pgTable(
  * the Quality page over long ranges (docs/decisions/010). `period` 'day' or 'month' (`day` is then the month's first
  * day): per agent, the call facts of call_quality_rollups; 'series' (agent ''): per day, only what the page draws per
  * day (LLM TTFB over every version, TTS TTFB, evaluation results) summed over the organization's agents, under the
- * kinds of SERIES (server/services/quality/quality-days.ts). Kept by the same merge as the hourly rows.
+ * kinds of SERIES (server/services/quality-facts/quality-days.ts). Kept by the same merge as the hourly rows.
  */
 export const callQualityDays = pgTable(
   "call_quality_days",

@@ -10,7 +10,7 @@ import type { Ctx } from "../context";
 import { notFound } from "../../lib/errors";
 import { usageByAgent, type AgentUsage } from "../analytics/usage";
 import { aggregateRead } from "../analytics/aggregate-read";
-import { FACT } from "../quality/quality-facts";
+import { FACT } from "../quality-facts/quality-facts";
 import { qualityParts } from "../quality/quality-parts";
 import { qualityMetrics } from "../quality/quality-metrics";
 import { workspaceWebhookStatus } from "../integrations/webhook-health";

@@ -7,7 +7,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { OwnerDb } from "../../db/owner";
-import { rebuildDayRows } from "../quality/quality-days";
+import { rebuildDayRows } from "../quality-facts/quality-days";
 
 /** The UTC quarter-hour an instant falls in (quarters are aligned with UTC hours). */
 export function quarterOf(instant: SQL): SQL {
@@ -52,7 +52,7 @@ export async function rebuildRollups(db: OwnerDb, organizationId?: string): Prom
       from call_quarter_rollups
       where ${scope}
       group by 1, 2, 3`);
-    // The quality rollups: each call's stored facts (server/services/quality/quality-facts.ts), summed per bucket.
+    // The quality rollups: each call's stored facts (server/services/quality-facts/quality-facts.ts), summed per bucket.
     await tx.execute(sql`lock table call_quality_rollups in share row exclusive mode`);
     await tx.execute(sql`delete from call_quality_rollups where ${scope}`);
     await tx.execute(sql`

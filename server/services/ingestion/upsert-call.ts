@@ -8,8 +8,8 @@ import type { Tx } from "../../db/tenant";
 import { agents, callAudio, callLogs, callTombstones } from "../../db/schema";
 import type { QualityFact } from "../../db/schema/calls";
 import { CALL_FIELD_COLUMNS, STATUS_RANK, type CallFields } from "./normalize";
-import { qualityFacts, sameFacts } from "../quality/quality-facts";
-import { addDayRows, daysZone } from "../quality/quality-days";
+import { qualityFacts, sameFacts } from "../quality-facts/quality-facts";
+import { addDayRows, daysZone } from "../quality-facts/quality-days";
 
 type CallRow = typeof callLogs.$inferSelect;
 type Contribution = Pick<CallRow, "elevenlabsAgentId" | "startedAt" | "durationSeconds" | "callSuccessful" | "costCredits">;

@@ -10,7 +10,7 @@ import type { Queryable } from "../../db/tenant";
 import { organizations } from "../../db/schema";
 import type { Ctx } from "../context";
 import { notFound } from "../../lib/errors";
-import { rebuildQualityDays } from "../quality/quality-days";
+import { rebuildQualityDays } from "../quality-facts/quality-days";
 import { recordAudit } from "../audit/record-audit";
 
 type OrganizationRow = typeof organizations.$inferSelect;

@@ -11,10 +11,10 @@ import type { AgentScope } from "../analytics/usage";
 import { aggregateRead } from "../analytics/aggregate-read";
 import { organizationTimeZone } from "../organizations/organization-settings";
 import { addDays } from "../calls/time-range";
-import { FACT } from "./quality-facts";
-import { bucketValue, DURATION_EDGES, histogramPercentile } from "./latency-buckets";
+import { FACT } from "../quality-facts/quality-facts";
+import { bucketValue, DURATION_EDGES, histogramPercentile } from "../quality-facts/latency-buckets";
 import { intervalParts, type Interval } from "./quality-parts";
-import { SERIES } from "./quality-days";
+import { SERIES } from "../quality-facts/quality-days";
 
 // Milliseconds, like Date.toISOString() (the bounds resolveUsageRange gives).
 const ISO_UTC = sql`'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;

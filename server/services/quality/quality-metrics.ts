@@ -6,8 +6,8 @@
 import { sql } from "drizzle-orm";
 import type { Ctx } from "../context";
 import { aggregateRead } from "../analytics/aggregate-read";
-import { FACT } from "./quality-facts";
-import { histogramPercentile } from "./latency-buckets";
+import { FACT } from "../quality-facts/quality-facts";
+import { histogramPercentile } from "../quality-facts/latency-buckets";
 import { qualityParts } from "./quality-parts";
 
 export type QualityWindow = {

@@ -7,7 +7,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "../../db/tenant";
-import { addDayRows, daysZone, DELETION_SHARD } from "../quality/quality-days";
+import { addDayRows, daysZone, DELETION_SHARD } from "../quality-facts/quality-days";
 
 export type DeletedCounts = { calls: number; rawEvents: number; conversationIds: string[] };
 
