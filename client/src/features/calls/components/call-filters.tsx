@@ -196,19 +196,7 @@ const MORE_FILTERS = [
   "criterion",
 ] as const satisfies readonly (keyof CallFilters)[];
 
-const CLEAR_MORE: UrlChanges = {
-  status: null,
-  minDuration: null,
-  maxDuration: null,
-  direction: null,
-  toolError: null,
-  minRating: null,
-  language: null,
-  phone: null,
-  terminationReason: null,
-  versionId: null,
-  criterion: null,
-};
+const CLEAR_MORE: UrlChanges = Object.fromEntries(MORE_FILTERS.map((key) => [key, null]));
 
 function isSet(value: unknown): boolean {
   return value !== undefined && value !== "";
