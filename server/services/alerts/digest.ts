@@ -29,12 +29,6 @@ export type DigestData = {
   url: string;
 };
 
-/** Whether the organization wants the digest (DESIGN §11 `weeklyDigest`, default on when SMTP_URL is set). */
-async function wantsWeeklyDigest(ctx: Ctx): Promise<boolean> {
-  const prefs = await organizationPreferences(ctx.db, ctx.organizationId, { smtpUrl: ctx.config.smtpUrl });
-  return prefs?.weeklyDigest ?? false;
-}
-
 const DOW = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
 function localParts(at: Date, tz: string): { date: string; weekday: number; hour: number } {
@@ -157,8 +151,11 @@ export async function digestPreviewFor(ctx: Ctx): Promise<DigestPreview> {
 
 /** Whether the organization's digest is due at `now`: Monday from DIGEST_LOCAL_HOUR in its zone, and it wants one. */
 export async function digestDue(ctx: Ctx, now: Date): Promise<boolean> {
-  if (!ctx.config.smtpUrl || !(await wantsWeeklyDigest(ctx))) return false;
-  const local = localParts(now, await organizationTimeZone(ctx));
+  if (!ctx.config.smtpUrl) return false;
+  // One read for both: the setting (DESIGN §11 `weeklyDigest`, default on when SMTP_URL is set) and the zone.
+  const prefs = await organizationPreferences(ctx.db, ctx.organizationId, { smtpUrl: ctx.config.smtpUrl });
+  if (!prefs?.weeklyDigest) return false;
+  const local = localParts(now, prefs.timeZone);
   return local.weekday === 1 && local.hour >= DIGEST_LOCAL_HOUR;
 }
 
